@@ -1,0 +1,81 @@
+# cpcsim - Monte Carlo cost per customer, runway and breakeven.
+#
+#   make          build ./cpcsim
+#   make demo     install what is missing, build, run the example model
+#   make check    install what is missing, build, run every test (also under ASan+UBSan)
+#   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
+
+prefix ?= /usr/local
+bindir ?= $(prefix)/bin
+mandir ?= $(prefix)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wundef -Wwrite-strings -Wvla
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote sim -iquote models $(CPPFLAGS)
+GSL_CFLAGS = $(shell pkg-config --cflags gsl 2>/dev/null)
+GSL_LIBS = $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
+LIBS = $(GSL_LIBS) -lcsv -lm -pthread
+
+MODEL_SRC = $(wildcard models/*.c)
+SIM_SRC = $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_SRC = $(MODEL_SRC) $(SIM_SRC)
+HEADERS = $(wildcard models/*.h sim/*.h)
+
+BUILD = build
+LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
+
+.PHONY: all demo check test deps install uninstall clean
+all: cpcsim
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(GSL_CFLAGS) $(CFLAGS) -pthread -c $< -o $@
+
+cpcsim: $(LIB_OBJ) $(BUILD)/sim/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory cpcsim
+	./cpcsim run data/saas -o out/demo
+
+# Unit tests: one cmocka binary per module (tests/test_*.c).
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(GSL_CFLAGS) $(CFLAGS) -pthread -o $@ $< $(LIB_OBJ) -lcmocka $(LIBS)
+
+test: cpcsim $(TEST_BIN)
+	@sh tests/run_unit.sh $(TEST_BIN)
+	@sh tests/cli/run.sh ./cpcsim
+
+# check: everything, then everything again under AddressSanitizer and
+# UndefinedBehaviorSanitizer in a separate build folder.
+check: deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
+	@echo "== unit and command-line tests under ASan+UBSan"
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test-san
+
+cpcsim-san: $(LIB_OBJ) $(BUILD)/sim/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/cpcsim $^ $(LIBS)
+
+test-san: $(TEST_BIN)
+	@sh tests/run_unit.sh $(TEST_BIN)
+	@sh tests/cli/run.sh ./$(BUILD)/cpcsim
+
+install: cpcsim
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+	install -m 755 cpcsim $(DESTDIR)$(bindir)/cpcsim
+	install -m 644 sim/cpcsim.1 $(DESTDIR)$(mandir)/man1/cpcsim.1
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/cpcsim $(DESTDIR)$(mandir)/man1/cpcsim.1
+
+clean:
+	rm -rf build build-san cpcsim out

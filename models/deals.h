@@ -1,0 +1,62 @@
+/*
+ * deals.h - the sales pipeline (pipeline.csv) and expected funding
+ * (funding.csv): customers and cash that arrive at a month, if at all.
+ *
+ * A deal happens with probability `probability` * (1 - deal_loss); if it
+ * happens it closes at its month plus S slipped months, S geometric: each
+ * due month it slips with probability deal_slip, P(S >= k) = deal_slip^k.
+ * A deal closing after the horizon brings no one.  In the plan, a deal adds
+ * customers * probability * (1 - loss) * (1 - slip) * slip^k customers in
+ * month `month` + k.  A funding round arrives whole with its probability;
+ * in the plan it adds amount * probability.
+ */
+#ifndef CPC_DEALS_H
+#define CPC_DEALS_H
+
+#include <stddef.h>
+
+#include "calendar.h"
+#include "diag.h"
+#include "dist.h"
+#include "plans.h"
+#include "schema.h"
+#include "table.h"
+
+struct deal {
+    struct row_head head;
+    char *name;
+    int month;          /* expected close, may lie beyond the horizon */
+    double customers;
+    char *plan_name;    /* NULL: the first plan */
+    double probability;
+    int plan;           /* resolved plan index */
+};
+
+struct round {
+    struct row_head head;
+    char *name;
+    int month;
+    struct dist amount;
+    double probability;
+};
+
+size_t deals_load(const struct table *t, const struct calendar *cal, struct diag *d,
+                  const struct plan *plans, size_t nplans, struct deal **deals, size_t *n);
+void deals_free(struct deal *deals, size_t n);
+size_t rounds_load(const struct table *t, const struct calendar *cal, struct diag *d,
+                   struct round **rounds, size_t *n);
+void rounds_free(struct round *rounds, size_t n);
+
+/*
+ * The month the deal closes on a path, from two uniforms in (0,1): U_HAPPEN
+ * decides whether it happens at all, U_SLIP how many months it slips.
+ * Returns 0 when it never closes within HORIZON months.
+ */
+int deals_close_month(const struct deal *dl, double slip, double loss, double u_happen, double u_slip,
+                      int horizon);
+
+/* Adds the deal's expected customers in month m to ADD[m * STRIDE], for
+ * m = 1..horizon. */
+void deals_expect(const struct deal *dl, double slip, double loss, int horizon, double *add, size_t stride);
+
+#endif

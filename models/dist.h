@@ -1,0 +1,85 @@
+/*
+ * dist.h - the value language of model cells: numbers and distributions.
+ *
+ * A cell holds a plain number ("1200", "-3.5", "1e6"), a percentage ("5%" is
+ * 0.05) or, where the field allows uncertainty, a distribution: "A to B" (a
+ * 90% interval), normal(mean, sd), lognormal(mu, sigma), uniform(min, max),
+ * triangular(min, mode, max), pert(min, mode, max) or beta(a, b).
+ *
+ * Every field has a range (dist_range); a drawn value is clamped to it.
+ * Draws are by inversion of the distribution function, so one uniform number
+ * gives one value: that is what lets scenarios share random numbers and lets
+ * stratified or quasi-random uniforms be used in place of plain ones.
+ * Parsing is done in the "C" locale's terms whatever the process locale: the
+ * decimal point is '.', and nothing else is accepted.
+ */
+#ifndef CPC_DIST_H
+#define CPC_DIST_H
+
+#include <stddef.h>
+
+enum dist_range {
+    RANGE_NONNEG, /* costs, counts, efforts, prices: at least 0 */
+    RANGE_ANY,    /* growth, escalation, raises: may be negative */
+    RANGE_RATE    /* probabilities and rates: within 0 and 1 */
+};
+
+enum dist_kind {
+    DIST_CONST,
+    DIST_NORMAL,     /* p = mean, sd */
+    DIST_LOGNORMAL,  /* p = mu, sigma of the logarithm */
+    DIST_UNIFORM,    /* p = min, max */
+    DIST_TRIANGULAR, /* p = min, mode, max */
+    DIST_PERT,       /* p = min, mode, max */
+    DIST_BETA        /* p = a, b */
+};
+
+struct dist {
+    enum dist_kind kind;
+    enum dist_range range;
+    double p[3];
+    int from_interval; /* written as "A to B" */
+};
+
+/* z of the 95th percentile of the standard normal: "A to B" puts A and B at
+ * mean -/+ DIST_Z95 standard deviations (of the logarithm when lognormal). */
+#define DIST_Z95 1.6448536269514722
+
+/*
+ * Parses the number TEXT (already trimmed): a plain decimal number or a
+ * percentage.  Returns 0 and sets *out, or -1 and writes into WHY (WHYLEN
+ * bytes) what is wrong and what to write instead, quoting TEXT.
+ */
+int dist_parse_number(const char *text, double *out, char *why, size_t whylen);
+
+/*
+ * Parses TEXT as a value of a field of range RANGE.  When UNCERTAIN is 0 the
+ * field takes a plain number only.  Returns 0 and fills *out, or -1 with the
+ * reason (and a hint) in WHY.
+ */
+int dist_parse(const char *text, enum dist_range range, int uncertain, struct dist *out,
+               char *why, size_t whylen);
+
+/* A constant value of RANGE (for defaults). */
+struct dist dist_const(double value, enum dist_range range);
+
+/* Non-zero when D is a distribution rather than one number. */
+int dist_is_uncertain(const struct dist *d);
+
+/* The mean of the distribution as written, before clamping: the plan's
+ * figure for the cell. */
+double dist_mean(const struct dist *d);
+
+/* The value at cumulative probability U (0 < U < 1), clamped to the field's
+ * range.  For a constant, U is ignored. */
+double dist_draw(const struct dist *d, double u);
+
+/* The probability mass the distribution puts outside its field's range (the
+ * share of draws that clamping changes). */
+double dist_mass_outside(const struct dist *d);
+
+/* Writes a short description ("lognormal(mu=6.9, sigma=0.3), mean 1009")
+ * into BUF. */
+void dist_describe(const struct dist *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * plans.c - plans.csv and scenarios.csv (see plans.h).
+ */
+#include "plans.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "category.h"
+#include "mem.h"
+
+const char *const category_names[] = { "cogs", "rnd", "sm", "ga", NULL };
+
+static const struct column plan_cols[] = {
+    { "plan", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct plan, name), RANGE_ANY, 0, NULL },
+    { "price", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct plan, price), RANGE_NONNEG, 0, NULL },
+    { "customers", COL_COUNT, 0, offsetof(struct plan, customers), RANGE_NONNEG, 0, NULL },
+    { "mix", COL_NUMBER, COL_NO_DEFAULT, offsetof(struct plan, mix), RANGE_NONNEG, 0, NULL },
+};
+#define NPLAN_COLS (sizeof plan_cols / sizeof plan_cols[0])
+
+static const struct column scenario_cols[] = {
+    { "scenario", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct scenario, name), RANGE_ANY, 0, NULL },
+    { "new_customers", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct scenario, new_customers),
+      RANGE_NONNEG, 0, NULL },
+    { "growth", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, growth), RANGE_ANY, 0, NULL },
+    { "churn", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL },
+    { "deal_slip", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL },
+    { "deal_loss", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL },
+};
+#define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
+
+size_t plans_load(const struct table *t, const struct calendar *cal, struct diag *d,
+                  struct plan **plans, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, plan_cols, NPLAN_COLS, cal, d, &rows, sizeof(struct plan));
+    *plans = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    if (t->nrows == 0) {
+        diag_error(d, t->name, 0, 0, "no plans: the file needs at least one row below its header");
+        return errors + 1;
+    }
+    size_t given = 0;
+    double total = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (!isnan((*plans)[i].mix)) {
+            given++;
+            total += (*plans)[i].mix;
+        }
+    }
+    int col = schema_find(t, "mix") + 1;
+    if (given && given < *n) {
+        for (size_t i = 0; i < *n; i++)
+            if (isnan((*plans)[i].mix)) {
+                diag_error(d, t->name, (*plans)[i].head.line, col,
+                           "mix: empty, but other plans give one: give a mix for every plan or for none");
+                errors++;
+            }
+    } else if (given && !(total > 0)) {
+        diag_error(d, t->name, (*plans)[0].head.line, col, "mix: the shares add up to 0; at least one must be above 0");
+        errors++;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        struct plan *p = &(*plans)[i];
+        p->mix = given == *n && total > 0 ? p->mix / total : 1.0 / (double)*n;
+    }
+    return errors;
+}
+
+void plans_free(struct plan *plans, size_t n)
+{
+    schema_free(plan_cols, NPLAN_COLS, plans, n, sizeof(struct plan));
+}
+
+size_t scenarios_load(const struct table *t, const struct calendar *cal, struct diag *d,
+                      struct scenario **scenarios, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, scenario_cols, NSCENARIO_COLS, cal, d, &rows, sizeof(struct scenario));
+    *scenarios = rows;
+    *n = rows ? t->nrows : 0;
+    if (rows && t->nrows == 0) {
+        diag_error(d, t->name, 0, 0, "no scenarios: the file needs at least one row below its header");
+        errors++;
+    }
+    return errors;
+}
+
+void scenarios_free(struct scenario *scenarios, size_t n)
+{
+    schema_free(scenario_cols, NSCENARIO_COLS, scenarios, n, sizeof(struct scenario));
+}
+
+/* Growth below -100% a month would make the arrival rate negative. */
+static double growth_floor(double g)
+{
+    return g < -1 ? -1 : g;
+}
+
+void scenario_draw(const struct scenario *s, const double *u, struct scenario_draw *out)
+{
+    out->new_customers = dist_draw(&s->new_customers, u[SCEN_NEW]);
+    out->growth = growth_floor(dist_draw(&s->growth, u[SCEN_GROWTH]));
+    out->churn = dist_draw(&s->churn, u[SCEN_CHURN]);
+    out->slip = dist_draw(&s->deal_slip, u[SCEN_SLIP]);
+    out->loss = dist_draw(&s->deal_loss, u[SCEN_LOSS]);
+}
+
+void scenario_eval(const struct scenario *s, struct scenario_draw *out)
+{
+    out->new_customers = dist_mean(&s->new_customers);
+    out->growth = growth_floor(dist_mean(&s->growth));
+    out->churn = dist_mean(&s->churn);
+    out->slip = dist_mean(&s->deal_slip);
+    out->loss = dist_mean(&s->deal_loss);
+}
+
+int plans_find(const struct plan *plans, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(plans[i].name ? plans[i].name : "", name))
+            return (int)i;
+    return -1;
+}

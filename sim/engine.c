@@ -1,0 +1,417 @@
+/*
+ * engine.c - threads, chunks and the merging of statistics (see engine.h).
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "path.h"
+#include "stats.h"
+
+const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
+
+struct engine;
+
+struct worker {
+    struct engine *e;
+    int id;
+    struct path *path;
+    struct chunk_moments *chunk; /* [nmoments] */
+    uint32_t *hist;              /* [nhist * HIST_BINS] */
+    uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
+    uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
+    double *lo, *hi;             /* [nhist]: smallest and largest value seen */
+    enum status status;
+};
+
+struct engine {
+    const struct model *m;
+    const struct run_options *o;
+    size_t S, L;
+    int H;
+    size_t nmonthly, nsummary, nlines_m, nmoments, nhist;
+    double *plan_month, *plan_summary; /* [S * H * MM], [S * SM] */
+    struct moments *moments;           /* [nmoments] */
+    uint64_t nchunks;
+    atomic_uint_fast64_t next_chunk;
+    atomic_uint_fast64_t done_paths;
+    atomic_int failed;
+    uint64_t next_merge;
+    pthread_mutex_t lock;
+    pthread_cond_t merged;
+    struct timespec started;
+    double last_draw;
+};
+
+static int stopped(const struct engine *e)
+{
+    return (e->o->stop && *e->o->stop) || atomic_load(&e->failed);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress(struct engine *e, int final)
+{
+    double elapsed = seconds_since(&e->started);
+    if (!e->o->progress || elapsed < 1.0 || (!final && elapsed - e->last_draw < 0.2))
+        return;
+    e->last_draw = elapsed;
+    uint64_t done = atomic_load(&e->done_paths);
+    double frac = (double)done / (double)e->o->paths;
+    int width = 30, filled = (int)(frac * width);
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = '\0';
+    double left = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+    fprintf(stderr, "\r[%s] %3.0f%%  %llu/%llu paths  %.0fs left ", bar, 100 * frac, (unsigned long long)done,
+            (unsigned long long)e->o->paths, left);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void record(struct worker *w, size_t i, double v)
+{
+    w->hist[i * HIST_BINS + hist_bin(v)]++;
+    if (v < w->lo[i])
+        w->lo[i] = v;
+    if (v > w->hi[i])
+        w->hi[i] = v;
+}
+
+/* Adds one path's figures to the worker's chunk moments and histograms. */
+static void accumulate(struct worker *w, size_t s, const struct path *p)
+{
+    struct engine *e = w->e;
+    const size_t per_month = (size_t)e->H * MM_COUNT;
+    const double *mv = path_monthly(p);
+    size_t base = s * per_month;
+    for (size_t i = 0; i < per_month; i++) {
+        double v = mv[i];
+        if (isnan(v))
+            continue;
+        chunk_add(&w->chunk[base + i], v);
+        record(w, base + i, v);
+    }
+    const double *sv = path_summary(p);
+    const double *plan = e->plan_summary + s * SM_COUNT;
+    base = e->nmonthly + s * SM_COUNT;
+    for (size_t k = 0; k < SM_COUNT; k++) {
+        double v = sv[k];
+        if (isnan(v))
+            continue;
+        chunk_add(&w->chunk[base + k], v);
+        record(w, base + k, v);
+        int dir = summary_metric_direction[k];
+        if (dir && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
+            w->good[s * SM_COUNT + k]++;
+    }
+    w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
+    const double *lv = path_lines(p);
+    base = e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
+    for (size_t i = 0; i < e->L * LF_COUNT; i++)
+        if (!isnan(lv[i]))
+            chunk_add(&w->chunk[base + i], lv[i]);
+}
+
+/* Waits for this chunk's turn and merges its moments (in chunk order, so
+ * floating-point sums do not depend on the thread count).  0 if stopped. */
+static int merge_in_order(struct worker *w, uint64_t chunk)
+{
+    struct engine *e = w->e;
+    pthread_mutex_lock(&e->lock);
+    while (e->next_merge != chunk && !stopped(e)) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 100000000;
+        if (t.tv_nsec >= 1000000000) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&e->merged, &e->lock, &t);
+    }
+    int ok = e->next_merge == chunk;
+    if (ok) {
+        for (size_t i = 0; i < e->nmoments; i++)
+            moments_merge(&e->moments[i], &w->chunk[i]);
+        e->next_merge++;
+        pthread_cond_broadcast(&e->merged);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return ok;
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    struct engine *e = w->e;
+    const struct run_options *o = e->o;
+    for (;;) {
+        uint64_t chunk = atomic_fetch_add(&e->next_chunk, 1);
+        if (chunk >= e->nchunks || stopped(e))
+            break;
+        uint64_t first = chunk * ENGINE_CHUNK;
+        uint64_t last = first + ENGINE_CHUNK < o->paths ? first + ENGINE_CHUNK : o->paths;
+        for (uint64_t i = first; i < last; i++) {
+            path_draw_shared(w->path, o->seed, i);
+            for (size_t s = 0; s < e->S; s++) {
+                path_draw_scenario(w->path, o->scenarios[s], o->seed, i);
+                path_simulate(w->path, 1, o->seed, i);
+                accumulate(w, s, w->path);
+            }
+        }
+        if (!merge_in_order(w, chunk))
+            break;
+        atomic_fetch_add(&e->done_paths, last - first);
+        if (w->id == 0)
+            progress(e, 0);
+    }
+    return NULL;
+}
+
+static void evaluate_plan(struct engine *e, struct path *p)
+{
+    path_eval_shared(p);
+    for (size_t s = 0; s < e->S; s++) {
+        path_eval_scenario(p, e->o->scenarios[s]);
+        path_simulate(p, 0, 0, 0);
+        memcpy(e->plan_month + s * (size_t)e->H * MM_COUNT, path_monthly(p),
+               (size_t)e->H * MM_COUNT * sizeof(double));
+        memcpy(e->plan_summary + s * SM_COUNT, path_summary(p), SM_COUNT * sizeof(double));
+    }
+}
+
+static void worker_free(struct worker *w)
+{
+    path_free(w->path);
+    mem_free(w->chunk);
+    mem_free(w->hist);
+    mem_free(w->good);
+    mem_free(w->runway);
+    mem_free(w->lo);
+    mem_free(w->hi);
+}
+
+static int worker_init(struct worker *w, struct engine *e, int id)
+{
+    memset(w, 0, sizeof *w);
+    w->e = e;
+    w->id = id;
+    w->path = path_new(e->m);
+    w->chunk = mem_calloc(e->nmoments, sizeof *w->chunk);
+    w->hist = mem_calloc(e->nhist * HIST_BINS, sizeof *w->hist);
+    w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
+    w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
+    w->lo = mem_calloc(e->nhist, sizeof *w->lo);
+    w->hi = mem_calloc(e->nhist, sizeof *w->hi);
+    if (!w->path || !w->chunk || !w->hist || !w->good || !w->runway || !w->lo || !w->hi)
+        return -1;
+    for (size_t i = 0; i < e->nhist; i++) {
+        w->lo[i] = INFINITY;
+        w->hi[i] = -INFINITY;
+    }
+    return 0;
+}
+
+void results_free(struct results *r)
+{
+    if (!r)
+        return;
+    mem_free(r->scenarios);
+    mem_free(r->monthly);
+    mem_free(r->summary);
+    mem_free(r->line_mean);
+    mem_free(r->cash_out_by_month);
+    mem_free(r);
+}
+
+/* Statistics of entry I.  Quantiles are clamped to the smallest and largest
+ * value seen, so a figure that never varies reads exactly. */
+static void fill_row(struct stat_row *row, const struct moments *mo, const struct worker *w, size_t nthreads,
+                     size_t i, double plan, int whole)
+{
+    const uint32_t *hists[256];
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t t = 0; t < nthreads; t++) {
+        hists[t] = w[t].hist + i * HIST_BINS;
+        lo = fmin(lo, w[t].lo[i]);
+        hi = fmax(hi, w[t].hi[i]);
+    }
+    row->plan = plan;
+    row->n = (uint64_t)mo->n;
+    row->mean = mo->n > 0 ? mo->mean : NAN;
+    row->sd = moments_sd(mo);
+    row->mc_se = mo->n >= 2 ? row->sd / sqrt(mo->n) : NAN;
+    hist_quantiles(hists, nthreads, row->n, engine_quantiles, 5, row->q);
+    for (int q = 0; q < 5; q++) {
+        if (whole)
+            row->q[q] = round(row->q[q]);
+        row->q[q] = row->q[q] < lo ? lo : row->q[q] > hi ? hi : row->q[q];
+    }
+    row->prob_plan = NAN;
+}
+
+static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
+{
+    const int H = e->H;
+    int whole_heads = 1;
+    for (size_t i = 0; i < e->m->nroles; i++)
+        if (e->m->roles[i].headcount != floor(e->m->roles[i].headcount))
+            whole_heads = 0;
+    for (size_t s = 0; s < e->S; s++) {
+        for (int mo = 1; mo <= H; mo++) {
+            for (size_t k = 0; k < MM_COUNT; k++) {
+                size_t i = (s * (size_t)H + (size_t)(mo - 1)) * MM_COUNT + k;
+                fill_row(&r->monthly[i], &e->moments[i], w, (size_t)nthreads, i, e->plan_month[i],
+                         monthly_metric_whole[k] || (k == MM_HEADCOUNT && whole_heads));
+            }
+        }
+        for (size_t k = 0; k < SM_COUNT; k++) {
+            size_t i = e->nmonthly + s * SM_COUNT + k;
+            struct stat_row *row = &r->summary[s * SM_COUNT + k];
+            fill_row(row, &e->moments[i], w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
+                     summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads));
+            if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
+                for (int q = 0; q < 5; q++)
+                    row->q[q] = NAN;
+            if (k == SM_RUNWAY || k == SM_BREAKEVEN) {
+                for (int q = 0; q < 5; q++)
+                    if (row->q[q] > H)
+                        row->q[q] = NAN;
+                if (row->plan > H)
+                    row->plan = NAN;
+            }
+            if (summary_metric_direction[k] && !isnan(e->plan_summary[s * SM_COUNT + k]) && row->n) {
+                uint64_t good = 0;
+                for (int t = 0; t < nthreads; t++)
+                    good += w[t].good[s * SM_COUNT + k];
+                row->prob_plan = (double)good / (double)row->n;
+            }
+        }
+        uint64_t out = 0;
+        for (int mo = 1; mo <= H; mo++) {
+            for (int t = 0; t < nthreads; t++)
+                out += w[t].runway[s * ((size_t)H + 2) + (size_t)mo];
+            r->cash_out_by_month[s * (size_t)H + (size_t)(mo - 1)] = (double)out / (double)e->o->paths;
+        }
+        for (size_t l = 0; l < e->L * LF_COUNT; l++) {
+            const struct moments *mo = &e->moments[e->nmonthly + e->nsummary + s * e->L * LF_COUNT + l];
+            r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
+        }
+    }
+    return ST_OK;
+}
+
+enum status engine_run(const struct model *m, const struct run_options *o, struct results **out)
+{
+    *out = NULL;
+    struct engine e;
+    memset(&e, 0, sizeof e);
+    e.m = m;
+    e.o = o;
+    e.S = o->nscenarios;
+    e.H = m->cal.months;
+    e.L = path_nlines(m);
+    e.nmonthly = e.S * (size_t)e.H * MM_COUNT;
+    e.nsummary = e.S * SM_COUNT;
+    e.nlines_m = e.S * e.L * LF_COUNT;
+    e.nmoments = e.nmonthly + e.nsummary + e.nlines_m;
+    e.nhist = e.nmonthly + e.nsummary;
+    e.nchunks = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
+    int nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
+    if ((uint64_t)nthreads > e.nchunks)
+        nthreads = (int)e.nchunks;
+    if (nthreads < 1)
+        nthreads = 1;
+    atomic_init(&e.next_chunk, 0);
+    atomic_init(&e.done_paths, 0);
+    atomic_init(&e.failed, 0);
+    clock_gettime(CLOCK_MONOTONIC, &e.started);
+
+    enum status st = ST_OK;
+    struct results *r = mem_calloc(1, sizeof *r);
+    struct worker *w = mem_calloc((size_t)nthreads, sizeof *w);
+    pthread_t *tid = mem_calloc((size_t)nthreads, sizeof *tid);
+    e.plan_month = mem_calloc(e.nmonthly, sizeof *e.plan_month);
+    e.plan_summary = mem_calloc(e.nsummary, sizeof *e.plan_summary);
+    e.moments = mem_calloc(e.nmoments, sizeof *e.moments);
+    int inited = 0;
+    if (!r || !w || !tid || !e.plan_month || !e.plan_summary || !e.moments) {
+        st = ST_NOMEM;
+        goto done;
+    }
+    r->nscenarios = e.S;
+    r->months = e.H;
+    r->nlines = e.L;
+    r->paths = o->paths;
+    r->threads = nthreads;
+    r->scenarios = mem_calloc(e.S, sizeof *r->scenarios);
+    r->monthly = mem_calloc(e.nmonthly, sizeof *r->monthly);
+    r->summary = mem_calloc(e.nsummary, sizeof *r->summary);
+    r->line_mean = mem_calloc(e.nlines_m, sizeof *r->line_mean);
+    r->cash_out_by_month = mem_calloc(e.S * (size_t)e.H, sizeof *r->cash_out_by_month);
+    if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month) {
+        st = ST_NOMEM;
+        goto done;
+    }
+    memcpy(r->scenarios, o->scenarios, e.S * sizeof *r->scenarios);
+    for (; inited < nthreads; inited++) {
+        if (worker_init(&w[inited], &e, inited)) {
+            inited++;
+            st = ST_NOMEM;
+            goto done;
+        }
+    }
+    evaluate_plan(&e, w[0].path);
+    if (pthread_mutex_init(&e.lock, NULL) || pthread_cond_init(&e.merged, NULL)) {
+        st = ST_SOFTWARE;
+        goto done;
+    }
+    int started = 1;
+    for (int t = 1; t < nthreads; t++, started++) {
+        if (pthread_create(&tid[t], NULL, work, &w[t])) {
+            atomic_store(&e.failed, 1);
+            st = ST_SOFTWARE;
+            break;
+        }
+    }
+    if (st == ST_OK)
+        work(&w[0]);
+    for (int t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&e.lock);
+    pthread_cond_destroy(&e.merged);
+    if (st == ST_OK && e.o->stop && *e.o->stop)
+        st = ST_INTERRUPT;
+    if (st == ST_OK) {
+        progress(&e, 1);
+        st = collect(&e, w, nthreads, r);
+    }
+done:
+    for (int t = 0; t < inited; t++)
+        worker_free(&w[t]);
+    mem_free(w);
+    mem_free(tid);
+    mem_free(e.plan_month);
+    mem_free(e.plan_summary);
+    mem_free(e.moments);
+    if (st != ST_OK) {
+        results_free(r);
+        return st;
+    }
+    *out = r;
+    return ST_OK;
+}

@@ -1,0 +1,311 @@
+/*
+ * model.c - loading a model folder (see model.h).
+ *
+ * company.csv is a list of settings (columns setting,value); the other files
+ * are tables described in their model modules.  Each file is read and
+ * checked even when an earlier one failed, so one run reports everything.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mem.h"
+#include "schema.h"
+#include "table.h"
+
+static const char *const file_names[MF_COUNT] = {
+    "company.csv", "plans.csv", "scenarios.csv", "infra.csv",
+    "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
+};
+static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0 };
+
+uint64_t model_fnv1a(const void *data, size_t len, uint64_t h)
+{
+    const unsigned char *p = data;
+    if (!h)
+        h = 14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t file_checksum(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    unsigned char buf[65536];
+    uint64_t h = 0;
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        h = model_fnv1a(buf, got, h);
+    fclose(f);
+    return h ? h : 14695981039346656037ULL;
+}
+
+enum setting { SET_CASH, SET_START, SET_MONTHS, SET_CURRENCY, SET_MIN_CASH, SET_TARGET_MARGIN, SET_CONFIDENCE, SET_COUNT };
+static const char *const setting_names[SET_COUNT] = {
+    "cash", "start", "months", "currency", "min_cash", "target_margin", "confidence",
+};
+
+static size_t load_company(struct model *m, const struct table *t, struct diag *d)
+{
+    size_t errors = 0;
+    int col_setting = schema_find(t, "setting"), col_value = schema_find(t, "value");
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (!schema_name_eq(t->head[i], "setting") && !schema_name_eq(t->head[i], "value")) {
+            diag_error(d, t->name, t->head_line, (long)i + 1, "unknown column '%s'; known columns: setting, value",
+                       t->head[i]);
+            errors++;
+        }
+    }
+    if (col_setting < 0 || col_value < 0) {
+        diag_error(d, t->name, t->head_line, 0, "missing required column '%s'; known columns: setting, value",
+                   col_setting < 0 ? "setting" : "value");
+        return errors + 1;
+    }
+    long seen[SET_COUNT] = { 0 };
+    m->cal.months = 36;
+    m->min_cash = 0;
+    m->target_margin = 0.7;
+    m->confidence = 0.9;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *name = table_cell(t, r, (size_t)col_setting);
+        const char *value = table_cell(t, r, (size_t)col_value);
+        long line = table_line(t, r, (size_t)col_value);
+        int k;
+        for (k = 0; k < SET_COUNT; k++)
+            if (schema_name_eq(name, setting_names[k]))
+                break;
+        if (k == SET_COUNT) {
+            diag_error(d, t->name, table_line(t, r, (size_t)col_setting), col_setting + 1,
+                       "setting: unknown setting '%s'; known settings: cash, start, months, currency, "
+                       "min_cash, target_margin, confidence", name);
+            errors++;
+            continue;
+        }
+        if (seen[k]) {
+            diag_error(d, t->name, line, col_setting + 1, "setting: '%s' is set twice (first on line %ld)",
+                       setting_names[k], seen[k]);
+            errors++;
+            continue;
+        }
+        seen[k] = line;
+        char why[512];
+        double v = 0;
+        int bad = 0;
+        if (!*value) {
+            if (k == SET_CASH || k == SET_START) {
+                diag_error(d, t->name, line, col_value + 1, "%s: this setting is required but empty",
+                           setting_names[k]);
+                errors++;
+            }
+            continue;
+        }
+        if (k == SET_START) {
+            if (calendar_parse_date(value, &m->cal.start_year, &m->cal.start_month)) {
+                m->cal.start_year = 0;
+                diag_error(d, t->name, line, col_value + 1,
+                           "start: expected the first simulated month as YYYY-MM (such as 2027-01), got '%s'", value);
+                errors++;
+            }
+            continue;
+        }
+        if (k == SET_CURRENCY) {
+            mem_free(m->currency);
+            m->currency = mem_strdup(value);
+            if (!m->currency) {
+                diag_nomem(d);
+                errors++;
+            }
+            continue;
+        }
+        if (dist_parse_number(value, &v, why, sizeof why)) {
+            diag_error(d, t->name, line, col_value + 1, "%s: %s", setting_names[k], why);
+            errors++;
+            continue;
+        }
+        switch (k) {
+        case SET_CASH: m->cash = v; break;
+        case SET_MIN_CASH: m->min_cash = v; break;
+        case SET_MONTHS:
+            if (v != floor(v) || v < 1 || v > CALENDAR_MAX_MONTHS) {
+                snprintf(why, sizeof why, "months: the horizon must be a whole number from 1 to %d, got '%s'",
+                         CALENDAR_MAX_MONTHS, value);
+                bad = 1;
+            } else {
+                m->cal.months = (int)v;
+            }
+            break;
+        case SET_TARGET_MARGIN:
+            if (!(v < 1)) {
+                snprintf(why, sizeof why, "target_margin: a gross margin must be below 1 (100%%), got '%s'", value);
+                bad = 1;
+            } else {
+                m->target_margin = v;
+            }
+            break;
+        case SET_CONFIDENCE:
+            if (!(v > 0 && v < 1)) {
+                snprintf(why, sizeof why, "confidence: a probability between 0 and 1 (such as 0.9 or 90%%), got '%s'",
+                         value);
+                bad = 1;
+            } else {
+                m->confidence = v;
+            }
+            break;
+        default: break;
+        }
+        if (bad) {
+            diag_error(d, t->name, line, col_value + 1, "%s", why);
+            errors++;
+        }
+    }
+    if (!seen[SET_CASH]) {
+        diag_error(d, t->name, 0, 0, "missing setting 'cash' (the cash in the bank at the start)");
+        errors++;
+    }
+    if (!seen[SET_START]) {
+        diag_error(d, t->name, 0, 0, "missing setting 'start' (the first simulated month, YYYY-MM)");
+        errors++;
+    }
+    if (!m->currency && !(m->currency = mem_strdup("USD"))) {
+        diag_nomem(d);
+        errors++;
+    }
+    return errors;
+}
+
+static enum status read_file(struct model *m, enum model_file f, struct diag *d, struct table **t)
+{
+    char path[4096], name[4096];
+    snprintf(path, sizeof path, "%s/%s", m->dir, file_names[f]);
+    snprintf(name, sizeof name, "%s/%s", m->dir, file_names[f]);
+    *t = NULL;
+    m->sources[f].file = file_names[f];
+    struct stat st;
+    if (!file_required[f] && stat(path, &st) != 0)
+        return ST_OK;
+    enum status s = table_read(path, name, d, t);
+    if (s == ST_OK || s == ST_DATA) {
+        m->sources[f].present = 1;
+        m->sources[f].checksum = file_checksum(path);
+    }
+    if (*t)
+        m->sources[f].rows = (*t)->nrows;
+    return s;
+}
+
+enum status model_load(const char *dir, struct diag *d, struct model **out)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_fail(d, ST_NOINPUT, dir, 0, 0, "no such model folder (a model is a folder of CSV files: company.csv, "
+                  "plans.csv, scenarios.csv, infra.csv, staff.csv, ...)");
+        return ST_NOINPUT;
+    }
+    struct model *m = mem_calloc(1, sizeof *m);
+    if (!m || !(m->dir = mem_strdup(dir))) {
+        mem_free(m);
+        diag_nomem(d);
+        return ST_NOMEM;
+    }
+    size_t len = strlen(m->dir);
+    while (len > 1 && m->dir[len - 1] == '/')
+        m->dir[--len] = '\0';
+    struct table *t[MF_COUNT] = { 0 };
+    enum status worst = ST_OK;
+    for (int f = 0; f < MF_COUNT; f++)
+        worst = status_worse(worst, read_file(m, (enum model_file)f, d, &t[f]));
+    m->cal.months = 36;
+    if (t[MF_COMPANY])
+        load_company(m, t[MF_COMPANY], d);
+    if (t[MF_PLANS])
+        plans_load(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
+    if (t[MF_SCENARIOS])
+        scenarios_load(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
+    if (t[MF_INFRA])
+        infra_load(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
+    if (t[MF_STAFF])
+        staff_load(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+    if (t[MF_FEATURES])
+        features_load(t[MF_FEATURES], &m->cal, d, m->plans, m->nplans, m->roles, m->nroles, &m->features,
+                      &m->nfeatures);
+    if (t[MF_PIPELINE])
+        deals_load(t[MF_PIPELINE], &m->cal, d, m->plans, m->nplans, &m->deals, &m->ndeals);
+    if (t[MF_FUNDING])
+        rounds_load(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
+    for (int f = 0; f < MF_COUNT; f++)
+        table_free(t[f]);
+    worst = status_worse(worst, diag_status(d));
+    if (worst != ST_OK) {
+        model_free(m);
+        return worst;
+    }
+    *out = m;
+    return ST_OK;
+}
+
+void model_free(struct model *m)
+{
+    if (!m)
+        return;
+    plans_free(m->plans, m->nplans);
+    scenarios_free(m->scenarios, m->nscenarios);
+    infra_free(m->infra, m->ninfra);
+    staff_free(m->roles, m->nroles);
+    features_free(m->features, m->nfeatures);
+    deals_free(m->deals, m->ndeals);
+    rounds_free(m->rounds, m->nrounds);
+    mem_free(m->currency);
+    mem_free(m->dir);
+    mem_free(m);
+}
+
+static void warn_dist(struct diag *d, const struct model *m, enum model_file f, long line, const char *col,
+                      const struct dist *v)
+{
+    if (!dist_is_uncertain(v))
+        return;
+    double out = dist_mass_outside(v);
+    if (out > 0.01) {
+        char name[4096], desc[256];
+        snprintf(name, sizeof name, "%s/%s", m->dir, file_names[f]);
+        dist_describe(v, desc, sizeof desc);
+        diag_warn(d, name, line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", col, desc, 100 * out,
+                  v->range == RANGE_RATE ? "outside 0 to 1" : "below 0");
+    }
+}
+
+void model_warn_clamping(const struct model *m, struct diag *d)
+{
+    for (size_t i = 0; i < m->nplans; i++)
+        warn_dist(d, m, MF_PLANS, m->plans[i].head.line, "price", &m->plans[i].price);
+    for (size_t i = 0; i < m->nscenarios; i++) {
+        const struct scenario *s = &m->scenarios[i];
+        warn_dist(d, m, MF_SCENARIOS, s->head.line, "new_customers", &s->new_customers);
+        warn_dist(d, m, MF_SCENARIOS, s->head.line, "churn", &s->churn);
+        warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_slip", &s->deal_slip);
+        warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_loss", &s->deal_loss);
+    }
+    for (size_t i = 0; i < m->ninfra; i++)
+        warn_dist(d, m, MF_INFRA, m->infra[i].head.line, "cost", &m->infra[i].cost);
+    for (size_t i = 0; i < m->nroles; i++) {
+        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "salary", &m->roles[i].salary_per_year);
+        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "overhead", &m->roles[i].overhead);
+    }
+    for (size_t i = 0; i < m->nfeatures; i++) {
+        const struct feature *f = &m->features[i];
+        warn_dist(d, m, MF_FEATURES, f->head.line, "effort", &f->effort);
+        warn_dist(d, m, MF_FEATURES, f->head.line, "run_cost", &f->run_cost);
+        warn_dist(d, m, MF_FEATURES, f->head.line, "run_cost_per_customer", &f->run_cost_per_customer);
+    }
+    for (size_t i = 0; i < m->nrounds; i++)
+        warn_dist(d, m, MF_FUNDING, m->rounds[i].head.line, "amount", &m->rounds[i].amount);
+}

@@ -1,0 +1,73 @@
+/*
+ * model.h - a whole model folder, loaded and checked.
+ *
+ * model_load reads company.csv first (it fixes the start month and horizon
+ * that month cells are read against), then every other file, and reports
+ * every problem of every file before giving up: a model with problems is
+ * never simulated.  Optional files that are absent leave their arrays empty.
+ */
+#ifndef CPC_MODEL_H
+#define CPC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "deals.h"
+#include "diag.h"
+#include "features.h"
+#include "infra.h"
+#include "plans.h"
+#include "staff.h"
+
+enum model_file {
+    MF_COMPANY, MF_PLANS, MF_SCENARIOS, MF_INFRA, MF_STAFF, MF_FEATURES, MF_PIPELINE, MF_FUNDING, MF_COUNT
+};
+
+struct model_source {
+    const char *file;   /* "infra.csv" */
+    int present;
+    uint64_t checksum;  /* FNV-1a 64 of the file's bytes */
+    size_t rows;
+};
+
+struct model {
+    char *dir;
+    struct calendar cal;
+    double cash, min_cash, target_margin, confidence;
+    char *currency;
+    struct plan *plans;
+    size_t nplans;
+    struct scenario *scenarios;
+    size_t nscenarios;
+    struct infra_line *infra;
+    size_t ninfra;
+    struct role *roles;
+    size_t nroles;
+    struct feature *features;
+    size_t nfeatures;
+    struct deal *deals;
+    size_t ndeals;
+    struct round *rounds;
+    size_t nrounds;
+    struct model_source sources[MF_COUNT];
+};
+
+/*
+ * Loads the model folder DIR.  Returns ST_OK with *out set (free with
+ * model_free), or the worst status of the problems found (all in D) with
+ * *out NULL: ST_NOINPUT for a missing required file or folder, ST_DATA for
+ * bad data, ST_NOMEM.  Warnings (blank rows, distributions clamped often)
+ * do not stop loading.
+ */
+enum status model_load(const char *dir, struct diag *d, struct model **out);
+void model_free(struct model *m);
+
+/* Adds a warning for every uncertain cell whose distribution puts more than
+ * 1% of its mass outside its field's range (check's clamping report). */
+void model_warn_clamping(const struct model *m, struct diag *d);
+
+/* The 64-bit FNV-1a hash of LEN bytes. */
+uint64_t model_fnv1a(const void *data, size_t len, uint64_t h);
+
+#endif

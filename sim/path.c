@@ -1,0 +1,420 @@
+/*
+ * path.c - the monthly model on one path, and the plan (see path.h).
+ *
+ * Each uncertain cell draws one uniform from its own stream (RNG_PARAM, its
+ * cell), so adding a line to a model leaves every other line's draws as they
+ * were; scenario cells use the stream of their column, not their row, so all
+ * scenarios share them draw for draw.  Arrivals and churn of month m have
+ * their own streams too, shared by all scenarios.
+ */
+#include "path.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "category.h"
+#include "mem.h"
+#include "rng.h"
+
+const char *const monthly_metric_names[MM_COUNT] = {
+    "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
+    "cost_features", "cogs", "gross_margin", "cpc", "cpc_variable", "cash", "headcount",
+};
+const char *const summary_metric_names[SM_COUNT] = {
+    "runway_months", "prob_cash_out", "default_alive", "breakeven_month", "customers_final", "revenue_final",
+    "cost_final", "cash_final", "cpc_final", "cpc_variable_final", "cpc_horizon", "gross_margin_final",
+    "min_cash", "funding_need", "headcount_final",
+};
+const int summary_metric_direction[SM_COUNT] = {
+    +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1,
+};
+const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+struct path {
+    const struct model *m;
+    gsl_rng *rng;
+    int H;
+    size_t P, L;
+    double *mix;                 /* [P] normalised */
+    double *price;               /* [P] */
+    struct infra_draw *infra;    /* [ninfra] */
+    struct role_draw *roles;     /* [nroles] */
+    struct feature_draw *feats;  /* [nfeatures] */
+    double *funding;             /* [H + 1] cash arriving by month */
+    struct scenario_draw scn;
+    double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
+    double *customers;           /* [P] */
+    double *total_by_month;      /* [H + 1] C(m), for staffing lags */
+    unsigned int *arrivals;      /* [P] */
+    double *out_month;           /* [H * MM_COUNT] */
+    double out_summary[SM_COUNT];
+    double *out_lines;           /* [L * LF_COUNT] */
+};
+
+size_t path_nlines(const struct model *m)
+{
+    return m->ninfra + m->nroles + 2 * m->nfeatures;
+}
+
+void path_line_info(const struct model *m, size_t l, const char **kind, const char **name, int *category,
+                    int *exists)
+{
+    if (l < m->ninfra) {
+        *kind = "infra";
+        *name = m->infra[l].item;
+        *category = m->infra[l].category;
+        *exists = 1;
+        return;
+    }
+    l -= m->ninfra;
+    if (l < m->nroles) {
+        *kind = "staff";
+        *name = m->roles[l].name;
+        *category = m->roles[l].category;
+        *exists = 1;
+        return;
+    }
+    l -= m->nroles;
+    if (l < m->nfeatures) {
+        *kind = "feature_build";
+        *name = m->features[l].name;
+        *category = CAT_RND;
+        *exists = features_has_build(&m->features[l]);
+        return;
+    }
+    l -= m->nfeatures;
+    *kind = "feature_run";
+    *name = m->features[l].name;
+    *category = CAT_COGS;
+    *exists = features_has_run(&m->features[l]);
+}
+
+struct path *path_new(const struct model *m)
+{
+    struct path *p = mem_calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->m = m;
+    p->H = m->cal.months;
+    p->P = m->nplans;
+    p->L = path_nlines(m);
+    size_t H1 = (size_t)p->H + 1;
+    p->rng = rng_new();
+    p->mix = mem_calloc(p->P, sizeof *p->mix);
+    p->price = mem_calloc(p->P, sizeof *p->price);
+    p->infra = mem_calloc(m->ninfra, sizeof *p->infra);
+    p->roles = mem_calloc(m->nroles, sizeof *p->roles);
+    p->feats = mem_calloc(m->nfeatures, sizeof *p->feats);
+    p->funding = mem_calloc(H1, sizeof *p->funding);
+    p->deal_add = mem_calloc(H1 * p->P, sizeof *p->deal_add);
+    p->customers = mem_calloc(p->P, sizeof *p->customers);
+    p->total_by_month = mem_calloc(H1, sizeof *p->total_by_month);
+    p->arrivals = mem_calloc(p->P, sizeof *p->arrivals);
+    p->out_month = mem_calloc((size_t)p->H * MM_COUNT, sizeof *p->out_month);
+    p->out_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->out_lines);
+    if (!p->rng || !p->mix || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
+        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines) {
+        path_free(p);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->P; i++)
+        p->mix[i] = m->plans[i].mix;
+    return p;
+}
+
+void path_free(struct path *p)
+{
+    if (!p)
+        return;
+    if (p->rng)
+        gsl_rng_free(p->rng);
+    mem_free(p->mix);
+    mem_free(p->price);
+    mem_free(p->infra);
+    mem_free(p->roles);
+    mem_free(p->feats);
+    mem_free(p->funding);
+    mem_free(p->deal_add);
+    mem_free(p->customers);
+    mem_free(p->total_by_month);
+    mem_free(p->arrivals);
+    mem_free(p->out_month);
+    mem_free(p->out_lines);
+    mem_free(p);
+}
+
+/* Fills U[0..n) with the uniforms of the cells (FILE, ROW, 0..n-1), drawing
+ * only for uncertain cells. */
+static void cell_uniforms(struct path *p, uint64_t seed, uint64_t path, unsigned file, size_t row,
+                          const struct dist *const *cells, size_t n, double *u)
+{
+    for (size_t k = 0; k < n; k++) {
+        u[k] = 0.5;
+        if (dist_is_uncertain(cells[k])) {
+            rng_select(p->rng, seed, path, RNG_PARAM, rng_cell(file, row, (unsigned)k));
+            u[k] = rng_uniform(p->rng);
+        }
+    }
+}
+
+void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
+{
+    const struct model *m = p->m;
+    double u[4];
+    for (size_t i = 0; i < p->P; i++) {
+        const struct dist *cells[] = { &m->plans[i].price };
+        cell_uniforms(p, seed, path, MF_PLANS, i, cells, 1, u);
+        p->price[i] = dist_draw(&m->plans[i].price, u[0]);
+    }
+    for (size_t i = 0; i < m->ninfra; i++) {
+        const struct dist *cells[INFRA_NVALUES] = { &m->infra[i].cost, &m->infra[i].escalation };
+        cell_uniforms(p, seed, path, MF_INFRA, i, cells, INFRA_NVALUES, u);
+        infra_draw(&m->infra[i], u, &p->infra[i]);
+    }
+    for (size_t i = 0; i < m->nroles; i++) {
+        const struct role *r = &m->roles[i];
+        const struct dist *cells[ROLE_NVALUES] = { &r->salary_per_year, &r->overhead, &r->raise };
+        cell_uniforms(p, seed, path, MF_STAFF, i, cells, ROLE_NVALUES, u);
+        staff_draw(r, u, &p->roles[i]);
+    }
+    for (size_t i = 0; i < m->nfeatures; i++) {
+        const struct feature *f = &m->features[i];
+        const struct dist *cells[FEAT_NVALUES] = { &f->effort, &f->run_cost, &f->run_cost_per_customer };
+        cell_uniforms(p, seed, path, MF_FEATURES, i, cells, FEAT_NVALUES, u);
+        features_draw(f, u, &p->feats[i]);
+    }
+    memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
+    for (size_t i = 0; i < m->nrounds; i++) {
+        const struct round *r = &m->rounds[i];
+        rng_select(p->rng, seed, path, RNG_FUNDING, (uint32_t)i);
+        double happen = rng_uniform(p->rng);
+        const struct dist *cells[] = { &r->amount };
+        cell_uniforms(p, seed, path, MF_FUNDING, i, cells, 1, u);
+        if (happen < r->probability && r->month >= 1 && r->month <= p->H)
+            p->funding[r->month] += dist_draw(&r->amount, u[0]);
+    }
+}
+
+void path_eval_shared(struct path *p)
+{
+    const struct model *m = p->m;
+    for (size_t i = 0; i < p->P; i++)
+        p->price[i] = dist_mean(&m->plans[i].price);
+    for (size_t i = 0; i < m->ninfra; i++)
+        infra_eval(&m->infra[i], &p->infra[i]);
+    for (size_t i = 0; i < m->nroles; i++)
+        staff_eval(&m->roles[i], &p->roles[i]);
+    for (size_t i = 0; i < m->nfeatures; i++)
+        features_eval(&m->features[i], &p->feats[i]);
+    memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
+    for (size_t i = 0; i < m->nrounds; i++) {
+        const struct round *r = &m->rounds[i];
+        if (r->month >= 1 && r->month <= p->H)
+            p->funding[r->month] += dist_mean(&r->amount) * r->probability;
+    }
+}
+
+void path_draw_scenario(struct path *p, size_t s, uint64_t seed, uint64_t path)
+{
+    const struct model *m = p->m;
+    const struct scenario *sc = &m->scenarios[s];
+    const struct dist *cells[SCEN_NVALUES] = { &sc->new_customers, &sc->growth, &sc->churn, &sc->deal_slip,
+                                               &sc->deal_loss };
+    double u[SCEN_NVALUES];
+    cell_uniforms(p, seed, path, MF_SCENARIOS, 0, cells, SCEN_NVALUES, u);
+    scenario_draw(sc, u, &p->scn);
+    memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
+    for (size_t i = 0; i < m->ndeals; i++) {
+        const struct deal *dl = &m->deals[i];
+        rng_select(p->rng, seed, path, RNG_DEAL, (uint32_t)i);
+        double u_happen = rng_uniform(p->rng);
+        double u_slip = rng_uniform(p->rng);
+        int month = deals_close_month(dl, p->scn.slip, p->scn.loss, u_happen, u_slip, p->H);
+        if (month >= 1)
+            p->deal_add[(size_t)month * p->P + (size_t)dl->plan] += dl->customers;
+    }
+}
+
+void path_eval_scenario(struct path *p, size_t s)
+{
+    const struct model *m = p->m;
+    scenario_eval(&m->scenarios[s], &p->scn);
+    memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
+    for (size_t i = 0; i < m->ndeals; i++)
+        deals_expect(&m->deals[i], p->scn.slip, p->scn.loss, p->H, p->deal_add + m->deals[i].plan, p->P);
+}
+
+/* Customer flows of month M: arrivals split over plans and churn, into
+ * p->customers; returns arrivals (with deals) and churn through the
+ * pointers. */
+static void month_customers(struct path *p, int stochastic, uint64_t seed, uint64_t path, int m, double rate,
+                            double *arrived, double *churned)
+{
+    double in = 0, out = 0;
+    const double *deals = p->deal_add + (size_t)m * p->P;
+    if (stochastic) {
+        rng_select(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m);
+        unsigned int n = rate > 0 ? gsl_ran_poisson(p->rng, rate) : 0;
+        if (p->P == 1)
+            p->arrivals[0] = n;
+        else
+            gsl_ran_multinomial(p->rng, p->P, n, p->mix, p->arrivals);
+        rng_select(p->rng, seed, path, RNG_CHURN, (uint32_t)m);
+        for (size_t i = 0; i < p->P; i++) {
+            double c = p->customers[i];
+            double d = p->scn.churn > 0 && c > 0 ? gsl_ran_binomial(p->rng, p->scn.churn, (unsigned int)c) : 0;
+            p->customers[i] = c - d + p->arrivals[i] + deals[i];
+            in += p->arrivals[i] + deals[i];
+            out += d;
+        }
+    } else {
+        for (size_t i = 0; i < p->P; i++) {
+            double c = p->customers[i];
+            double d = c * p->scn.churn;
+            double a = rate * p->mix[i];
+            p->customers[i] = c - d + a + deals[i];
+            in += a + deals[i];
+            out += d;
+        }
+    }
+    *arrived = in;
+    *churned = out;
+}
+
+void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path)
+{
+    const struct model *m = p->m;
+    const int H = p->H;
+    const size_t I = m->ninfra, R = m->nroles, F = m->nfeatures;
+    double total = 0;
+    for (size_t i = 0; i < p->P; i++) {
+        p->customers[i] = m->plans[i].customers;
+        total += p->customers[i];
+    }
+    p->total_by_month[0] = total;
+    for (size_t i = 0; i < I; i++)
+        p->infra[i].factor = 1;
+    for (size_t i = 0; i < R; i++)
+        p->roles[i].factor = 1;
+    memset(p->out_lines, 0, p->L * LF_COUNT * sizeof *p->out_lines);
+
+    double rate = p->scn.new_customers, cash = m->cash, min_cash = INFINITY;
+    double sum_cost = 0, customer_months = 0;
+    int runway = H + 1, breakeven = H + 1;
+    double *row = NULL;
+    for (int mo = 1; mo <= H; mo++) {
+        if (mo > 1) {
+            rate *= 1 + p->scn.growth;
+            if (calendar_year(mo) != calendar_year(mo - 1)) {
+                for (size_t i = 0; i < I; i++)
+                    infra_new_year(&p->infra[i]);
+                for (size_t i = 0; i < R; i++)
+                    staff_new_year(&p->roles[i]);
+            }
+        }
+        double arrived, churned;
+        month_customers(p, stochastic, seed, path, mo, rate, &arrived, &churned);
+        double revenue = 0;
+        total = 0;
+        for (size_t i = 0; i < p->P; i++) {
+            total += p->customers[i];
+            revenue += p->customers[i] * p->price[i];
+        }
+        p->total_by_month[mo] = total;
+
+        double c_infra = 0, c_staff = 0, c_feat = 0, cogs = 0, variable = 0, heads_total = 0;
+        double *lines = p->out_lines;
+        for (size_t i = 0; i < I; i++) {
+            const struct infra_line *l = &m->infra[i];
+            double c = infra_cost_month(l, &p->infra[i], mo, total);
+            c_infra += c;
+            if (l->category == CAT_COGS)
+                cogs += c;
+            if (l->driver != DRIVER_FIXED)
+                variable += c;
+            lines[i * LF_COUNT + LF_TOTAL] += c;
+            lines[i * LF_COUNT + LF_FINAL] = c;
+        }
+        for (size_t i = 0; i < R; i++) {
+            const struct role *r = &m->roles[i];
+            int back = mo - (int)r->lag;
+            double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
+            double c = heads * staff_rate(&p->roles[i]);
+            heads_total += heads;
+            c_staff += c;
+            if (r->category == CAT_COGS)
+                cogs += c;
+            if (staff_is_variable(r))
+                variable += c;
+            lines[(I + i) * LF_COUNT + LF_TOTAL] += c;
+            lines[(I + i) * LF_COUNT + LF_FINAL] = c;
+        }
+        for (size_t i = 0; i < F; i++) {
+            const struct feature *f = &m->features[i];
+            const struct feature_draw *fd = &p->feats[i];
+            double build = f->role >= 0 ? features_build_month(f, fd, mo, staff_rate(&p->roles[f->role])) : 0;
+            double run_var = features_run_variable_month(f, fd, mo,
+                                                         features_customers(f, p->customers, p->P, total));
+            double run = features_run_fixed_month(f, fd, mo) + run_var;
+            c_feat += build + run;
+            cogs += run;
+            variable += run_var;
+            lines[(I + R + i) * LF_COUNT + LF_TOTAL] += build;
+            lines[(I + R + i) * LF_COUNT + LF_FINAL] = build;
+            lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] += run;
+            lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = run;
+        }
+        double cost = c_infra + c_staff + c_feat;
+        cash += revenue - cost + p->funding[mo];
+        if (cash < min_cash)
+            min_cash = cash;
+        if (runway > H && cash < m->min_cash)
+            runway = mo;
+        if (breakeven > H && revenue >= cost)
+            breakeven = mo;
+        sum_cost += cost;
+        customer_months += total;
+
+        row = p->out_month + (size_t)(mo - 1) * MM_COUNT;
+        row[MM_CUSTOMERS] = total;
+        row[MM_NEW_CUSTOMERS] = arrived;
+        row[MM_CHURNED] = churned;
+        row[MM_REVENUE] = revenue;
+        row[MM_COST] = cost;
+        row[MM_COST_INFRA] = c_infra;
+        row[MM_COST_STAFF] = c_staff;
+        row[MM_COST_FEATURES] = c_feat;
+        row[MM_COGS] = cogs;
+        row[MM_GROSS_MARGIN] = revenue > 0 ? (revenue - cogs) / revenue : NAN;
+        row[MM_CPC] = total > 0 ? cost / total : NAN;
+        row[MM_CPC_VARIABLE] = total > 0 ? variable / total : NAN;
+        row[MM_CASH] = cash;
+        row[MM_HEADCOUNT] = heads_total;
+    }
+    double *s = p->out_summary;
+    s[SM_RUNWAY] = runway;
+    s[SM_PROB_CASH_OUT] = runway <= H;
+    s[SM_DEFAULT_ALIVE] = breakeven <= H && breakeven < runway;
+    s[SM_BREAKEVEN] = breakeven;
+    s[SM_CUSTOMERS_FINAL] = row[MM_CUSTOMERS];
+    s[SM_REVENUE_FINAL] = row[MM_REVENUE];
+    s[SM_COST_FINAL] = row[MM_COST];
+    s[SM_CASH_FINAL] = row[MM_CASH];
+    s[SM_CPC_FINAL] = row[MM_CPC];
+    s[SM_CPC_VARIABLE_FINAL] = row[MM_CPC_VARIABLE];
+    s[SM_CPC_HORIZON] = customer_months > 0 ? sum_cost / customer_months : NAN;
+    s[SM_GROSS_MARGIN_FINAL] = row[MM_GROSS_MARGIN];
+    s[SM_MIN_CASH] = min_cash;
+    s[SM_FUNDING_NEED] = fmax(0, m->min_cash - min_cash);
+    s[SM_HEADCOUNT_FINAL] = row[MM_HEADCOUNT];
+    for (size_t l = 0; l < p->L; l++)
+        p->out_lines[l * LF_COUNT + LF_CPC] =
+            customer_months > 0 ? p->out_lines[l * LF_COUNT + LF_TOTAL] / customer_months : NAN;
+}
+
+const double *path_monthly(const struct path *p) { return p->out_month; }
+const double *path_summary(const struct path *p) { return p->out_summary; }
+const double *path_lines(const struct path *p) { return p->out_lines; }

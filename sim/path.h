@@ -1,0 +1,52 @@
+/*
+ * path.h - one path of the monthly model, or the plan.
+ *
+ * A path workspace is allocated once per thread (path_new) and reused for
+ * every path and scenario: simulating allocates nothing.  For a path, the
+ * shared values (prices, costs, salaries, efforts, funding) are drawn once
+ * (path_draw_shared) and each scenario then draws its own values and deals
+ * (path_draw_scenario) and runs its months (path_simulate).  The plan
+ * (path_eval_shared, path_eval_scenario, path_simulate with stochastic 0)
+ * takes every value at its mean and every random count at its expectation.
+ *
+ * The equations are those of the spec's "monthly model"; see the model
+ * modules for each cost line.
+ */
+#ifndef CPC_PATH_H
+#define CPC_PATH_H
+
+#include <stdint.h>
+
+#include "metrics.h"
+#include "model.h"
+
+struct path;
+
+/* A workspace for model M (borrowed; it must outlive the workspace).
+ * NULL when memory runs out. */
+struct path *path_new(const struct model *m);
+void path_free(struct path *p);
+
+void path_draw_shared(struct path *p, uint64_t seed, uint64_t path_index);
+void path_draw_scenario(struct path *p, size_t scenario, uint64_t seed, uint64_t path_index);
+void path_eval_shared(struct path *p);
+void path_eval_scenario(struct path *p, size_t scenario);
+
+/* Runs the months.  With STOCHASTIC, arrivals and churn are drawn from the
+ * streams of (SEED, PATH_INDEX); without, they take their expectations. */
+void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path_index);
+
+/* Results of the last path_simulate: monthly figures [(m - 1) * MM_COUNT + k],
+ * summary figures [k], cost line figures [line * LF_COUNT + f]. */
+const double *path_monthly(const struct path *p);
+const double *path_summary(const struct path *p);
+const double *path_lines(const struct path *p);
+
+/* The number of cost lines and, for line L, its kind ("infra", "staff",
+ * "feature_build", "feature_run"), name, category and whether it exists
+ * (a feature without effort has no build line). */
+size_t path_nlines(const struct model *m);
+void path_line_info(const struct model *m, size_t l, const char **kind, const char **name, int *category,
+                    int *exists);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * report.c - CSV reports and the terminal summary (see report.h).
+ */
+#include "report.h"
+
+#include <csv.h>
+#include <math.h>
+#include <string.h>
+
+#include "category.h"
+#include "path.h"
+#include "rng.h"
+
+const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "run.csv", NULL };
+
+void report_number(FILE *f, double x)
+{
+    if (isnan(x) || isinf(x))
+        return;
+    if (x == 0)
+        x = 0; /* -0 becomes 0 */
+    fprintf(f, "%.12g", x);
+}
+
+void report_text(FILE *f, const char *text)
+{
+    if (!text)
+        text = "";
+    int formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+    int quote = formula || strpbrk(text, ",\"\r\n") != NULL || text[0] == ' ' ||
+                (text[0] && text[strlen(text) - 1] == ' ');
+    if (!quote) {
+        fputs(text, f);
+        return;
+    }
+    if (formula) {
+        /* the quote mark goes inside the field, before the text */
+        size_t len = strlen(text);
+        char buf[1024];
+        char *p = len + 2 <= sizeof buf ? buf : NULL;
+        if (p) {
+            p[0] = '\'';
+            memcpy(p + 1, text, len + 1);
+            csv_fwrite(f, p, len + 1);
+            return;
+        }
+        fputs("\"'", f);
+        for (const char *c = text; *c; c++) {
+            if (*c == '"')
+                fputc('"', f);
+            fputc(*c, f);
+        }
+        fputc('"', f);
+        return;
+    }
+    csv_fwrite(f, text, strlen(text));
+}
+
+static void date_of(const struct model *m, int mo, char *buf, size_t len)
+{
+    calendar_format(&m->cal, mo, buf, len);
+}
+
+static void stat_cells(FILE *f, const struct stat_row *row, int with_se)
+{
+    report_number(f, row->plan);
+    fputc(',', f);
+    report_number(f, row->mean);
+    fputc(',', f);
+    report_number(f, row->sd);
+    if (with_se) {
+        fputc(',', f);
+        report_number(f, row->mc_se);
+    }
+    for (int q = 0; q < 5; q++) {
+        fputc(',', f);
+        report_number(f, row->q[q]);
+    }
+}
+
+int report_summary(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,metric,plan,mean,sd,mc_se,p5,p25,p50,p75,p95,prob_plan\n", f);
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        for (size_t k = 0; k < SM_COUNT; k++) {
+            const struct stat_row *row = &r->summary[s * SM_COUNT + k];
+            report_text(f, m->scenarios[r->scenarios[s]].name);
+            fprintf(f, ",%s,", summary_metric_names[k]);
+            stat_cells(f, row, 1);
+            fputc(',', f);
+            report_number(f, row->prob_plan);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int report_monthly(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,month,date,metric,plan,mean,sd,p5,p25,p50,p75,p95,n\n", f);
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        for (int mo = 1; mo <= r->months; mo++) {
+            char date[16];
+            date_of(m, mo, date, sizeof date);
+            for (size_t k = 0; k < MM_COUNT; k++) {
+                const struct stat_row *row = &r->monthly[(s * (size_t)r->months + (size_t)(mo - 1)) * MM_COUNT + k];
+                report_text(f, m->scenarios[r->scenarios[s]].name);
+                fprintf(f, ",%d,%s,%s,", mo, date, monthly_metric_names[k]);
+                stat_cells(f, row, 0);
+                fprintf(f, ",%llu\n", (unsigned long long)row->n);
+            }
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int report_runway(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,month,date,prob_cash_out\n", f);
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        for (int mo = 1; mo <= r->months; mo++) {
+            char date[16];
+            date_of(m, mo, date, sizeof date);
+            report_text(f, m->scenarios[r->scenarios[s]].name);
+            fprintf(f, ",%d,%s,", mo, date);
+            report_number(f, r->cash_out_by_month[s * (size_t)r->months + (size_t)(mo - 1)]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int report_costs(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,line,kind,category,mean_month,mean_final,share,cpc_share\n", f);
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        const double *lm = r->line_mean + s * r->nlines * LF_COUNT;
+        double total = 0;
+        for (size_t l = 0; l < r->nlines; l++)
+            if (!isnan(lm[l * LF_COUNT + LF_TOTAL]))
+                total += lm[l * LF_COUNT + LF_TOTAL];
+        for (size_t l = 0; l < r->nlines; l++) {
+            const char *kind, *name;
+            int category, exists;
+            path_line_info(m, l, &kind, &name, &category, &exists);
+            if (!exists)
+                continue;
+            report_text(f, m->scenarios[r->scenarios[s]].name);
+            fputc(',', f);
+            report_text(f, name);
+            fprintf(f, ",%s,%s,", kind, category_names[category]);
+            report_number(f, lm[l * LF_COUNT + LF_TOTAL] / r->months);
+            fputc(',', f);
+            report_number(f, lm[l * LF_COUNT + LF_FINAL]);
+            fputc(',', f);
+            report_number(f, total > 0 ? lm[l * LF_COUNT + LF_TOTAL] / total : NAN);
+            fputc(',', f);
+            report_number(f, lm[l * LF_COUNT + LF_CPC]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static void kv(FILE *f, const char *key, const char *value)
+{
+    report_text(f, key);
+    fputc(',', f);
+    report_text(f, value);
+    fputc('\n', f);
+}
+
+int report_run(FILE *f, const struct model *m, const struct results *r, const struct run_info *info)
+{
+    char buf[256];
+    fputs("key,value\n", f);
+    kv(f, "cpcsim_version", info->version);
+    kv(f, "command", info->command_line);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)info->seed);
+    kv(f, "seed", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->paths);
+    kv(f, "paths", buf);
+    kv(f, "generator", RNG_NAME);
+    snprintf(buf, sizeof buf, "%d", r->threads);
+    kv(f, "threads", buf);
+    kv(f, "started_utc", info->started_utc);
+    kv(f, "model", m->dir);
+    snprintf(buf, sizeof buf, "%d", m->cal.months);
+    kv(f, "months", buf);
+    kv(f, "currency", m->currency);
+    for (size_t s = 0; s < r->nscenarios; s++)
+        kv(f, "scenario", m->scenarios[r->scenarios[s]].name);
+    for (int i = 0; i < MF_COUNT; i++) {
+        const struct model_source *src = &m->sources[i];
+        if (!src->present)
+            continue;
+        char key[128];
+        snprintf(key, sizeof key, "file:%s", src->file);
+        snprintf(buf, sizeof buf, "fnv1a64:%016llx rows:%zu", (unsigned long long)src->checksum, src->rows);
+        kv(f, key, buf);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* A figure for the terminal: whole numbers without decimals, others with
+ * up to 4 significant digits after rounding; "-" when undefined. */
+static void term_number(char *buf, size_t len, double x, int months_beyond, int horizon)
+{
+    if (months_beyond && (isnan(x) || x > horizon)) {
+        snprintf(buf, len, ">%d", horizon);
+        return;
+    }
+    if (isnan(x)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    if (x == 0)
+        x = 0;
+    if (fabs(x) >= 100)
+        snprintf(buf, len, "%.0f", x);
+    else
+        snprintf(buf, len, "%.4g", x);
+}
+
+void report_terminal(FILE *f, const struct model *m, const struct results *r)
+{
+    static const struct {
+        int metric;
+        const char *label;
+        int months;
+    } rows[] = {
+        { SM_RUNWAY, "runway (month cash runs out)", 1 },
+        { SM_CPC_FINAL, "cost per customer, final month", 0 },
+        { SM_CUSTOMERS_FINAL, "customers, final month", 0 },
+    };
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        const struct stat_row *sum = r->summary + s * SM_COUNT;
+        fprintf(f, "%s%s: %llu paths, %d months, %s\n", s ? "\n" : "", m->scenarios[r->scenarios[s]].name,
+                (unsigned long long)r->paths, r->months, m->currency);
+        fprintf(f, "  %-32s %12s %12s %12s %12s\n", "", "plan", "P5", "P50", "P95");
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            const struct stat_row *row = &sum[rows[i].metric];
+            char c[4][32];
+            term_number(c[0], sizeof c[0], row->plan, rows[i].months, r->months);
+            term_number(c[1], sizeof c[1], row->q[0], rows[i].months, r->months);
+            term_number(c[2], sizeof c[2], row->q[2], rows[i].months, r->months);
+            term_number(c[3], sizeof c[3], row->q[4], rows[i].months, r->months);
+            fprintf(f, "  %-32s %12s %12s %12s %12s\n", rows[i].label, c[0], c[1], c[2], c[3]);
+        }
+        const struct stat_row *out = &sum[SM_PROB_CASH_OUT];
+        const struct stat_row *alive = &sum[SM_DEFAULT_ALIVE];
+        fprintf(f, "  P(cash below %.0f within %d months): %.1f%% (+/- %.1f%%); plan: %s\n", m->min_cash,
+                r->months, 100 * out->mean, 100 * (isnan(out->mc_se) ? 0 : out->mc_se),
+                out->plan > 0 ? "runs out" : "does not run out");
+        fprintf(f, "  P(default alive: breakeven before cash runs out): %.1f%%\n", 100 * alive->mean);
+    }
+}

@@ -1,0 +1,47 @@
+/*
+ * report.h - the run's reports, as CSV, and the terminal summary.
+ *
+ * Numbers are written with 12 significant digits and '.' as the decimal
+ * point (the process never leaves the "C" locale), never as -0; undefined
+ * figures are empty cells.  Text from a user's file that a spreadsheet would
+ * run as a formula (starting with =, +, -, @, tab or carriage return) is
+ * prefixed with a single quote.
+ */
+#ifndef CPC_REPORT_H
+#define CPC_REPORT_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "model.h"
+
+/* What run.csv records of the invocation. */
+struct run_info {
+    const char *version;
+    const char *command_line;
+    const char *started_utc; /* ISO 8601 */
+    uint64_t seed;
+};
+
+/* The names of the report files, NULL-terminated. */
+extern const char *const report_files[];
+
+/* Each writes one report; they return 0, or -1 when a write failed (the
+ * stream's error flag tells the rest). */
+int report_summary(FILE *f, const struct model *m, const struct results *r);
+int report_monthly(FILE *f, const struct model *m, const struct results *r);
+int report_runway(FILE *f, const struct model *m, const struct results *r);
+int report_costs(FILE *f, const struct model *m, const struct results *r);
+int report_run(FILE *f, const struct model *m, const struct results *r, const struct run_info *info);
+
+/* The human summary: per scenario, plan and P5/P50/P95 of runway, cost per
+ * customer and final customers, and the probability of running out of cash. */
+void report_terminal(FILE *f, const struct model *m, const struct results *r);
+
+/* Writes TEXT as one CSV field: quoted when needed, neutralised when a
+ * spreadsheet would take it for a formula. */
+void report_text(FILE *f, const char *text);
+/* Writes X as a CSV number (empty when NAN). */
+void report_number(FILE *f, double x);
+
+#endif

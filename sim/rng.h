@@ -1,0 +1,47 @@
+/*
+ * rng.h - random streams keyed by (seed, path, purpose, index).
+ *
+ * Every random number cpcsim draws comes from a counter-based generator,
+ * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2,
+ * 3", SC 2011, via Random123), wrapped as a GSL generator so that every
+ * gsl_ran_* sampler works on it.  A stream is selected, never seeded: the
+ * 64-bit seed is the key and (path, purpose, index) the counter, so a path's
+ * numbers are the same whichever thread draws them, and two scenarios that
+ * select the same stream get the same numbers (common random numbers).
+ * Each stream gives up to 2^34 uniforms, far more than a month needs.
+ */
+#ifndef CPC_RNG_H
+#define CPC_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+enum rng_purpose {
+    RNG_PARAM = 1,    /* index: the cell (file, row, column) of an uncertain value */
+    RNG_ARRIVALS = 2, /* index: month */
+    RNG_CHURN = 3,    /* index: month */
+    RNG_DEAL = 4,     /* index: deal */
+    RNG_FUNDING = 5   /* index: round */
+};
+
+/* Indices are below 2^24. */
+#define RNG_INDEX_LIMIT (1u << 24)
+
+/* The name written in run.csv. */
+#define RNG_NAME "philox4x32-10 (Random123), streams keyed by seed, path, purpose, index"
+
+/* A new generator; select a stream with rng_select before drawing.  NULL
+ * when memory runs out.  Free with gsl_rng_free. */
+gsl_rng *rng_new(void);
+
+/* Points R at the start of the stream (SEED, PATH, PURPOSE, INDEX). */
+void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index);
+
+/* A uniform in the open interval (0, 1) from the current stream. */
+double rng_uniform(gsl_rng *r);
+
+/* The cell index of an uncertain value: FILE (< 16), ROW (< 2^17), COL (< 8). */
+uint32_t rng_cell(unsigned file, unsigned long row, unsigned col);
+
+#endif

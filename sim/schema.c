@@ -1,0 +1,235 @@
+/*
+ * schema.c - typed loading of model files (see schema.h).
+ */
+#include "schema.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+
+int schema_name_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+int schema_find(const struct table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (schema_name_eq(t->head[i], name))
+            return (int)i;
+    return -1;
+}
+
+static void known_list(const struct column *cols, size_t ncols, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ncols && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", cols[i].name);
+}
+
+static void choice_list(const char *const *choices, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; choices[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", choices[i]);
+}
+
+/* Checks the header; fills map[k] with the table column of schema column k
+ * (-1 when absent).  Returns the number of errors. */
+static size_t check_header(const struct table *t, const struct column *cols, size_t ncols, int *map,
+                           struct diag *d)
+{
+    size_t errors = 0;
+    char known[1024];
+    known_list(cols, ncols, known, sizeof known);
+    for (size_t k = 0; k < ncols; k++)
+        map[k] = -1;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const char *h = t->head[i];
+        if (!*h) {
+            diag_error(d, t->name, t->head_line, (long)i + 1, "empty column name in the header; known columns: %s",
+                       known);
+            errors++;
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < ncols; k++)
+            if (schema_name_eq(h, cols[k].name))
+                break;
+        if (k == ncols) {
+            diag_error(d, t->name, t->head_line, (long)i + 1, "unknown column '%s'; known columns: %s", h, known);
+            errors++;
+        } else if (map[k] >= 0) {
+            diag_error(d, t->name, t->head_line, (long)i + 1, "duplicate column '%s' (also column %d)", h,
+                       map[k] + 1);
+            errors++;
+        } else {
+            map[k] = (int)i;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        if (map[k] < 0 && (cols[k].flags & COL_REQUIRED)) {
+            diag_error(d, t->name, t->head_line, 0, "missing required column '%s'; known columns: %s",
+                       cols[k].name, known);
+            errors++;
+        }
+    }
+    return errors;
+}
+
+static int set_default(const struct column *c, const struct calendar *cal, char *row)
+{
+    void *at = row + c->offset;
+    switch (c->type) {
+    case COL_TEXT: *(char **)at = NULL; break;
+    case COL_VALUE: *(struct dist *)at = dist_const(c->def, c->range); break;
+    case COL_NUMBER: *(double *)at = (c->flags & COL_NO_DEFAULT) ? NAN : c->def; break;
+    case COL_COUNT: *(double *)at = c->def; break;
+    case COL_MONTH: *(int *)at = c->def == MONTH_HORIZON ? cal->months : (int)c->def; break;
+    case COL_CHOICE: *(int *)at = (int)c->def; break;
+    }
+    return 0;
+}
+
+static const char *range_words(enum dist_range r)
+{
+    return r == RANGE_RATE ? "between 0 and 1 (or 0% to 100%)" : "0 or more";
+}
+
+/* Converts one non-empty cell; returns 0, or -1 with the reason in WHY,
+ * or -2 when memory ran out. */
+static int convert(const struct column *c, const struct calendar *cal, const char *text, char *row,
+                   char *why, size_t whylen)
+{
+    void *at = row + c->offset;
+    double v;
+    switch (c->type) {
+    case COL_TEXT: {
+        char *copy = mem_strdup(text);
+        if (!copy)
+            return -2;
+        *(char **)at = copy;
+        return 0;
+    }
+    case COL_VALUE:
+        return dist_parse(text, c->range, (c->flags & COL_UNCERTAIN) != 0, (struct dist *)at, why, whylen);
+    case COL_NUMBER:
+    case COL_COUNT:
+        if (dist_parse_number(text, &v, why, whylen))
+            return -1;
+        if (c->type == COL_COUNT && (v < 0 || v != floor(v) || v > 1e9)) {
+            snprintf(why, whylen, "expected a whole number of 0 or more, got '%s'", text);
+            return -1;
+        }
+        if (c->range != RANGE_ANY && (v < 0 || (c->range == RANGE_RATE && v > 1))) {
+            snprintf(why, whylen, "expected a number %s, got '%s'", range_words(c->range), text);
+            return -1;
+        }
+        *(double *)at = v;
+        return 0;
+    case COL_MONTH: {
+        int m;
+        if (calendar_parse_month(cal, text, &m, why, whylen))
+            return -1;
+        if (m < 1 && (c->flags & COL_NO_PAST)) {
+            snprintf(why, whylen, "%s is before the first simulated month", text);
+            return -1;
+        }
+        *(int *)at = m;
+        return 0;
+    }
+    case COL_CHOICE:
+        for (int i = 0; c->choices[i]; i++) {
+            if (schema_name_eq(text, c->choices[i])) {
+                *(int *)at = i;
+                return 0;
+            }
+        }
+        char list[256];
+        choice_list(c->choices, list, sizeof list);
+        snprintf(why, whylen, "expected one of %s, got '%s'", list, text);
+        return -1;
+    }
+    return -1;
+}
+
+size_t schema_load(const struct table *t, const struct column *cols, size_t ncols,
+                   const struct calendar *cal, struct diag *d, void **rows, size_t row_size)
+{
+    int map[32];
+    *rows = NULL;
+    size_t errors = check_header(t, cols, ncols, map, d);
+    char *out = mem_calloc(t->nrows ? t->nrows : 1, row_size);
+    if (!out) {
+        diag_nomem(d);
+        return errors + 1;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        char *row = out + r * row_size;
+        ((struct row_head *)(void *)row)->line = table_line(t, r, 0);
+        for (size_t k = 0; k < ncols; k++) {
+            const struct column *c = &cols[k];
+            set_default(c, cal, row);
+            if (map[k] < 0)
+                continue;
+            const char *text = table_cell(t, r, (size_t)map[k]);
+            long line = table_line(t, r, (size_t)map[k]);
+            if (!*text) {
+                if (c->flags & COL_REQUIRED) {
+                    diag_error(d, t->name, line, map[k] + 1, "%s: this cell is required but empty", c->name);
+                    errors++;
+                }
+                continue;
+            }
+            char why[768];
+            int rc = convert(c, cal, text, row, why, sizeof why);
+            if (rc == -2) {
+                diag_nomem(d);
+                schema_free(cols, ncols, out, t->nrows, row_size);
+                return errors + 1;
+            }
+            if (rc) {
+                set_default(c, cal, row);
+                diag_error(d, t->name, line, map[k] + 1, "%s: %s", c->name, why);
+                errors++;
+            }
+        }
+        for (size_t k = 0; k < ncols; k++) {
+            if (!(cols[k].flags & COL_KEY) || map[k] < 0)
+                continue;
+            const char *name = *(char **)(row + cols[k].offset);
+            for (size_t q = 0; name && q < r; q++) {
+                const char *other = *(char **)(out + q * row_size + cols[k].offset);
+                if (other && !strcmp(other, name)) {
+                    diag_error(d, t->name, table_line(t, r, (size_t)map[k]), map[k] + 1,
+                               "%s: duplicate name '%s' (first on line %ld)", cols[k].name, name,
+                               table_line(t, q, (size_t)map[k]));
+                    errors++;
+                    break;
+                }
+            }
+        }
+    }
+    *rows = out;
+    return errors;
+}
+
+void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, size_t row_size)
+{
+    if (!rows)
+        return;
+    char *base = rows;
+    for (size_t r = 0; r < n; r++)
+        for (size_t k = 0; k < ncols; k++)
+            if (cols[k].type == COL_TEXT)
+                mem_free(*(char **)(base + r * row_size + cols[k].offset));
+    mem_free(rows);
+}

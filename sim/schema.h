@@ -1,0 +1,73 @@
+/*
+ * schema.h - from a table of text cells to an array of typed rows.
+ *
+ * Each model file is described by a table of columns (name, type, whether
+ * required, default, where the value goes in the row struct).  schema_load
+ * checks the header against it (unknown, duplicate and missing columns are
+ * errors that list the known ones) and converts every cell, reporting every
+ * bad cell with its file, line and column.  Row structs start with a
+ * `struct row_head`, which receives the row's line.
+ */
+#ifndef CPC_SCHEMA_H
+#define CPC_SCHEMA_H
+
+#include <stddef.h>
+
+#include "calendar.h"
+#include "diag.h"
+#include "dist.h"
+#include "table.h"
+
+enum col_type {
+    COL_TEXT,   /* char *, owned by the row; NULL when empty */
+    COL_VALUE,  /* struct dist (a number, or a distribution if COL_UNCERTAIN) */
+    COL_NUMBER, /* double: a plain number within the column's range; NAN when empty and no default */
+    COL_COUNT,  /* double holding a whole number >= 0 */
+    COL_MONTH,  /* int month index (see calendar.h) */
+    COL_CHOICE  /* int: index into the column's choices */
+};
+
+enum {
+    COL_REQUIRED = 1,  /* the column must be in the header, its cells non-empty */
+    COL_UNCERTAIN = 2, /* COL_VALUE: a distribution is allowed (the spec's U) */
+    COL_KEY = 4,       /* COL_TEXT: a name, unique within the file */
+    COL_NO_PAST = 8,   /* COL_MONTH: a date before the start is an error */
+    COL_NO_DEFAULT = 16 /* COL_NUMBER: empty means "none" (NAN) */
+};
+
+#define MONTH_HORIZON (-1) /* default month: the last month of the horizon */
+
+struct column {
+    const char *name;
+    enum col_type type;
+    unsigned flags;
+    size_t offset;
+    enum dist_range range;
+    double def;                 /* default number, count or month */
+    const char *const *choices; /* COL_CHOICE: NULL-terminated */
+};
+
+struct row_head {
+    long line;
+};
+
+/*
+ * Converts table T by the NCOLS columns COLS into a new array of T->nrows
+ * rows of ROW_SIZE bytes (*rows; the caller frees it with schema_free).
+ * Returns the number of errors added to D; rows with errors are still
+ * returned, with defaults in their bad cells.  *rows is NULL (and ST_NOMEM
+ * recorded in D) when memory runs out.
+ */
+size_t schema_load(const struct table *t, const struct column *cols, size_t ncols,
+                   const struct calendar *cal, struct diag *d, void **rows, size_t row_size);
+
+/* Frees the text cells of N rows and the array itself.  NULL does nothing. */
+void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, size_t row_size);
+
+/* The 0-based index of column NAME in T's header (case-insensitive), or -1. */
+int schema_find(const struct table *t, const char *name);
+
+/* Case-insensitive comparison of header names, ASCII only. */
+int schema_name_eq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * stats.h - accumulating statistics over paths in memory that does not grow
+ * with the number of paths, with results that do not depend on how paths
+ * were spread over threads.
+ *
+ * Quantiles come from fixed-bin log-scale histograms: the bins split every
+ * power of two into HIST_SUB equal parts for magnitudes from 2^HIST_EMIN
+ * (about 0.001) to 2^HIST_EMAX (about 1.1e12), for both signs, plus one bin
+ * for magnitudes below 2^HIST_EMIN, which reads as 0.  A quantile is
+ * reported as the middle of the bin that holds the exact order statistic,
+ * so its relative error is at most 1 / (2 * HIST_SUB) = 0.39% within that
+ * range.  Counts are integers, so histograms from threads merge exactly in
+ * any order.  Magnitudes beyond 2^HIST_EMAX fall into the last bin.
+ *
+ * Means and variances come from moments: each chunk of paths sums x - shift
+ * and (x - shift)^2 (shift: the chunk's first value), and chunks are merged
+ * in chunk order with Chan, Golub and LeVeque's pairwise update, so sums are
+ * formed in the same order whatever the thread count.
+ */
+#ifndef CPC_STATS_H
+#define CPC_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HIST_SUB_BITS 7
+#define HIST_SUB (1 << HIST_SUB_BITS)
+#define HIST_EMIN (-10)
+#define HIST_EMAX 40
+#define HIST_HALF ((HIST_EMAX - HIST_EMIN) * HIST_SUB)
+#define HIST_BINS (2 * HIST_HALF + 1) /* negative bins, the zero bin, positive bins */
+
+/* The bin of X (finite); bins are ordered as the values they hold. */
+size_t hist_bin(double x);
+/* The middle of bin B (0 for the zero bin). */
+double hist_mid(size_t b);
+
+/*
+ * The type-1 quantiles (the smallest x with at least ceil(q * n) of n values
+ * at or below it) for the NQ increasing probabilities Q, into OUT, from NH
+ * histograms of HIST_BINS counts each, whose counts add up to N.  NAN when
+ * N is 0.
+ */
+void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
+                    double *out);
+
+/* Running sums of one chunk of values. */
+struct chunk_moments {
+    double shift, s1, s2;
+    uint64_t n;
+};
+
+/* Mean and sum of squared deviations of everything merged so far. */
+struct moments {
+    double n, mean, m2;
+};
+
+static inline void chunk_add(struct chunk_moments *c, double x)
+{
+    if (c->n == 0)
+        c->shift = x;
+    double dx = x - c->shift;
+    c->s1 += dx;
+    c->s2 += dx * dx;
+    c->n++;
+}
+
+/* Merges chunk C into M, then clears C. */
+void moments_merge(struct moments *m, struct chunk_moments *c);
+/* Standard deviation (n - 1 in the denominator); NAN below 2 values. */
+double moments_sd(const struct moments *m);
+
+#endif

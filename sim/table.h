@@ -1,0 +1,54 @@
+/*
+ * table.h - one CSV file of a model, read strictly into rows of text cells.
+ *
+ * The dialect is fixed (RFC 4180, UTF-8, comma, header row first, LF or CRLF)
+ * and checked, never guessed: a BOM is skipped; UTF-16, invalid UTF-8, NUL
+ * bytes, stray or unterminated quotes, ';'-separated files and rows of the
+ * wrong width are errors placed at their line and column.  Blank rows (and
+ * rows of only empty cells) are skipped with one warning that counts them.
+ * Parsing is done by libcsv; this module counts lines and fields around it,
+ * since libcsv reports neither.
+ *
+ * Limits: a file over TABLE_MAX_FILE bytes or a field over TABLE_MAX_FIELD
+ * bytes is an error, so memory stays bounded whatever the input.
+ */
+#ifndef CPC_TABLE_H
+#define CPC_TABLE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define TABLE_MAX_FILE (64UL * 1024 * 1024)
+#define TABLE_MAX_FIELD (64UL * 1024)
+
+struct table {
+    char *name;     /* as shown in messages, e.g. "model/infra.csv" */
+    size_t ncols;   /* fields in the header */
+    char **head;    /* header names, trimmed */
+    long head_line; /* the line the header is on */
+    size_t nrows;   /* data rows kept (blank rows dropped) */
+    char **cells;   /* nrows * ncols cells, row-major, trimmed */
+    long *lines;    /* nrows * ncols: the line each cell starts on */
+};
+
+/*
+ * Reads the file at PATH; NAME is how messages name it.  On success *out is
+ * a new table the caller frees with table_free.  Returns ST_NOINPUT when the
+ * file is missing or unreadable, ST_DATA when its text breaks the dialect
+ * (every problem is in D), ST_NOMEM when memory ran out.  On failure *out is
+ * NULL.
+ */
+enum status table_read(const char *path, const char *name, struct diag *d, struct table **out);
+
+/* Parses LEN bytes of CSV text already in memory; as table_read otherwise. */
+enum status table_parse(const char *text, size_t len, const char *name, struct diag *d,
+                        struct table **out);
+
+void table_free(struct table *t);
+
+/* The cell of row R (0-based) and column C (0-based), and its line. */
+const char *table_cell(const struct table *t, size_t r, size_t c);
+long table_line(const struct table *t, size_t r, size_t c);
+
+#endif
