@@ -42,24 +42,34 @@ static int is_plain_number(const char *s)
     return *p == '\0';
 }
 
-/* A guess at what the user meant, for the hint only: never used as a value. */
+/* A guess at what the user meant, for the hint only: never used as a value.
+ * Returns 0 when there is no safe guess (such as "EUR 1.200", where the dot
+ * may group thousands or mark decimals). */
 static int suggest(const char *text, char *out, size_t len)
 {
     char buf[128];
     size_t n = 0;
-    int negative = 0, percent = 0;
-    for (const char *p = text; *p && n + 1 < sizeof buf; p++) {
-        unsigned char c = (unsigned char)*p;
+    int negative = 0, percent = 0, stripped = 0, had_comma = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 1 < sizeof buf; p++) {
+        unsigned char c = *p;
+        /* U+2212 minus sign and U+2013 en dash, as spreadsheets print them */
+        if (c == 0xE2 && (p[1] == 0x88 || p[1] == 0x80) && (p[2] == 0x92 || p[2] == 0x93)) {
+            buf[n++] = '-';
+            p += 2;
+            continue;
+        }
         if (c == '(' || c == ')') { negative = 1; continue; }
-        if (c == '$' || c == ' ' || c == '\'' || c == '_') continue;
-        if (c >= 0x80) continue; /* currency symbols such as EUR or GBP signs */
+        if (c == '$' || c == ' ' || c == '\'' || c == '_' || c >= 0x80) { stripped = 1; continue; }
         if (c == '%') { percent = 1; continue; }
         if (!(isdigit(c) || c == '.' || c == ',' || c == '-' || c == '+')) return 0;
+        had_comma |= c == ',';
         buf[n++] = (char)c;
     }
     buf[n] = '\0';
     if (!n) return 0;
     char *lastdot = strrchr(buf, '.'), *lastcomma = strrchr(buf, ',');
+    if (stripped && !had_comma && lastdot && lastdot == strchr(buf, '.') && strlen(lastdot + 1) == 3)
+        return 0;
     char clean[128];
     size_t m = 0;
     int euro = lastcomma && (!lastdot || lastcomma > lastdot) &&
@@ -187,7 +197,7 @@ static int parse_interval(const char *text, const char *to, enum dist_range rang
         out->p[1] = (log(b) - log(a)) / (2 * DIST_Z95);
         return 0;
     }
-    if (range != RANGE_ANY) {
+    if (range != RANGE_ANY && range != RANGE_CHANGE) {
         snprintf(why, whylen,
                  "the range '%s' starts at %s, but this field cannot be negative and a range is "
                  "lognormal only above 0: write uniform(%s, %s) or triangular(%s, MODE, %s)",
@@ -240,9 +250,13 @@ static int check_params(const struct dist *d, const char *text, char *why, size_
         break;
     case DIST_TRIANGULAR:
     case DIST_PERT:
-        if (!(p[0] < p[2]) || p[1] < p[0] || p[1] > p[2]) {
-            snprintf(why, whylen, "in '%s', need min <= mode <= max and min < max (got min %g, mode %g, max %g)",
-                     text, p[0], p[1], p[2]);
+        if (!(p[0] < p[2])) {
+            snprintf(why, whylen, "in '%s', min %g must be below max %g (the parameters are min, mode, max)",
+                     text, p[0], p[2]);
+            return -1;
+        }
+        if (p[1] < p[0] || p[1] > p[2]) {
+            snprintf(why, whylen, "in '%s', the mode %g must lie between min %g and max %g", text, p[1], p[0], p[2]);
             return -1;
         }
         break;
@@ -343,6 +357,14 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
         *out = d;
         return 0;
     }
+    if (dist_parse_number(text, &d.p[0], why, whylen) == 0 && dist_mass_outside(&d) > 0) {
+        snprintf(why, whylen, "expected a number %s, got '%s'",
+                 range == RANGE_RATE     ? "between 0 and 1 (or 0% to 100%)"
+                 : range == RANGE_CHANGE ? "of -100% or more (a change cannot take away more than all)"
+                                         : "0 or more",
+                 text);
+        return -1;
+    }
     if (dist_parse_number(text, &d.p[0], why, whylen)) {
         if (uncertain && *text && !is_number) {
             /* rephrase: the user may have meant a distribution */
@@ -396,6 +418,8 @@ static double triangular_inv(const double *p, double u)
 
 static double clamp(double x, enum dist_range range)
 {
+    if (range == RANGE_CHANGE)
+        return x < -1 ? -1 : x == 0.0 ? 0.0 : x;
     if (range != RANGE_ANY && x < 0)
         return 0;
     if (range == RANGE_RATE && x > 1)
@@ -453,8 +477,12 @@ double dist_mass_outside(const struct dist *d)
 {
     if (d->kind == DIST_CONST) {
         double v = d->p[0];
+        if (d->range == RANGE_CHANGE)
+            return v < -1;
         return (d->range != RANGE_ANY && v < 0) || (d->range == RANGE_RATE && v > 1);
     }
+    if (d->range == RANGE_CHANGE)
+        return cdf(d, -1);
     double out = 0;
     if (d->range != RANGE_ANY) {
         /* mass below 0: for continuous forms P(X < 0) = P(X <= 0) */

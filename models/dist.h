@@ -20,8 +20,9 @@
 
 enum dist_range {
     RANGE_NONNEG, /* costs, counts, efforts, prices: at least 0 */
-    RANGE_ANY,    /* growth, escalation, raises: may be negative */
-    RANGE_RATE    /* probabilities and rates: within 0 and 1 */
+    RANGE_ANY,    /* any number */
+    RANGE_RATE,   /* probabilities and rates: within 0 and 1 */
+    RANGE_CHANGE  /* growth, escalation, raises: may be negative, at least -100% */
 };
 
 enum dist_kind {

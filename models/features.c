@@ -99,6 +99,12 @@ size_t features_load(const struct table *t, const struct calendar *cal, struct d
         if (f->from < 1)
             f->from = 1;
         errors += resolve_plans(f, t, d, plans, nplans, plans_col);
+        if (f->build_months == 0 && (dist_is_uncertain(&f->effort) || dist_mean(&f->effort) > 0)) {
+            diag_error(d, t->name, f->head.line, schema_find(t, "build_months") + 1,
+                       "build_months: 0 means the feature already runs, but it has effort to build; give the "
+                       "months the build takes (1 or more), or an effort of 0");
+            errors++;
+        }
         if (f->role_name) {
             for (size_t k = 0; k < nroles; k++)
                 if (roles[k].name && !strcmp(roles[k].name, f->role_name))

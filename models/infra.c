@@ -19,7 +19,7 @@ static const struct column cols[] = {
     { "category", COL_CHOICE, 0, offsetof(struct infra_line, category), RANGE_ANY, CAT_COGS, category_names },
     { "from", COL_MONTH, 0, offsetof(struct infra_line, from), RANGE_ANY, 1, NULL },
     { "to", COL_MONTH, 0, offsetof(struct infra_line, to), RANGE_ANY, MONTH_HORIZON, NULL },
-    { "escalation", COL_VALUE, COL_UNCERTAIN, offsetof(struct infra_line, escalation), RANGE_ANY, 0, NULL },
+    { "escalation", COL_VALUE, COL_UNCERTAIN, offsetof(struct infra_line, escalation), RANGE_CHANGE, 0, NULL },
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
@@ -32,10 +32,7 @@ size_t infra_load(const struct table *t, const struct calendar *cal, struct diag
     *n = rows ? t->nrows : 0;
     if (!rows)
         return errors;
-    if (t->nrows == 0) {
-        diag_error(d, t->name, 0, 0, "no cost lines: the file needs at least one row below its header");
-        errors++;
-    }
+    errors += schema_require_rows(t, "cost lines", d);
     int step_col = schema_find(t, "step") + 1, to_col = schema_find(t, "to") + 1;
     for (size_t i = 0; i < *n; i++) {
         struct infra_line *l = &(*lines)[i];

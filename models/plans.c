@@ -24,7 +24,7 @@ static const struct column scenario_cols[] = {
     { "scenario", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct scenario, name), RANGE_ANY, 0, NULL },
     { "new_customers", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct scenario, new_customers),
       RANGE_NONNEG, 0, NULL },
-    { "growth", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, growth), RANGE_ANY, 0, NULL },
+    { "growth", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, growth), RANGE_CHANGE, 0, NULL },
     { "churn", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL },
     { "deal_slip", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL },
     { "deal_loss", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL },
@@ -40,10 +40,8 @@ size_t plans_load(const struct table *t, const struct calendar *cal, struct diag
     *n = rows ? t->nrows : 0;
     if (!rows)
         return errors;
-    if (t->nrows == 0) {
-        diag_error(d, t->name, 0, 0, "no plans: the file needs at least one row below its header");
+    if (schema_require_rows(t, "plans", d) || t->nrows == 0)
         return errors + 1;
-    }
     size_t given = 0;
     double total = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -83,10 +81,8 @@ size_t scenarios_load(const struct table *t, const struct calendar *cal, struct 
     size_t errors = schema_load(t, scenario_cols, NSCENARIO_COLS, cal, d, &rows, sizeof(struct scenario));
     *scenarios = rows;
     *n = rows ? t->nrows : 0;
-    if (rows && t->nrows == 0) {
-        diag_error(d, t->name, 0, 0, "no scenarios: the file needs at least one row below its header");
-        errors++;
-    }
+    if (rows)
+        errors += schema_require_rows(t, "scenarios", d);
     return errors;
 }
 
@@ -95,16 +91,10 @@ void scenarios_free(struct scenario *scenarios, size_t n)
     schema_free(scenario_cols, NSCENARIO_COLS, scenarios, n, sizeof(struct scenario));
 }
 
-/* Growth below -100% a month would make the arrival rate negative. */
-static double growth_floor(double g)
-{
-    return g < -1 ? -1 : g;
-}
-
 void scenario_draw(const struct scenario *s, const double *u, struct scenario_draw *out)
 {
     out->new_customers = dist_draw(&s->new_customers, u[SCEN_NEW]);
-    out->growth = growth_floor(dist_draw(&s->growth, u[SCEN_GROWTH]));
+    out->growth = dist_draw(&s->growth, u[SCEN_GROWTH]);
     out->churn = dist_draw(&s->churn, u[SCEN_CHURN]);
     out->slip = dist_draw(&s->deal_slip, u[SCEN_SLIP]);
     out->loss = dist_draw(&s->deal_loss, u[SCEN_LOSS]);
@@ -113,7 +103,7 @@ void scenario_draw(const struct scenario *s, const double *u, struct scenario_dr
 void scenario_eval(const struct scenario *s, struct scenario_draw *out)
 {
     out->new_customers = dist_mean(&s->new_customers);
-    out->growth = growth_floor(dist_mean(&s->growth));
+    out->growth = dist_mean(&s->growth);
     out->churn = dist_mean(&s->churn);
     out->slip = dist_mean(&s->deal_slip);
     out->loss = dist_mean(&s->deal_loss);

@@ -18,7 +18,7 @@ static const struct column cols[] = {
     { "salary", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct role, salary_per_year), RANGE_NONNEG, 0,
       NULL },
     { "overhead", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, overhead), RANGE_NONNEG, 1, NULL },
-    { "raise", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, raise), RANGE_ANY, 0, NULL },
+    { "raise", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, raise), RANGE_CHANGE, 0, NULL },
     { "category", COL_CHOICE, 0, offsetof(struct role, category), RANGE_ANY, CAT_RND, category_names },
     { "from", COL_MONTH, 0, offsetof(struct role, from), RANGE_ANY, 1, NULL },
     { "to", COL_MONTH, 0, offsetof(struct role, to), RANGE_ANY, MONTH_HORIZON, NULL },
@@ -34,10 +34,7 @@ size_t staff_load(const struct table *t, const struct calendar *cal, struct diag
     *n = rows ? t->nrows : 0;
     if (!rows)
         return errors;
-    if (t->nrows == 0) {
-        diag_error(d, t->name, 0, 0, "no roles: the file needs at least one row below its header");
-        errors++;
-    }
+    errors += schema_require_rows(t, "roles", d);
     int pc_col = schema_find(t, "per_customers") + 1, to_col = schema_find(t, "to") + 1;
     for (size_t i = 0; i < *n; i++) {
         struct role *r = &(*roles)[i];

@@ -277,7 +277,11 @@ static int cmd_run(int argc, char **argv)
                 diag_free(d);
                 return ST_USAGE;
             }
-            chosen[nchosen++] = k;
+            int again = 0;
+            for (size_t j = 0; j < nchosen; j++)
+                again |= chosen[j] == k;
+            if (!again) /* a scenario named twice is simulated once */
+                chosen[nchosen++] = k;
         }
     } else {
         all = malloc(m->nscenarios * sizeof *all);
@@ -314,7 +318,10 @@ static int cmd_run(int argc, char **argv)
         st = write_reports(out, m, r, &info, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
-            printf("\nreports in %s/: summary.csv monthly.csv runway.csv costs.csv run.csv\n", out);
+            size_t outlen = strlen(out);
+            while (outlen > 1 && out[outlen - 1] == '/')
+                outlen--;
+            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv run.csv\n", (int)outlen, out);
             if (fflush(stdout) != 0)
                 st = ST_IOERR;
         } else {
@@ -445,6 +452,17 @@ static int cmd_check(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : ST_IOERR;
 }
 
+/* Standard output that could not be written (a full disk, a closed pipe) is
+ * an output error, not a success. */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "cpcsim: could not write to standard output: %s\n", strerror(errno));
+        return rc ? rc : ST_IOERR;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -455,15 +473,15 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage_main, stdout);
-        return 0;
+        return finish(0);
     }
     if (!strcmp(cmd, "--version")) {
         printf("cpcsim %s\n", CPCSIM_VERSION);
-        return 0;
+        return finish(0);
     }
     if (!strcmp(cmd, "run"))
-        return cmd_run(argc, argv);
+        return finish(cmd_run(argc, argv));
     if (!strcmp(cmd, "check"))
-        return cmd_check(argc, argv);
+        return finish(cmd_check(argc, argv));
     return usage_error(NULL, "unknown command '%s'; commands are run and check", cmd);
 }

@@ -205,7 +205,12 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
 {
     *out = NULL;
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        diag_fail(d, ST_NOINPUT, dir, 0, 0, "is a file, not a model folder (a model is a folder of CSV files: "
+                  "company.csv, plans.csv, scenarios.csv, infra.csv, staff.csv, ...)");
+        return ST_NOINPUT;
+    }
+    if (stat(dir, &st) != 0) {
         diag_fail(d, ST_NOINPUT, dir, 0, 0, "no such model folder (a model is a folder of CSV files: company.csv, "
                   "plans.csv, scenarios.csv, infra.csv, staff.csv, ...)");
         return ST_NOINPUT;
@@ -279,7 +284,7 @@ static void warn_dist(struct diag *d, const struct model *m, enum model_file f, 
         snprintf(name, sizeof name, "%s/%s", m->dir, file_names[f]);
         dist_describe(v, desc, sizeof desc);
         diag_warn(d, name, line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", col, desc, 100 * out,
-                  v->range == RANGE_RATE ? "outside 0 to 1" : "below 0");
+                  v->range == RANGE_RATE ? "outside 0 to 1" : v->range == RANGE_CHANGE ? "below -100%" : "below 0");
     }
 }
 
@@ -290,15 +295,19 @@ void model_warn_clamping(const struct model *m, struct diag *d)
     for (size_t i = 0; i < m->nscenarios; i++) {
         const struct scenario *s = &m->scenarios[i];
         warn_dist(d, m, MF_SCENARIOS, s->head.line, "new_customers", &s->new_customers);
+        warn_dist(d, m, MF_SCENARIOS, s->head.line, "growth", &s->growth);
         warn_dist(d, m, MF_SCENARIOS, s->head.line, "churn", &s->churn);
         warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_slip", &s->deal_slip);
         warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_loss", &s->deal_loss);
     }
-    for (size_t i = 0; i < m->ninfra; i++)
+    for (size_t i = 0; i < m->ninfra; i++) {
         warn_dist(d, m, MF_INFRA, m->infra[i].head.line, "cost", &m->infra[i].cost);
+        warn_dist(d, m, MF_INFRA, m->infra[i].head.line, "escalation", &m->infra[i].escalation);
+    }
     for (size_t i = 0; i < m->nroles; i++) {
         warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "salary", &m->roles[i].salary_per_year);
         warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "overhead", &m->roles[i].overhead);
+        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "raise", &m->roles[i].raise);
     }
     for (size_t i = 0; i < m->nfeatures; i++) {
         const struct feature *f = &m->features[i];

@@ -154,12 +154,35 @@ enum status outdir_commit(struct outdir *o, volatile sig_atomic_t *stop, struct 
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
+    /* Keep a hard link to each report being replaced, so that a rename that
+     * fails part-way can put the earlier set back. */
+    char backup[OUTDIR_MAX_FILES][4112];
+    int has_backup[OUTDIR_MAX_FILES] = { 0 };
+    for (int i = 0; i < o->n; i++) {
+        char final[4096];
+        snprintf(final, sizeof final, "%s/%s", o->dir, o->files[i].name);
+        snprintf(backup[i], sizeof backup[i], "%s.old", o->files[i].tmp);
+        has_backup[i] = link(final, backup[i]) == 0;
+    }
     for (int i = 0; i < o->n; i++) {
         char final[4096];
         snprintf(final, sizeof final, "%s/%s", o->dir, o->files[i].name);
         if (rename(o->files[i].tmp, final) != 0) {
             int e = errno;
-            diag_fail(d, ST_CANTCREAT, final, 0, 0, "cannot put the report in place: %s", strerror(e));
+            diag_fail(d, ST_CANTCREAT, final, 0, 0, "cannot put the report in place: %s; the earlier reports "
+                      "were kept", strerror(e));
+            for (int j = 0; j < i; j++) {
+                char done[4096];
+                snprintf(done, sizeof done, "%s/%s", o->dir, o->files[j].name);
+                if (has_backup[j])
+                    rename(backup[j], done);
+                else
+                    unlink(done);
+                has_backup[j] = 0;
+            }
+            for (int j = 0; j < o->n; j++)
+                if (has_backup[j])
+                    unlink(backup[j]);
             for (int j = i; j < o->n; j++)
                 unlink(o->files[j].tmp);
             o->n = 0;
@@ -168,6 +191,9 @@ enum status outdir_commit(struct outdir *o, volatile sig_atomic_t *stop, struct 
             return ST_CANTCREAT;
         }
     }
+    for (int i = 0; i < o->n; i++)
+        if (has_backup[i])
+            unlink(backup[i]);
     int fd = open(o->dir, O_RDONLY);
     if (fd >= 0) {
         fsync(fd);

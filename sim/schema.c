@@ -68,8 +68,8 @@ static size_t check_header(const struct table *t, const struct column *cols, siz
             diag_error(d, t->name, t->head_line, (long)i + 1, "unknown column '%s'; known columns: %s", h, known);
             errors++;
         } else if (map[k] >= 0) {
-            diag_error(d, t->name, t->head_line, (long)i + 1, "duplicate column '%s' (also column %d)", h,
-                       map[k] + 1);
+            diag_error(d, t->name, t->head_line, (long)i + 1, "duplicate column '%s' (also column %d); known columns: %s", h,
+                       map[k] + 1, known);
             errors++;
         } else {
             map[k] = (int)i;
@@ -123,8 +123,14 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
         return dist_parse(text, c->range, (c->flags & COL_UNCERTAIN) != 0, (struct dist *)at, why, whylen);
     case COL_NUMBER:
     case COL_COUNT:
-        if (dist_parse_number(text, &v, why, whylen))
+        if (dist_parse_number(text, &v, why, whylen)) {
+            struct dist probe;
+            char ignored[256];
+            if (dist_parse(text, RANGE_ANY, 1, &probe, ignored, sizeof ignored) == 0 && dist_is_uncertain(&probe))
+                snprintf(why, whylen, "expected a plain number, got '%s': this column takes one number, "
+                         "not a distribution", text);
             return -1;
+        }
         if (c->type == COL_COUNT && (v < 0 || v != floor(v) || v > 1e9)) {
             snprintf(why, whylen, "expected a whole number of 0 or more, got '%s'", text);
             return -1;
@@ -220,6 +226,14 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
     }
     *rows = out;
     return errors;
+}
+
+size_t schema_require_rows(const struct table *t, const char *what, struct diag *d)
+{
+    if (t->nrows || t->dropped)
+        return 0;
+    diag_error(d, t->name, 0, 0, "no %s: the file needs at least one row below its header", what);
+    return 1;
 }
 
 void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, size_t row_size)

@@ -61,6 +61,10 @@ struct row_head {
 size_t schema_load(const struct table *t, const struct column *cols, size_t ncols,
                    const struct calendar *cal, struct diag *d, void **rows, size_t row_size);
 
+/* Reports "no WHAT" when T has no data rows (unless rows were dropped for
+ * their width, which is already reported); returns the number of errors. */
+size_t schema_require_rows(const struct table *t, const char *what, struct diag *d);
+
 /* Frees the text cells of N rows and the array itself.  NULL does nothing. */
 void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, size_t row_size);
 

@@ -37,6 +37,7 @@ struct reader {
     int header_done;
     int failed;           /* a dialect error: stop keeping rows */
     int nomem;
+    size_t bad_rows;      /* rows of the wrong width, reported and dropped */
 };
 
 static void reader_drop_row(struct reader *r)
@@ -114,7 +115,7 @@ static void on_row(int c, void *data)
             diag_error(r->d, r->name, line, 1,
                        "the header is one field holding '%s': this file is separated by %s; "
                        "cpcsim reads comma-separated files only: export as \"CSV UTF-8 (comma delimited)\"",
-                       semi ? ";" : "tab", semi ? "semicolons" : "tabs");
+                       r->row[0], semi ? "semicolons" : "tabs");
             r->failed = 1;
             reader_drop_row(r);
             return;
@@ -132,6 +133,7 @@ static void on_row(int c, void *data)
     if (r->row_n != t->ncols) {
         diag_error(r->d, r->name, line, 0, "%zu field%s, expected %zu (as in the header)",
                    r->row_n, r->row_n == 1 ? "" : "s", t->ncols);
+        r->bad_rows++;
         reader_drop_row(r);
         return;
     }
@@ -257,7 +259,7 @@ enum status table_parse(const char *text, size_t len, const char *name, struct d
             break;
         }
         if (eol) {
-            if (state == LIBCSV_ROW_NOT_BEGUN && !content && r.header_done)
+            if (state == LIBCSV_ROW_NOT_BEGUN && !content)
                 count_blank(&r, r.line);
             r.line++;
             content = 0;
@@ -291,8 +293,9 @@ enum status table_parse(const char *text, size_t len, const char *name, struct d
     if (r.blank_rows)
         diag_warn(d, name, r.first_blank, 0, "%zu blank row%s skipped", r.blank_rows,
                   r.blank_rows == 1 ? "" : "s");
+    t->dropped = r.bad_rows;
     *out = t;
-    return ST_OK;
+    return r.bad_rows ? ST_DATA : ST_OK;
 }
 
 enum status table_read(const char *path, const char *name, struct diag *d, struct table **out)

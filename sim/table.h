@@ -30,14 +30,17 @@ struct table {
     size_t nrows;   /* data rows kept (blank rows dropped) */
     char **cells;   /* nrows * ncols cells, row-major, trimmed */
     long *lines;    /* nrows * ncols: the line each cell starts on */
+    size_t dropped; /* rows of the wrong width, reported and left out */
 };
 
 /*
  * Reads the file at PATH; NAME is how messages name it.  On success *out is
  * a new table the caller frees with table_free.  Returns ST_NOINPUT when the
  * file is missing or unreadable, ST_DATA when its text breaks the dialect
- * (every problem is in D), ST_NOMEM when memory ran out.  On failure *out is
- * NULL.
+ * (every problem is in D), ST_NOMEM when memory ran out.  Rows of the wrong
+ * width are reported and dropped: the status is then ST_DATA but *out still
+ * holds the other rows, so their cells can be checked in the same run.
+ * On any other failure *out is NULL.
  */
 enum status table_read(const char *path, const char *name, struct diag *d, struct table **out);
 

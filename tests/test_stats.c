@@ -1,0 +1,155 @@
+/*
+ * test_stats.c - histograms and moments: bins ordered as values, quantiles
+ * within 1 / (2 * HIST_SUB) relative error of the exact order statistic
+ * (type 1) on samples from several distributions, merged histograms equal to
+ * one histogram, and moments merged chunk by chunk equal to two-pass ones.
+ */
+#include "testutil.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics.h>
+
+#include "stats.h"
+
+static void bins_are_ordered_as_values(void **state)
+{
+    (void)state;
+    double xs[] = { -1e15, -5e11, -1234.5, -1, -0.002, -1e-5, 0, 1e-5, 0.001, 0.5, 1, 1.0078125, 3, 1e6, 1e12, 1e15 };
+    for (size_t i = 1; i < sizeof xs / sizeof xs[0]; i++)
+        assert_true(hist_bin(xs[i - 1]) <= hist_bin(xs[i]));
+    assert_int_equal(hist_bin(0), HIST_HALF);
+    assert_int_equal(hist_bin(1e-5), HIST_HALF); /* below 2^-10 reads as 0 */
+    assert_true(hist_bin(HIST_BINS) < HIST_BINS);
+    assert_close(hist_mid(HIST_HALF), 0, 0);
+    /* each bin's middle lies in the bin and within 1/256 of any value in it */
+    double vals[] = { 1, 1.5, 7.3, 123456.7, -0.75, -98765.4, 0.0013 };
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        double mid = hist_mid(hist_bin(vals[i]));
+        assert_int_equal(hist_bin(mid), hist_bin(vals[i]));
+        assert_true(fabs(mid - vals[i]) <= fabs(vals[i]) / (2.0 * HIST_SUB));
+    }
+}
+
+static void check_sample(gsl_rng *r, int kind, size_t n)
+{
+    double *x = malloc(n * sizeof *x);
+    uint32_t *h = calloc(HIST_BINS, sizeof *h);
+    for (size_t i = 0; i < n; i++) {
+        switch (kind) {
+        case 0: x[i] = gsl_ran_lognormal(r, 10, 1.5); break;
+        case 1: x[i] = gsl_ran_gaussian(r, 2e5) + 1e5; break;  /* both signs */
+        case 2: x[i] = (double)gsl_ran_poisson(r, 30); break;   /* integers, ties */
+        default: x[i] = gsl_rng_uniform(r); break;
+        }
+        h[hist_bin(x[i])]++;
+    }
+    gsl_sort(x, 1, n);
+    const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
+    double got[7];
+    const uint32_t *hs[1] = { h };
+    hist_quantiles(hs, 1, n, q, 7, got);
+    for (int k = 0; k < 7; k++) {
+        double exact = x[(size_t)ceil(q[k] * (double)n) - 1]; /* type 1: smallest x with F(x) >= q */
+        double tol = fabs(exact) / (2.0 * HIST_SUB) + 1e-12;
+        if (fabs(exact) < 0.0009765625)
+            tol = 0.0009765625; /* the zero bin */
+        if (fabs(got[k] - exact) > tol)
+            fail_msg("kind %d q %g: histogram %.10g, exact %.10g", kind, q[k], got[k], exact);
+    }
+    free(x);
+    free(h);
+}
+
+static void quantiles_are_within_bin_accuracy(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    for (int kind = 0; kind < 4; kind++) {
+        check_sample(r, kind, 1001);
+        check_sample(r, kind, 50000);
+    }
+    gsl_rng_free(r);
+}
+
+static void merged_histograms_give_the_same_quantiles(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    uint32_t *all = calloc(HIST_BINS, sizeof *all), *a = calloc(HIST_BINS, sizeof *a),
+             *b = calloc(HIST_BINS, sizeof *b);
+    for (int i = 0; i < 10000; i++) {
+        double v = gsl_ran_gaussian(r, 1000);
+        all[hist_bin(v)]++;
+        (i % 3 ? a : b)[hist_bin(v)]++;
+    }
+    const double q[] = { 0.05, 0.5, 0.95 };
+    double one[3], two[3];
+    const uint32_t *h1[1] = { all }, *h2[2] = { a, b };
+    hist_quantiles(h1, 1, 10000, q, 3, one);
+    hist_quantiles(h2, 2, 10000, q, 3, two);
+    assert_memory_equal(one, two, sizeof one);
+    double none[1];
+    hist_quantiles(h1, 1, 0, q, 1, none);
+    assert_true(isnan(none[0]));
+    free(all);
+    free(a);
+    free(b);
+    gsl_rng_free(r);
+}
+
+static void moments_merge_like_two_passes(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 3);
+    enum { N = 10000 };
+    static double x[N];
+    struct moments m = { 0 };
+    struct chunk_moments c = { 0 };
+    for (int i = 0; i < N; i++) {
+        x[i] = 3.8e6 + gsl_ran_gaussian(r, 1e4); /* large level, small spread */
+        chunk_add(&c, x[i]);
+        if (i % 256 == 255)
+            moments_merge(&m, &c);
+    }
+    moments_merge(&m, &c);
+    assert_close(m.n, N, 0);
+    assert_close(m.mean, gsl_stats_mean(x, 1, N), 1e-9 * 3.8e6);
+    assert_close(moments_sd(&m), gsl_stats_sd(x, 1, N), 1e-7 * 1e4);
+    gsl_rng_free(r);
+}
+
+static void constant_values_have_exact_mean_and_zero_sd(void **state)
+{
+    (void)state;
+    struct moments m = { 0 };
+    struct chunk_moments c = { 0 };
+    for (int i = 0; i < 1000; i++) {
+        chunk_add(&c, 0.1);
+        if (i % 100 == 99)
+            moments_merge(&m, &c);
+    }
+    assert_true(m.mean == 0.1);
+    assert_true(moments_sd(&m) == 0);
+    struct moments one = { 0 };
+    struct chunk_moments c1 = { 0 };
+    chunk_add(&c1, 5);
+    moments_merge(&one, &c1);
+    assert_true(isnan(moments_sd(&one)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bins_are_ordered_as_values),
+        cmocka_unit_test(quantiles_are_within_bin_accuracy),
+        cmocka_unit_test(merged_histograms_give_the_same_quantiles),
+        cmocka_unit_test(moments_merge_like_two_passes),
+        cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
+    };
+    return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
