@@ -28,6 +28,8 @@ struct worker {
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
     double *lo, *hi;             /* [nhist]: smallest and largest value seen */
+    double *batch;               /* [nmoments * BATCH]: figures of the last paths */
+    size_t nbatch;               /* paths in the batch */
     enum status status;
 };
 
@@ -92,39 +94,61 @@ static void record(struct worker *w, size_t i, double v)
         w->hi[i] = v;
 }
 
-/* Adds one path's figures to the worker's chunk moments and histograms. */
+/* Paths whose figures are held back and added together, entry by entry, so
+ * that each histogram is touched BATCH times in a row rather than once per
+ * path: the histograms are far larger than the caches. */
+#define BATCH 16
+
+/* Adds the batched figures to the chunk's moments and the histograms, in
+ * path order, and empties the batch. */
+static void flush(struct worker *w)
+{
+    struct engine *e = w->e;
+    const size_t nb = w->nbatch;
+    for (size_t i = 0; i < e->nmoments; i++) {
+        const double *v = w->batch + i * BATCH;
+        struct chunk_moments *c = &w->chunk[i];
+        if (i < e->nhist) {
+            for (size_t b = 0; b < nb; b++)
+                if (!isnan(v[b])) {
+                    chunk_add(c, v[b]);
+                    record(w, i, v[b]);
+                }
+        } else {
+            for (size_t b = 0; b < nb; b++)
+                if (!isnan(v[b]))
+                    chunk_add(c, v[b]);
+        }
+    }
+    w->nbatch = 0;
+}
+
+/* Takes one path's figures for scenario S into the batch; counts what is
+ * counted (paths as good as the plan, runway months) at once. */
 static void accumulate(struct worker *w, size_t s, const struct path *p)
 {
     struct engine *e = w->e;
+    const size_t b = w->nbatch;
     const size_t per_month = (size_t)e->H * MM_COUNT;
     const double *mv = path_monthly(p);
-    size_t base = s * per_month;
-    for (size_t i = 0; i < per_month; i++) {
-        double v = mv[i];
-        if (isnan(v))
-            continue;
-        chunk_add(&w->chunk[base + i], v);
-        record(w, base + i, v);
-    }
+    double *at = w->batch + s * per_month * BATCH + b;
+    for (size_t i = 0; i < per_month; i++)
+        at[i * BATCH] = mv[i];
     const double *sv = path_summary(p);
     const double *plan = e->plan_summary + s * SM_COUNT;
-    base = e->nmonthly + s * SM_COUNT;
+    at = w->batch + (e->nmonthly + s * SM_COUNT) * BATCH + b;
     for (size_t k = 0; k < SM_COUNT; k++) {
         double v = sv[k];
-        if (isnan(v))
-            continue;
-        chunk_add(&w->chunk[base + k], v);
-        record(w, base + k, v);
+        at[k * BATCH] = v;
         int dir = summary_metric_direction[k];
-        if (dir && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
+        if (dir && !isnan(v) && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
             w->good[s * SM_COUNT + k]++;
     }
     w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
     const double *lv = path_lines(p);
-    base = e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
+    at = w->batch + (e->nmonthly + e->nsummary + s * e->L * LF_COUNT) * BATCH + b;
     for (size_t i = 0; i < e->L * LF_COUNT; i++)
-        if (!isnan(lv[i]))
-            chunk_add(&w->chunk[base + i], lv[i]);
+        at[i * BATCH] = lv[i];
 }
 
 /* Waits for this chunk's turn and merges its moments (in chunk order, so
@@ -172,7 +196,10 @@ static void *work(void *arg)
                 path_simulate(w->path, 1, o->seed, i);
                 accumulate(w, s, w->path);
             }
+            if (++w->nbatch == BATCH)
+                flush(w);
         }
+        flush(w);
         if (!merge_in_order(w, chunk))
             break;
         atomic_fetch_add(&e->done_paths, last - first);
@@ -203,6 +230,7 @@ static void worker_free(struct worker *w)
     mem_free(w->runway);
     mem_free(w->lo);
     mem_free(w->hi);
+    mem_free(w->batch);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -217,7 +245,8 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
     w->lo = mem_calloc(e->nhist, sizeof *w->lo);
     w->hi = mem_calloc(e->nhist, sizeof *w->hi);
-    if (!w->path || !w->chunk || !w->hist || !w->good || !w->runway || !w->lo || !w->hi)
+    w->batch = mem_calloc(e->nmoments * BATCH, sizeof *w->batch);
+    if (!w->path || !w->chunk || !w->hist || !w->good || !w->runway || !w->lo || !w->hi || !w->batch)
         return -1;
     for (size_t i = 0; i < e->nhist; i++) {
         w->lo[i] = INFINITY;

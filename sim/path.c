@@ -12,11 +12,10 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "category.h"
 #include "mem.h"
 #include "rng.h"
+#include "sampler.h"
 
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
@@ -257,15 +256,12 @@ static void month_customers(struct path *p, int stochastic, uint64_t seed, uint6
     const double *deals = p->deal_add + (size_t)m * p->P;
     if (stochastic) {
         rng_select(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m);
-        unsigned int n = rate > 0 ? gsl_ran_poisson(p->rng, rate) : 0;
-        if (p->P == 1)
-            p->arrivals[0] = n;
-        else
-            gsl_ran_multinomial(p->rng, p->P, n, p->mix, p->arrivals);
+        unsigned long n = sampler_poisson(p->rng, rate);
+        sampler_multinomial(p->rng, p->P, n, p->mix, p->arrivals);
         rng_select(p->rng, seed, path, RNG_CHURN, (uint32_t)m);
         for (size_t i = 0; i < p->P; i++) {
             double c = p->customers[i];
-            double d = p->scn.churn > 0 && c > 0 ? gsl_ran_binomial(p->rng, p->scn.churn, (unsigned int)c) : 0;
+            double d = (double)sampler_binomial(p->rng, p->scn.churn, (unsigned long)c);
             p->customers[i] = c - d + p->arrivals[i] + deals[i];
             in += p->arrivals[i] + deals[i];
             out += d;

@@ -1,0 +1,140 @@
+/*
+ * sampler.c - Poisson, binomial and multinomial variates (see sampler.h).
+ *
+ * The constants of PTRS and BTRS are Hormann's; the rejection tests follow
+ * his papers, in the form numpy (Poisson) and TensorFlow (binomial) use.
+ */
+#include "sampler.h"
+
+#include <math.h>
+
+/* Inversion by sequential search from 0: exact for the means it is used for,
+ * where exp(-mu) is far from underflow. */
+static unsigned long poisson_inversion(const gsl_rng *r, double mu)
+{
+    double u = gsl_rng_uniform(r);
+    double p = exp(-mu), cum = p;
+    unsigned long k = 0;
+    while (u > cum && k < 1000) {
+        k++;
+        p *= mu / (double)k;
+        cum += p;
+    }
+    return k;
+}
+
+static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
+{
+    const double slam = sqrt(mu), loglam = log(mu);
+    const double b = 0.931 + 2.53 * slam;
+    const double a = -0.059 + 0.02483 * b;
+    const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const double vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+        double U = gsl_rng_uniform(r) - 0.5;
+        double V = gsl_rng_uniform(r);
+        double us = 0.5 - fabs(U);
+        double k = floor((2 * a / us + b) * U + mu + 0.43);
+        if (us >= 0.07 && V <= vr)
+            return (unsigned long)k;
+        if (k < 0 || (us < 0.013 && V > us))
+            continue;
+        if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - lgamma(k + 1))
+            return (unsigned long)k;
+    }
+}
+
+unsigned long sampler_poisson(const gsl_rng *r, double mu)
+{
+    if (!(mu > 0))
+        return 0;
+    return mu < SAMPLER_SWITCH ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
+}
+
+/* log(k!) - (k + 1/2) log(k + 1) + (k + 1) - log(sqrt(2 pi)) ... the tail of
+ * Stirling's series, tabulated for small k. */
+static double stirling_tail(double k)
+{
+    static const double small[] = {
+        0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+        0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+        0.00925546218271273, 0.00833056343336287,
+    };
+    if (k <= 9)
+        return small[(int)k];
+    double kp1sq = (k + 1) * (k + 1);
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
+}
+
+static unsigned long binomial_inversion(const gsl_rng *r, double p, unsigned long n)
+{
+    double q = 1 - p, s = p / q, a = (double)(n + 1) * s;
+    double prob = exp((double)n * log1p(-p));
+    double u = gsl_rng_uniform(r);
+    unsigned long x = 0;
+    while (u > prob && x < n) {
+        u -= prob;
+        x++;
+        prob *= a / (double)x - s;
+    }
+    return x;
+}
+
+static unsigned long binomial_btrs(const gsl_rng *r, double p, unsigned long n)
+{
+    const double dn = (double)n, q = 1 - p;
+    const double spq = sqrt(dn * p * q);
+    const double b = 1.15 + 2.53 * spq;
+    const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    const double c = dn * p + 0.5;
+    const double vr = 0.92 - 4.2 / b;
+    const double rr = p / q;
+    const double alpha = (2.83 + 5.1 / b) * spq;
+    const double m = floor((dn + 1) * p);
+    for (;;) {
+        double u = gsl_rng_uniform(r) - 0.5;
+        double v = gsl_rng_uniform(r);
+        double us = 0.5 - fabs(u);
+        double k = floor((2 * a / us + b) * u + c);
+        if (k < 0 || k > dn)
+            continue;
+        if (us >= 0.07 && v <= vr)
+            return (unsigned long)k;
+        v = log(v * alpha / (a / (us * us) + b));
+        double bound = (m + 0.5) * log((m + 1) / (rr * (dn - m + 1))) + (dn + 1) * log((dn - m + 1) / (dn - k + 1)) +
+                       (k + 0.5) * log(rr * (dn - k + 1) / (k + 1)) + stirling_tail(m) + stirling_tail(dn - m) -
+                       stirling_tail(k) - stirling_tail(dn - k);
+        if (v <= bound)
+            return (unsigned long)k;
+    }
+}
+
+unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n)
+{
+    if (n == 0 || !(p > 0))
+        return 0;
+    if (p >= 1)
+        return n;
+    int flip = p > 0.5;
+    double pp = flip ? 1 - p : p;
+    unsigned long k = (double)n * pp < SAMPLER_SWITCH ? binomial_inversion(r, pp, n) : binomial_btrs(r, pp, n);
+    return flip ? n - k : k;
+}
+
+void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const double *p, unsigned int *out)
+{
+    double left = 1;
+    for (size_t i = 0; i < k; i++) {
+        if (i + 1 == k || n == 0) {
+            out[i] = (unsigned int)n;
+            for (size_t j = i + 1; j < k; j++)
+                out[j] = 0;
+            return;
+        }
+        double pi = left > 0 ? p[i] / left : 0;
+        unsigned long x = sampler_binomial(r, pi > 1 ? 1 : pi, n);
+        out[i] = (unsigned int)x;
+        n -= x;
+        left -= p[i];
+    }
+}

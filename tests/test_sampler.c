@@ -1,0 +1,152 @@
+/*
+ * test_sampler.c - the Poisson, binomial and multinomial samplers are exact:
+ * chi-square tests of 200,000 draws against the true probabilities, over a
+ * grid of parameters that covers inversion, transformed rejection and the
+ * switch between them, drawn from cpcsim's own Philox streams.
+ */
+#include "testutil.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+#include "sampler.h"
+
+enum { DRAWS = 200000, MAXK = 4000 };
+
+/* Pearson's chi-square of counts against probabilities pmf(k), pooling
+ * outcomes with expected counts below 5 into their neighbours; returns the
+ * p-value. */
+static double chi_square_p(const unsigned *counts, const double *pmf, size_t nk)
+{
+    double chi = 0, obs = 0, exp_ = 0;
+    int cells = 0;
+    for (size_t k = 0; k < nk; k++) {
+        obs += counts[k];
+        exp_ += pmf[k] * DRAWS;
+        if (exp_ >= 5 || k + 1 == nk) {
+            chi += (obs - exp_) * (obs - exp_) / (exp_ > 0 ? exp_ : 1);
+            obs = exp_ = 0;
+            cells++;
+        }
+    }
+    return gsl_cdf_chisq_Q(chi, cells - 1);
+}
+
+static void poisson_matches_its_distribution(void **state)
+{
+    (void)state;
+    static const double mus[] = { 0.2, 1, 3.5, 9.5, 9.999, 10, 10.001, 12, 30, 150, 2500 };
+    gsl_rng *r = rng_new();
+    static unsigned counts[MAXK];
+    static double pmf[MAXK];
+    for (size_t i = 0; i < sizeof mus / sizeof mus[0]; i++) {
+        double mu = mus[i];
+        memset(counts, 0, sizeof counts);
+        size_t hi = (size_t)(mu + 12 * sqrt(mu) + 20);
+        assert_true(hi < MAXK);
+        rng_select(r, 99, i, RNG_ARRIVALS, 0);
+        double sum = 0;
+        for (int n = 0; n < DRAWS; n++) {
+            unsigned long k = sampler_poisson(r, mu);
+            counts[k < hi ? k : hi - 1]++;
+            sum += (double)k;
+        }
+        double tail = 1;
+        for (size_t k = 0; k + 1 < hi; k++) {
+            pmf[k] = gsl_ran_poisson_pdf((unsigned)k, mu);
+            tail -= pmf[k];
+        }
+        pmf[hi - 1] = tail > 0 ? tail : 0;
+        double p = chi_square_p(counts, pmf, hi);
+        if (p < 1e-4)
+            fail_msg("Poisson mean %g: chi-square p-value %g", mu, p);
+        assert_true(fabs(sum / DRAWS - mu) < 5 * sqrt(mu / DRAWS));
+    }
+    assert_int_equal(sampler_poisson(r, 0), 0);
+    assert_int_equal(sampler_poisson(r, -1), 0);
+    gsl_rng_free(r);
+}
+
+static void binomial_matches_its_distribution(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long n;
+        double p;
+    } cases[] = {
+        { 1, 0.3 }, { 20, 0.1 }, { 200, 0.0499 }, { 200, 0.05 }, { 200, 0.0501 }, { 400, 0.03 },
+        { 1000, 0.5 }, { 1000, 0.97 }, { 33, 0.7 }, { 100000, 0.02 }, { 5000, 0.4 },
+    };
+    gsl_rng *r = rng_new();
+    static unsigned counts[MAXK];
+    static double pmf[MAXK];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned long n = cases[i].n;
+        double prob = cases[i].p, mean = (double)n * prob, sd = sqrt(mean * (1 - prob));
+        size_t lo = mean - 12 * sd - 10 > 0 ? (size_t)(mean - 12 * sd - 10) : 0;
+        size_t hi = (size_t)(mean + 12 * sd + 10);
+        if (hi > n + 1)
+            hi = n + 1;
+        assert_true(hi - lo < MAXK);
+        memset(counts, 0, sizeof counts);
+        rng_select(r, 7, i, RNG_CHURN, 0);
+        for (int d = 0; d < DRAWS; d++) {
+            unsigned long k = sampler_binomial(r, prob, n);
+            assert_true(k <= n);
+            size_t at = k < lo ? 0 : k - lo >= hi - lo ? hi - lo - 1 : k - lo;
+            counts[at]++;
+        }
+        double below = gsl_cdf_binomial_P((unsigned)lo, prob, (unsigned)n) -
+                       gsl_ran_binomial_pdf((unsigned)lo, prob, (unsigned)n);
+        double total = 0;
+        for (size_t k = lo; k < hi; k++) {
+            pmf[k - lo] = gsl_ran_binomial_pdf((unsigned)k, prob, (unsigned)n);
+            total += pmf[k - lo];
+        }
+        pmf[0] += below > 0 ? below : 0;
+        pmf[hi - lo - 1] += 1 - total - (below > 0 ? below : 0) > 0 ? 1 - total - below : 0;
+        double p = chi_square_p(counts, pmf, hi - lo);
+        if (p < 1e-4)
+            fail_msg("binomial n %lu p %g: chi-square p-value %g", n, prob, p);
+    }
+    assert_int_equal(sampler_binomial(r, 0.5, 0), 0);
+    assert_int_equal(sampler_binomial(r, 0, 10), 0);
+    assert_int_equal(sampler_binomial(r, 1, 10), 10);
+    gsl_rng_free(r);
+}
+
+static void multinomial_splits_by_shares(void **state)
+{
+    (void)state;
+    const double p[3] = { 0.5, 0.3, 0.2 };
+    gsl_rng *r = rng_new();
+    rng_select(r, 3, 0, RNG_ARRIVALS, 1);
+    double sum[3] = { 0 };
+    const int reps = 50000;
+    for (int i = 0; i < reps; i++) {
+        unsigned int out[3];
+        sampler_multinomial(r, 3, 40, p, out);
+        assert_int_equal(out[0] + out[1] + out[2], 40);
+        for (int k = 0; k < 3; k++)
+            sum[k] += out[k];
+    }
+    for (int k = 0; k < 3; k++) {
+        double mean = 40 * p[k], se = sqrt(40 * p[k] * (1 - p[k]) / reps);
+        assert_true(fabs(sum[k] / reps - mean) < 5 * se);
+    }
+    unsigned int one[1];
+    sampler_multinomial(r, 1, 17, (const double[]){ 1 }, one);
+    assert_int_equal(one[0], 17);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(poisson_matches_its_distribution),
+        cmocka_unit_test(binomial_matches_its_distribution),
+        cmocka_unit_test(multinomial_splits_by_shares),
+    };
+    return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
+}
