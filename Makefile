@@ -26,7 +26,7 @@ HEADERS = $(wildcard models/*.h sim/*.h)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps install uninstall clean
+.PHONY: all demo check test deps faults install uninstall clean
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -61,6 +61,12 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
 	@echo "== unit and command-line tests under ASan+UBSan"
 	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test-san
+	@echo "== every allocation made to fail in turn"
+	@$(MAKE) --no-print-directory faults
+	@echo "== the demo under valgrind, leaks checked"
+	@rm -rf build/valgrind-out
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 ./cpcsim run data/saas -n 300 -j 2 -o build/valgrind-out -q >/dev/null
+	@echo "valgrind: 1 passed, 0 failed"
 
 cpcsim-san: $(LIB_OBJ) $(BUILD)/sim/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/cpcsim $^ $(LIBS)
@@ -68,6 +74,12 @@ cpcsim-san: $(LIB_OBJ) $(BUILD)/sim/main.o
 test-san: $(TEST_BIN)
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./$(BUILD)/cpcsim
+
+# Allocation failure at every allocation of a run, in turn (tests/faults/run.sh).
+FAULT_FLAGS = -O1 -g -DCPC_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+faults:
+	@$(MAKE) --no-print-directory BUILD=build-fault CFLAGS="$(FAULT_FLAGS)" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
+	@sh tests/faults/run.sh build-fault/cpcsim
 
 install: cpcsim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
@@ -78,4 +90,4 @@ uninstall:
 	rm -f $(DESTDIR)$(bindir)/cpcsim $(DESTDIR)$(mandir)/man1/cpcsim.1
 
 clean:
-	rm -rf build build-san cpcsim out
+	rm -rf build build-san build-fault cpcsim out

@@ -284,7 +284,10 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
     row->mean = mo->n > 0 ? mo->mean : NAN;
     row->sd = moments_sd(mo);
     row->mc_se = mo->n >= 2 ? row->sd / sqrt(mo->n) : NAN;
-    hist_quantiles(hists, nthreads, row->n, engine_quantiles, 5, row->q);
+    if (row->n)
+        hist_quantiles_in(hists, nthreads, row->n, engine_quantiles, 5, hist_bin(lo), hist_bin(hi), row->q);
+    else
+        hist_quantiles(hists, nthreads, 0, engine_quantiles, 5, row->q);
     for (int q = 0; q < 5; q++) {
         if (whole)
             row->q[q] = round(row->q[q]);

@@ -20,6 +20,7 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "mem.h"
 #include "model.h"
 #include "outdir.h"
 #include "report.h"
@@ -284,7 +285,7 @@ static int cmd_run(int argc, char **argv)
                 chosen[nchosen++] = k;
         }
     } else {
-        all = malloc(m->nscenarios * sizeof *all);
+        all = mem_calloc(m->nscenarios, sizeof *all);
         if (!all) {
             model_free(m);
             diag_free(d);
@@ -337,7 +338,7 @@ static int cmd_run(int argc, char **argv)
     else if (st == ST_SOFTWARE)
         fprintf(stderr, "cpcsim run: internal error (could not start a thread); please report it\n");
     results_free(r);
-    free(all);
+    mem_free(all);
     model_free(m);
     diag_free(d);
     return exit_code(st);

@@ -16,6 +16,8 @@ void *mem_calloc(size_t n, size_t size);
 /* Like realloc, but n * size with an overflow check; on failure the old
  * block is left untouched and NULL is returned. */
 void *mem_realloc(void *p, size_t n, size_t size);
+/* realloc's signature, for libraries that take an allocator (libcsv). */
+void *mem_realloc_bytes(void *p, size_t bytes);
 void mem_free(void *p);
 /* A copy of the first len bytes of s, NUL-terminated. */
 char *mem_strndup(const char *s, size_t len);

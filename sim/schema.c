@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -167,6 +168,56 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
     return -1;
 }
 
+struct keyed {
+    const char *name;
+    size_t row;
+};
+
+static int by_name_then_row(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Reports every row whose name in column C (table column TC) repeats an
+ * earlier row's, in row order; sorting keeps this fast for long files. */
+static size_t check_unique(const struct table *t, const struct column *c, int tc, const char *rows,
+                           size_t row_size, struct diag *d)
+{
+    size_t n = t->nrows, errors = 0;
+    struct keyed *keys = mem_calloc(n, sizeof *keys);
+    size_t *first = mem_calloc(n, sizeof *first);
+    if (!keys || !first) {
+        mem_free(keys);
+        mem_free(first);
+        diag_nomem(d);
+        return 1;
+    }
+    size_t m = 0;
+    for (size_t r = 0; r < n; r++) {
+        const char *name = *(char *const *)(rows + r * row_size + c->offset);
+        first[r] = r;
+        if (name)
+            keys[m++] = (struct keyed){ name, r };
+    }
+    qsort(keys, m, sizeof *keys, by_name_then_row);
+    for (size_t i = 1; i < m; i++)
+        if (!strcmp(keys[i].name, keys[i - 1].name))
+            first[keys[i].row] = first[keys[i - 1].row];
+    for (size_t r = 0; r < n; r++) {
+        if (first[r] == r)
+            continue;
+        const char *name = *(char *const *)(rows + r * row_size + c->offset);
+        diag_error(d, t->name, table_line(t, r, (size_t)tc), tc + 1, "%s: duplicate name '%s' (first on line %ld)",
+                   c->name, name, table_line(t, first[r], (size_t)tc));
+        errors++;
+    }
+    mem_free(keys);
+    mem_free(first);
+    return errors;
+}
+
 size_t schema_load(const struct table *t, const struct column *cols, size_t ncols,
                    const struct calendar *cal, struct diag *d, void **rows, size_t row_size)
 {
@@ -208,22 +259,10 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
                 errors++;
             }
         }
-        for (size_t k = 0; k < ncols; k++) {
-            if (!(cols[k].flags & COL_KEY) || map[k] < 0)
-                continue;
-            const char *name = *(char **)(row + cols[k].offset);
-            for (size_t q = 0; name && q < r; q++) {
-                const char *other = *(char **)(out + q * row_size + cols[k].offset);
-                if (other && !strcmp(other, name)) {
-                    diag_error(d, t->name, table_line(t, r, (size_t)map[k]), map[k] + 1,
-                               "%s: duplicate name '%s' (first on line %ld)", cols[k].name, name,
-                               table_line(t, q, (size_t)map[k]));
-                    errors++;
-                    break;
-                }
-            }
-        }
     }
+    for (size_t k = 0; k < ncols; k++)
+        if ((cols[k].flags & COL_KEY) && map[k] >= 0)
+            errors += check_unique(t, &cols[k], map[k], out, row_size, d);
     *rows = out;
     return errors;
 }

@@ -48,9 +48,15 @@ double hist_mid(size_t b)
 void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
                     double *out)
 {
+    hist_quantiles_in(hists, nh, n, q, nq, 0, HIST_BINS - 1, out);
+}
+
+void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
+                       size_t first, size_t last, double *out)
+{
     size_t k = 0;
     uint64_t seen = 0;
-    for (size_t b = 0; b < HIST_BINS && k < nq && n; b++) {
+    for (size_t b = first; b <= last && b < HIST_BINS && k < nq && n; b++) {
         for (size_t h = 0; h < nh; h++)
             seen += hists[h][b];
         while (k < nq) {

@@ -234,6 +234,8 @@ enum status table_parse(const char *text, size_t len, const char *name, struct d
         table_free(t);
         return ST_NOMEM;
     }
+    csv_set_realloc_func(&p, mem_realloc_bytes);
+    csv_set_free_func(&p, mem_free);
     int content = 0; /* the current line holds something besides spaces */
     for (size_t i = 0; i < len && !r.failed && !r.nomem; i++) {
         unsigned char c = s[i];

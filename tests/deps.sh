@@ -2,7 +2,7 @@
 # Installs the Debian packages cpcsim needs to build and test, when missing.
 set -e
 need=""
-for pkg in gcc make pkg-config libgsl-dev libcsv-dev libcmocka-dev librandom123-dev locales python3; do
+for pkg in gcc make pkg-config libgsl-dev libcsv-dev libcmocka-dev librandom123-dev locales python3 valgrind; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then

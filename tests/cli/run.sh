@@ -45,13 +45,16 @@ cd "$ROOT" || exit 2
 cases=tests/cli/cases
 export CPCSIM ROOT
 
-# The locale cases need de_DE.UTF-8; create it when possible (it needs root
-# and the locale sources).  Byte-identity must hold whether or not it exists.
-if ! locale -a 2>/dev/null | grep -qiE '^de_DE\.utf-?8$'; then
-    if command -v localedef >/dev/null 2>&1; then
-        localedef -i de_DE -f UTF-8 de_DE.UTF-8 >/dev/null 2>&1 || :
+# The locale cases need de_DE.UTF-8 and fr_FR.UTF-8 (both write 1,5 for
+# 1.5); create them when possible (it needs root and the locale sources).
+# Byte-identity must hold whether or not they exist.
+for loc in de_DE fr_FR; do
+    if ! locale -a 2>/dev/null | grep -qiE "^$loc\.utf-?8\$"; then
+        if command -v localedef >/dev/null 2>&1; then
+            localedef -i $loc -f UTF-8 $loc.UTF-8 >/dev/null 2>&1 || :
+        fi
     fi
-fi
+done
 
 if command -v timeout >/dev/null 2>&1; then
     limit="timeout 60"
