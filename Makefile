@@ -10,8 +10,11 @@ bindir ?= $(prefix)/bin
 mandir ?= $(prefix)/share/man
 
 CC ?= cc
-CFLAGS ?= -O2 -g
-WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+CFLAGS ?= -O2 -g -flto
+LDFLAGS ?= -flto
+# ISO C mode, and no contraction into fused multiply-adds: the same bits on
+# every machine (never -ffast-math).
+WARN = -std=c11 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wundef -Wwrite-strings -Wvla
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote sim -iquote models $(CPPFLAGS)
 GSL_CFLAGS = $(shell pkg-config --cflags gsl 2>/dev/null)

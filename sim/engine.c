@@ -24,10 +24,9 @@ struct worker {
     int id;
     struct path *path;
     struct chunk_moments *chunk; /* [nmoments] */
-    uint32_t *hist;              /* [nhist * HIST_BINS] */
+    struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    double *lo, *hi;             /* [nhist]: smallest and largest value seen */
     double *batch;               /* [nmoments * BATCH]: figures of the last paths */
     size_t nbatch;               /* paths in the batch */
     enum status status;
@@ -85,15 +84,6 @@ static void progress(struct engine *e, int final)
     fflush(stderr);
 }
 
-static void record(struct worker *w, size_t i, double v)
-{
-    w->hist[i * HIST_BINS + hist_bin(v)]++;
-    if (v < w->lo[i])
-        w->lo[i] = v;
-    if (v > w->hi[i])
-        w->hi[i] = v;
-}
-
 /* Paths whose figures are held back and added together, entry by entry, so
  * that each histogram is touched BATCH times in a row rather than once per
  * path: the histograms are far larger than the caches. */
@@ -112,7 +102,7 @@ static void flush(struct worker *w)
             for (size_t b = 0; b < nb; b++)
                 if (!isnan(v[b])) {
                     chunk_add(c, v[b]);
-                    record(w, i, v[b]);
+                    histset_add(w->hist, i, v[b]);
                 }
         } else {
             for (size_t b = 0; b < nb; b++)
@@ -225,11 +215,9 @@ static void worker_free(struct worker *w)
 {
     path_free(w->path);
     mem_free(w->chunk);
-    mem_free(w->hist);
+    histset_free(w->hist);
     mem_free(w->good);
     mem_free(w->runway);
-    mem_free(w->lo);
-    mem_free(w->hi);
     mem_free(w->batch);
 }
 
@@ -240,19 +228,11 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->id = id;
     w->path = path_new(e->m);
     w->chunk = mem_calloc(e->nmoments, sizeof *w->chunk);
-    w->hist = mem_calloc(e->nhist * HIST_BINS, sizeof *w->hist);
+    w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
-    w->lo = mem_calloc(e->nhist, sizeof *w->lo);
-    w->hi = mem_calloc(e->nhist, sizeof *w->hi);
     w->batch = mem_calloc(e->nmoments * BATCH, sizeof *w->batch);
-    if (!w->path || !w->chunk || !w->hist || !w->good || !w->runway || !w->lo || !w->hi || !w->batch)
-        return -1;
-    for (size_t i = 0; i < e->nhist; i++) {
-        w->lo[i] = INFINITY;
-        w->hi[i] = -INFINITY;
-    }
-    return 0;
+    return w->path && w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
 }
 
 void results_free(struct results *r)
@@ -270,34 +250,29 @@ void results_free(struct results *r)
 /* Statistics of entry I.  Quantiles are clamped to the smallest and largest
  * value seen, so a figure that never varies reads exactly. */
 static void fill_row(struct stat_row *row, const struct moments *mo, const struct worker *w, size_t nthreads,
-                     size_t i, double plan, int whole)
+                     size_t i, double plan, int whole, uint64_t *scratch)
 {
-    const uint32_t *hists[256];
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t t = 0; t < nthreads; t++) {
-        hists[t] = w[t].hist + i * HIST_BINS;
-        lo = fmin(lo, w[t].lo[i]);
-        hi = fmax(hi, w[t].hi[i]);
-    }
+    const struct histset *sets[256];
+    for (size_t t = 0; t < nthreads; t++)
+        sets[t] = w[t].hist;
     row->plan = plan;
     row->n = (uint64_t)mo->n;
     row->mean = mo->n > 0 ? mo->mean : NAN;
     row->sd = moments_sd(mo);
     row->mc_se = mo->n >= 2 ? row->sd / sqrt(mo->n) : NAN;
-    if (row->n)
-        hist_quantiles_in(hists, nthreads, row->n, engine_quantiles, 5, hist_bin(lo), hist_bin(hi), row->q);
-    else
-        hist_quantiles(hists, nthreads, 0, engine_quantiles, 5, row->q);
-    for (int q = 0; q < 5; q++) {
-        if (whole)
+    double lo, hi;
+    histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, 5, scratch, row->q, &lo, &hi);
+    if (whole)
+        for (int q = 0; q < 5; q++)
             row->q[q] = round(row->q[q]);
-        row->q[q] = row->q[q] < lo ? lo : row->q[q] > hi ? hi : row->q[q];
-    }
     row->prob_plan = NAN;
 }
 
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
 {
+    uint64_t *scratch = mem_calloc(HIST_BINS, sizeof *scratch);
+    if (!scratch)
+        return ST_NOMEM;
     const int H = e->H;
     int whole_heads = 1;
     for (size_t i = 0; i < e->m->nroles; i++)
@@ -308,14 +283,14 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             for (size_t k = 0; k < MM_COUNT; k++) {
                 size_t i = (s * (size_t)H + (size_t)(mo - 1)) * MM_COUNT + k;
                 fill_row(&r->monthly[i], &e->moments[i], w, (size_t)nthreads, i, e->plan_month[i],
-                         monthly_metric_whole[k] || (k == MM_HEADCOUNT && whole_heads));
+                         monthly_metric_whole[k] || (k == MM_HEADCOUNT && whole_heads), scratch);
             }
         }
         for (size_t k = 0; k < SM_COUNT; k++) {
             size_t i = e->nmonthly + s * SM_COUNT + k;
             struct stat_row *row = &r->summary[s * SM_COUNT + k];
             fill_row(row, &e->moments[i], w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
-                     summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads));
+                     summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
                 for (int q = 0; q < 5; q++)
                     row->q[q] = NAN;
@@ -344,6 +319,7 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
         }
     }
+    mem_free(scratch);
     return ST_OK;
 }
 

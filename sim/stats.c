@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "mem.h"
+
 static size_t magnitude_bin(double ax)
 {
     uint64_t bits;
@@ -99,4 +101,114 @@ double moments_sd(const struct moments *m)
     if (m->n < 2)
         return NAN;
     return sqrt(m->m2 / (m->n - 1));
+}
+
+struct histset {
+    size_t n;
+    uint32_t *window;   /* [n * HISTSET_WINDOW] */
+    int32_t *start;     /* [n]: first bin of the window, -1 before the first value */
+    uint32_t *full;     /* [n * HIST_BINS]: values outside the window */
+    double *lo, *hi;    /* [n] */
+};
+
+struct histset *histset_new(size_t n)
+{
+    struct histset *h = mem_calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->n = n;
+    h->window = mem_calloc(n * HISTSET_WINDOW, sizeof *h->window);
+    h->start = mem_calloc(n, sizeof *h->start);
+    h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
+    h->lo = mem_calloc(n, sizeof *h->lo);
+    h->hi = mem_calloc(n, sizeof *h->hi);
+    if (!h->window || !h->start || !h->full || !h->lo || !h->hi) {
+        histset_free(h);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        h->start[i] = -1;
+        h->lo[i] = INFINITY;
+        h->hi[i] = -INFINITY;
+    }
+    return h;
+}
+
+void histset_free(struct histset *h)
+{
+    if (!h)
+        return;
+    mem_free(h->window);
+    mem_free(h->start);
+    mem_free(h->full);
+    mem_free(h->lo);
+    mem_free(h->hi);
+    mem_free(h);
+}
+
+void histset_add(struct histset *h, size_t i, double x)
+{
+    size_t b = hist_bin(x);
+    int32_t s = h->start[i];
+    if (s < 0) {
+        long first = (long)b - HISTSET_WINDOW / 2;
+        if (first < 0)
+            first = 0;
+        if (first > HIST_BINS - HISTSET_WINDOW)
+            first = HIST_BINS - HISTSET_WINDOW;
+        s = h->start[i] = (int32_t)first;
+    }
+    size_t k = b - (size_t)s;
+    if (k < HISTSET_WINDOW)
+        h->window[i * HISTSET_WINDOW + k]++;
+    else
+        h->full[i * HIST_BINS + b]++;
+    if (x < h->lo[i])
+        h->lo[i] = x;
+    if (x > h->hi[i])
+        h->hi[i] = x;
+}
+
+void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
+                       uint64_t *scratch, double *out, double *lo, double *hi)
+{
+    double l = INFINITY, u = -INFINITY;
+    for (size_t t = 0; t < nh; t++) {
+        l = fmin(l, h[t]->lo[i]);
+        u = fmax(u, h[t]->hi[i]);
+    }
+    *lo = l;
+    *hi = u;
+    if (!n) {
+        for (size_t k = 0; k < nq; k++)
+            out[k] = NAN;
+        return;
+    }
+    size_t first = hist_bin(l), last = hist_bin(u);
+    for (size_t b = first; b <= last; b++) {
+        uint64_t c = 0;
+        for (size_t t = 0; t < nh; t++) {
+            size_t k = b - (size_t)h[t]->start[i];
+            c += h[t]->full[i * HIST_BINS + b];
+            if (h[t]->start[i] >= 0 && k < HISTSET_WINDOW)
+                c += h[t]->window[i * HISTSET_WINDOW + k];
+        }
+        scratch[b] = c;
+    }
+    size_t k = 0;
+    uint64_t seen = 0;
+    for (size_t b = first; b <= last && k < nq; b++) {
+        seen += scratch[b];
+        while (k < nq) {
+            double r = ceil(q[k] * (double)n);
+            uint64_t rank = r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
+            if (seen < rank)
+                break;
+            out[k++] = hist_mid(b);
+        }
+    }
+    for (; k < nq; k++)
+        out[k] = NAN;
+    for (k = 0; k < nq; k++)
+        out[k] = out[k] < l ? l : out[k] > u ? u : out[k];
 }

@@ -47,6 +47,34 @@ void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const d
 void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
                        size_t first, size_t last, double *out);
 
+/*
+ * A set of histograms (one per reported figure) for one thread, stored in
+ * two tiers so that adding a value usually touches a small, hot array: each
+ * histogram has a window of HISTSET_WINDOW bins placed around the first value
+ * it receives, and a full-size fallback (HIST_BINS counts, allocated but
+ * left untouched by the operating system until a value falls outside the
+ * window).  Where a count is kept never changes what is counted, so results
+ * do not depend on window placement.  Also keeps each figure's smallest and
+ * largest value.
+ */
+#define HISTSET_WINDOW 512
+
+struct histset;
+
+/* A set of N empty histograms; NULL when memory runs out. */
+struct histset *histset_new(size_t n);
+void histset_free(struct histset *h);
+/* Adds finite X to histogram I. */
+void histset_add(struct histset *h, size_t i, double x);
+/*
+ * Quantiles of histogram I merged over the NH sets H (threads), whose counts
+ * add up to N, into OUT (NAN when N is 0), clamped to the smallest and
+ * largest value seen, which are returned through LO and HI.  SCRATCH holds
+ * HIST_BINS counts.
+ */
+void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
+                       uint64_t *scratch, double *out, double *lo, double *hi);
+
 /* Running sums of one chunk of values. */
 struct chunk_moments {
     double shift, s1, s2;
