@@ -29,7 +29,7 @@ HEADERS = $(wildcard models/*.h sim/*.h)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps faults install uninstall clean
+.PHONY: all demo check test deps faults bench install uninstall clean
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -77,6 +77,13 @@ cpcsim-san: $(LIB_OBJ) $(BUILD)/sim/main.o
 test-san: $(TEST_BIN)
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./$(BUILD)/cpcsim
+
+# Benchmark (tests/bench/): cpcsim against its sampling floor and a numpy peer.
+$(BUILD)/floor: tests/bench/floor.c $(LIB_OBJ)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(GSL_CFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(LIB_OBJ) $(LIBS)
+
+bench: deps cpcsim $(BUILD)/floor
+	@python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $(BENCH_ARGS)
 
 # Allocation failure at every allocation of a run, in turn (tests/faults/run.sh).
 FAULT_FLAGS = -O1 -g -DCPC_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -87,7 +87,7 @@ static void progress(struct engine *e, int final)
 /* Paths whose figures are held back and added together, entry by entry, so
  * that each histogram is touched BATCH times in a row rather than once per
  * path: the histograms are far larger than the caches. */
-#define BATCH 16
+#define BATCH 32
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch. */
@@ -183,15 +183,21 @@ static void *work(void *arg)
             path_draw_shared(w->path, o->seed, i);
             for (size_t s = 0; s < e->S; s++) {
                 path_draw_scenario(w->path, o->scenarios[s], o->seed, i);
-                path_simulate(w->path, 1, o->seed, i);
+                if (o->draws_only) {
+                    path_simulate(w->path, PATH_DRAWS_ONLY, o->seed, i);
+                    continue;
+                }
+                path_simulate(w->path, PATH_RANDOM, o->seed, i);
                 accumulate(w, s, w->path);
             }
-            if (++w->nbatch == BATCH)
+            if (!o->draws_only && ++w->nbatch == BATCH)
                 flush(w);
         }
-        flush(w);
-        if (!merge_in_order(w, chunk))
-            break;
+        if (!o->draws_only) {
+            flush(w);
+            if (!merge_in_order(w, chunk))
+                break;
+        }
         atomic_fetch_add(&e->done_paths, last - first);
         if (w->id == 0)
             progress(e, 0);
@@ -204,7 +210,7 @@ static void evaluate_plan(struct engine *e, struct path *p)
     path_eval_shared(p);
     for (size_t s = 0; s < e->S; s++) {
         path_eval_scenario(p, e->o->scenarios[s]);
-        path_simulate(p, 0, 0, 0);
+        path_simulate(p, PATH_PLAN, 0, 0);
         memcpy(e->plan_month + s * (size_t)e->H * MM_COUNT, path_monthly(p),
                (size_t)e->H * MM_COUNT * sizeof(double));
         memcpy(e->plan_summary + s * SM_COUNT, path_summary(p), SM_COUNT * sizeof(double));
@@ -404,7 +410,7 @@ enum status engine_run(const struct model *m, const struct run_options *o, struc
     pthread_cond_destroy(&e.merged);
     if (st == ST_OK && e.o->stop && *e.o->stop)
         st = ST_INTERRUPT;
-    if (st == ST_OK) {
+    if (st == ST_OK && !o->draws_only) {
         progress(&e, 1);
         st = collect(&e, w, nthreads, r);
     }
@@ -416,7 +422,7 @@ done:
     mem_free(e.plan_month);
     mem_free(e.plan_summary);
     mem_free(e.moments);
-    if (st != ST_OK) {
+    if (st != ST_OK || o->draws_only) {
         results_free(r);
         return st;
     }

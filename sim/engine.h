@@ -31,6 +31,8 @@ struct run_options {
     size_t nscenarios;
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* set by a signal handler to stop early; may be NULL */
+    int draws_only;            /* make every random draw of the run and nothing else
+                                * (the benchmark's floor); no results */
 };
 
 /* The statistics of one figure. */
@@ -60,7 +62,7 @@ extern const double engine_quantiles[5];
 
 /*
  * Simulates O->paths paths of model M.  Returns ST_OK with *out set (free
- * with results_free), ST_NOMEM, ST_SOFTWARE when a thread cannot be
+ * with results_free; NULL with O->draws_only), ST_NOMEM, ST_SOFTWARE when a thread cannot be
  * started, or ST_INTERRUPT when *O->stop was set.
  */
 enum status engine_run(const struct model *m, const struct run_options *o, struct results **out);

@@ -38,6 +38,8 @@ struct path {
     int H;
     size_t P, L;
     double *mix;                 /* [P] normalised */
+    struct binomial_p *mix_cond; /* [P]: the multinomial's conditional shares */
+    struct binomial_p churn;     /* this scenario's churn, prepared */
     double *price;               /* [P] */
     struct infra_draw *infra;    /* [ninfra] */
     struct role_draw *roles;     /* [nroles] */
@@ -103,6 +105,7 @@ struct path *path_new(const struct model *m)
     size_t H1 = (size_t)p->H + 1;
     p->rng = rng_new();
     p->mix = mem_calloc(p->P, sizeof *p->mix);
+    p->mix_cond = mem_calloc(p->P, sizeof *p->mix_cond);
     p->price = mem_calloc(p->P, sizeof *p->price);
     p->infra = mem_calloc(m->ninfra, sizeof *p->infra);
     p->roles = mem_calloc(m->nroles, sizeof *p->roles);
@@ -114,13 +117,14 @@ struct path *path_new(const struct model *m)
     p->arrivals = mem_calloc(p->P, sizeof *p->arrivals);
     p->out_month = mem_calloc((size_t)p->H * MM_COUNT, sizeof *p->out_month);
     p->out_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->out_lines);
-    if (!p->rng || !p->mix || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
+    if (!p->rng || !p->mix || !p->mix_cond || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
         !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines) {
         path_free(p);
         return NULL;
     }
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
+    sampler_multinomial_prepare(p->P, p->mix, p->mix_cond);
     return p;
 }
 
@@ -131,6 +135,7 @@ void path_free(struct path *p)
     if (p->rng)
         gsl_rng_free(p->rng);
     mem_free(p->mix);
+    mem_free(p->mix_cond);
     mem_free(p->price);
     mem_free(p->infra);
     mem_free(p->roles);
@@ -257,11 +262,11 @@ static void month_customers(struct path *p, int stochastic, uint64_t seed, uint6
     if (stochastic) {
         rng_select(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m);
         unsigned long n = sampler_poisson(p->rng, rate);
-        sampler_multinomial(p->rng, p->P, n, p->mix, p->arrivals);
+        sampler_multinomial(p->rng, p->P, n, p->mix_cond, p->arrivals);
         rng_select(p->rng, seed, path, RNG_CHURN, (uint32_t)m);
         for (size_t i = 0; i < p->P; i++) {
             double c = p->customers[i];
-            double d = (double)sampler_binomial(p->rng, p->scn.churn, (unsigned long)c);
+            double d = (double)sampler_binomial_prepared(p->rng, &p->churn, (unsigned long)c);
             p->customers[i] = c - d + p->arrivals[i] + deals[i];
             in += p->arrivals[i] + deals[i];
             out += d;
@@ -280,8 +285,9 @@ static void month_customers(struct path *p, int stochastic, uint64_t seed, uint6
     *churned = out;
 }
 
-void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path)
+void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path)
 {
+    const int stochastic = mode != PATH_PLAN;
     const struct model *m = p->m;
     const int H = p->H;
     const size_t I = m->ninfra, R = m->nroles, F = m->nfeatures;
@@ -297,6 +303,7 @@ void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path)
         p->roles[i].factor = 1;
     memset(p->out_lines, 0, p->L * LF_COUNT * sizeof *p->out_lines);
 
+    sampler_binomial_prepare(p->scn.churn, &p->churn);
     double rate = p->scn.new_customers, cash = m->cash, min_cash = INFINITY;
     double sum_cost = 0, customer_months = 0;
     int runway = H + 1, breakeven = H + 1;
@@ -313,6 +320,8 @@ void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path)
         }
         double arrived, churned;
         month_customers(p, stochastic, seed, path, mo, rate, &arrived, &churned);
+        if (mode == PATH_DRAWS_ONLY)
+            continue;
         double revenue = 0;
         total = 0;
         for (size_t i = 0; i < p->P; i++) {
@@ -390,6 +399,8 @@ void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path)
         row[MM_CASH] = cash;
         row[MM_HEADCOUNT] = heads_total;
     }
+    if (mode == PATH_DRAWS_ONLY)
+        return;
     double *s = p->out_summary;
     s[SM_RUNWAY] = runway;
     s[SM_PROB_CASH_OUT] = runway <= H;

@@ -6,7 +6,7 @@
  * shared values (prices, costs, salaries, efforts, funding) are drawn once
  * (path_draw_shared) and each scenario then draws its own values and deals
  * (path_draw_scenario) and runs its months (path_simulate).  The plan
- * (path_eval_shared, path_eval_scenario, path_simulate with stochastic 0)
+ * (path_eval_shared, path_eval_scenario, path_simulate in PATH_PLAN)
  * takes every value at its mean and every random count at its expectation.
  *
  * The equations are those of the spec's "monthly model"; see the model
@@ -32,9 +32,14 @@ void path_draw_scenario(struct path *p, size_t scenario, uint64_t seed, uint64_t
 void path_eval_shared(struct path *p);
 void path_eval_scenario(struct path *p, size_t scenario);
 
-/* Runs the months.  With STOCHASTIC, arrivals and churn are drawn from the
- * streams of (SEED, PATH_INDEX); without, they take their expectations. */
-void path_simulate(struct path *p, int stochastic, uint64_t seed, uint64_t path_index);
+enum path_mode {
+    PATH_PLAN,      /* arrivals and churn at their expectations */
+    PATH_RANDOM,    /* arrivals and churn drawn from the streams of (seed, path) */
+    PATH_DRAWS_ONLY /* the draws of PATH_RANDOM and nothing else: the benchmark's floor */
+};
+
+/* Runs the months in MODE.  PATH_DRAWS_ONLY leaves the results unset. */
+void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path_index);
 
 /* Results of the last path_simulate: monthly figures [(m - 1) * MM_COUNT + k],
  * summary figures [k], cost line figures [line * LF_COUNT + f]. */

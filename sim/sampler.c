@@ -66,10 +66,10 @@ static double stirling_tail(double k)
     return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
-static unsigned long binomial_inversion(const gsl_rng *r, double p, unsigned long n)
+static unsigned long binomial_inversion(const gsl_rng *r, double p, double logq, unsigned long n)
 {
     double q = 1 - p, s = p / q, a = (double)(n + 1) * s;
-    double prob = exp((double)n * log1p(-p));
+    double prob = exp((double)n * logq);
     double u = gsl_rng_uniform(r);
     unsigned long x = 0;
     while (u > prob && x < n) {
@@ -109,21 +109,42 @@ static unsigned long binomial_btrs(const gsl_rng *r, double p, unsigned long n)
     }
 }
 
-unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n)
+void sampler_binomial_prepare(double p, struct binomial_p *out)
 {
-    if (n == 0 || !(p > 0))
-        return 0;
-    if (p >= 1)
-        return n;
-    int flip = p > 0.5;
-    double pp = flip ? 1 - p : p;
-    unsigned long k = (double)n * pp < SAMPLER_SWITCH ? binomial_inversion(r, pp, n) : binomial_btrs(r, pp, n);
-    return flip ? n - k : k;
+    out->flip = p > 0.5;
+    out->p = out->flip ? 1 - p : p;
+    out->never = !(out->p > 0);
+    out->logq = out->never ? 0 : log1p(-out->p);
 }
 
-void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const double *p, unsigned int *out)
+unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
+{
+    unsigned long k = 0;
+    if (n && !bp->never)
+        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp->p, bp->logq, n) : binomial_btrs(r, bp->p, n);
+    return bp->flip ? n - k : k;
+}
+
+unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n)
+{
+    struct binomial_p bp;
+    sampler_binomial_prepare(p < 0 ? 0 : p > 1 ? 1 : p, &bp);
+    return sampler_binomial_prepared(r, &bp, n);
+}
+
+void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond)
 {
     double left = 1;
+    for (size_t i = 0; i + 1 < k; i++) {
+        double pi = left > 0 ? p[i] / left : 0;
+        sampler_binomial_prepare(pi > 1 ? 1 : pi < 0 ? 0 : pi, &cond[i]);
+        left -= p[i];
+    }
+}
+
+void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
+                         unsigned int *out)
+{
     for (size_t i = 0; i < k; i++) {
         if (i + 1 == k || n == 0) {
             out[i] = (unsigned int)n;
@@ -131,10 +152,8 @@ void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const doub
                 out[j] = 0;
             return;
         }
-        double pi = left > 0 ? p[i] / left : 0;
-        unsigned long x = sampler_binomial(r, pi > 1 ? 1 : pi, n);
+        unsigned long x = sampler_binomial_prepared(r, &cond[i], n);
         out[i] = (unsigned int)x;
         n -= x;
-        left -= p[i];
     }
 }

@@ -25,8 +25,23 @@
 unsigned long sampler_poisson(const gsl_rng *r, double mu);
 /* A binomial variate: successes in N trials of probability P. */
 unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n);
-/* Splits N over K categories of probabilities P (summing to 1) into OUT,
- * by conditional binomials. */
-void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const double *p, unsigned int *out);
+
+/* A success probability prepared once for many binomial draws (churn on
+ * every plan and month of a path, the conditional shares of a multinomial). */
+struct binomial_p {
+    double p;    /* the probability of the rarer outcome, at most 0.5 */
+    double logq; /* log(1 - p) */
+    int flip;    /* the draw counts failures: return n - k */
+    int never;   /* P is 0 (or 1 with flip) */
+};
+
+void sampler_binomial_prepare(double p, struct binomial_p *out);
+unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n);
+
+/* Splits N over K categories into OUT by conditional binomials, whose
+ * probabilities COND[0..K-1) come from sampler_multinomial_prepare. */
+void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond);
+void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
+                         unsigned int *out);
 
 #endif

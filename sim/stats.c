@@ -103,11 +103,16 @@ double moments_sd(const struct moments *m)
     return sqrt(m->m2 / (m->n - 1));
 }
 
+/* Per figure: a count of zeros (so common that they get their own counter:
+ * nothing churned, no funding needed), a window for negative and one for
+ * positive values, each placed around the first value of its sign, and the
+ * full-size fallback. */
 struct histset {
     size_t n;
-    uint32_t *window;   /* [n * HISTSET_WINDOW] */
-    int32_t *start;     /* [n]: first bin of the window, -1 before the first value */
-    uint32_t *full;     /* [n * HIST_BINS]: values outside the window */
+    uint64_t *zeros;    /* [n] */
+    uint32_t *window;   /* [n * 2 * HISTSET_WINDOW]: negative, then positive */
+    int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
+    uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
     double *lo, *hi;    /* [n] */
 };
 
@@ -117,17 +122,18 @@ struct histset *histset_new(size_t n)
     if (!h)
         return NULL;
     h->n = n;
-    h->window = mem_calloc(n * HISTSET_WINDOW, sizeof *h->window);
-    h->start = mem_calloc(n, sizeof *h->start);
+    h->zeros = mem_calloc(n, sizeof *h->zeros);
+    h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
+    h->start = mem_calloc(n * 2, sizeof *h->start);
     h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
     h->lo = mem_calloc(n, sizeof *h->lo);
     h->hi = mem_calloc(n, sizeof *h->hi);
-    if (!h->window || !h->start || !h->full || !h->lo || !h->hi) {
+    if (!h->zeros || !h->window || !h->start || !h->full || !h->lo || !h->hi) {
         histset_free(h);
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        h->start[i] = -1;
+        h->start[2 * i] = h->start[2 * i + 1] = -1;
         h->lo[i] = INFINITY;
         h->hi[i] = -INFINITY;
     }
@@ -138,6 +144,7 @@ void histset_free(struct histset *h)
 {
     if (!h)
         return;
+    mem_free(h->zeros);
     mem_free(h->window);
     mem_free(h->start);
     mem_free(h->full);
@@ -148,25 +155,43 @@ void histset_free(struct histset *h)
 
 void histset_add(struct histset *h, size_t i, double x)
 {
+    if (x < h->lo[i])
+        h->lo[i] = x;
+    if (x > h->hi[i])
+        h->hi[i] = x;
     size_t b = hist_bin(x);
-    int32_t s = h->start[i];
+    if (b == HIST_HALF) {
+        h->zeros[i]++;
+        return;
+    }
+    size_t side = 2 * i + (b > HIST_HALF);
+    int32_t s = h->start[side];
     if (s < 0) {
         long first = (long)b - HISTSET_WINDOW / 2;
         if (first < 0)
             first = 0;
         if (first > HIST_BINS - HISTSET_WINDOW)
             first = HIST_BINS - HISTSET_WINDOW;
-        s = h->start[i] = (int32_t)first;
+        s = h->start[side] = (int32_t)first;
     }
     size_t k = b - (size_t)s;
     if (k < HISTSET_WINDOW)
-        h->window[i * HISTSET_WINDOW + k]++;
+        h->window[side * HISTSET_WINDOW + k]++;
     else
         h->full[i * HIST_BINS + b]++;
-    if (x < h->lo[i])
-        h->lo[i] = x;
-    if (x > h->hi[i])
-        h->hi[i] = x;
+}
+
+/* The count of bin B of figure I in set H. */
+static uint64_t histset_count(const struct histset *h, size_t i, size_t b)
+{
+    if (b == HIST_HALF)
+        return h->zeros[i];
+    size_t side = 2 * i + (b > HIST_HALF);
+    uint64_t c = h->full[i * HIST_BINS + b];
+    int32_t s = h->start[side];
+    if (s >= 0 && b - (size_t)s < HISTSET_WINDOW)
+        c += h->window[side * HISTSET_WINDOW + (b - (size_t)s)];
+    return c;
 }
 
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
@@ -187,12 +212,8 @@ void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint
     size_t first = hist_bin(l), last = hist_bin(u);
     for (size_t b = first; b <= last; b++) {
         uint64_t c = 0;
-        for (size_t t = 0; t < nh; t++) {
-            size_t k = b - (size_t)h[t]->start[i];
-            c += h[t]->full[i * HIST_BINS + b];
-            if (h[t]->start[i] >= 0 && k < HISTSET_WINDOW)
-                c += h[t]->window[i * HISTSET_WINDOW + k];
-        }
+        for (size_t t = 0; t < nh; t++)
+            c += histset_count(h[t], i, b);
         scratch[b] = c;
     }
     size_t k = 0;

@@ -50,14 +50,14 @@ void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, cons
 /*
  * A set of histograms (one per reported figure) for one thread, stored in
  * two tiers so that adding a value usually touches a small, hot array: each
- * histogram has a window of HISTSET_WINDOW bins placed around the first value
- * it receives, and a full-size fallback (HIST_BINS counts, allocated but
+ * histogram has a count of zeros, a window of HISTSET_WINDOW bins for each
+ * sign placed around the first value of that sign, and a full-size fallback (HIST_BINS counts, allocated but
  * left untouched by the operating system until a value falls outside the
  * window).  Where a count is kept never changes what is counted, so results
  * do not depend on window placement.  Also keeps each figure's smallest and
  * largest value.
  */
-#define HISTSET_WINDOW 512
+#define HISTSET_WINDOW 1024
 
 struct histset;
 

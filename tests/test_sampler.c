@@ -120,13 +120,15 @@ static void multinomial_splits_by_shares(void **state)
 {
     (void)state;
     const double p[3] = { 0.5, 0.3, 0.2 };
+    struct binomial_p cond[3];
+    sampler_multinomial_prepare(3, p, cond);
     gsl_rng *r = rng_new();
     rng_select(r, 3, 0, RNG_ARRIVALS, 1);
     double sum[3] = { 0 };
     const int reps = 50000;
     for (int i = 0; i < reps; i++) {
         unsigned int out[3];
-        sampler_multinomial(r, 3, 40, p, out);
+        sampler_multinomial(r, 3, 40, cond, out);
         assert_int_equal(out[0] + out[1] + out[2], 40);
         for (int k = 0; k < 3; k++)
             sum[k] += out[k];
@@ -136,7 +138,9 @@ static void multinomial_splits_by_shares(void **state)
         assert_true(fabs(sum[k] / reps - mean) < 5 * se);
     }
     unsigned int one[1];
-    sampler_multinomial(r, 1, 17, (const double[]){ 1 }, one);
+    struct binomial_p none[1];
+    sampler_multinomial_prepare(1, (const double[]){ 1 }, none);
+    sampler_multinomial(r, 1, 17, none, one);
     assert_int_equal(one[0], 17);
     gsl_rng_free(r);
 }
