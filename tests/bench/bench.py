@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""bench.py - how fast cpcsim runs, against its sampling floor and a numpy peer.
+
+    python3 tests/bench/bench.py --cpcsim ./cpcsim --floor build/floor
+        [--model tests/bench/model] [--paths 10000,100000,1000000] [--quick]
+        [--out build/bench.csv]
+
+For each path count, on one thread and on all cores:
+  - cpcsim: `cpcsim run MODEL -n PATHS -j THREADS` (wall seconds, peak memory);
+  - floor: the same random draws with no model arithmetic (build/floor, see
+    tests/bench/floor.c), so the table shows how close cpcsim is to the
+    sampling limit;
+  - peer: the vectorised numpy implementation tests/bench/peer.py (one core),
+    first checked to agree with cpcsim's means within Monte Carlo error
+    (agree.py), then timed.
+Speed is path-months per second: paths x months x scenarios / seconds.
+Memory flatness: peak memory of cpcsim at 10,000 and at 10,000,000 paths on
+the small model tests/bench/tiny (the number of paths is what varies).
+Results go to the screen and, as CSV, to --out.
+"""
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def months_and_scenarios(model):
+    months = 36
+    with open(os.path.join(model, 'company.csv'), newline='', encoding='utf-8-sig') as f:
+        for row in csv.reader(f):
+            if row and row[0].strip().lower() == 'months':
+                months = int(float(row[1]))
+    with open(os.path.join(model, 'scenarios.csv'), newline='', encoding='utf-8-sig') as f:
+        scenarios = sum(1 for row in csv.reader(f) if any(c.strip() for c in row)) - 1
+    return months, scenarios
+
+
+def run_measured(cmd):
+    """Runs CMD with its own peak memory: (seconds, peak KiB, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    seconds = time.perf_counter() - t0
+    out = p.stdout.read().decode()
+    err = p.stderr.read().decode()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f'bench: {" ".join(cmd)} failed ({code}): {err[-500:]}')
+    return seconds, usage.ru_maxrss, out
+
+
+def numpy_python():
+    for py in (os.environ.get('PYTHON'), sys.executable, '/usr/bin/python3'):
+        if py and subprocess.run([py, '-c', 'import numpy'], capture_output=True).returncode == 0:
+            return py
+    sys.exit('bench: no python3 with numpy (Debian: apt-get install python3-numpy)')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--cpcsim', default='./cpcsim')
+    ap.add_argument('--floor', default='build/floor')
+    ap.add_argument('--model', default=os.path.join(HERE, 'model'))
+    ap.add_argument('--paths', default='10000,100000,1000000')
+    ap.add_argument('--quick', action='store_true', help='10,000 and 100,000 paths, memory at 1,000,000')
+    ap.add_argument('--no-peer', action='store_true')
+    ap.add_argument('--out', default='build/bench.csv')
+    a = ap.parse_args()
+    paths = [10000, 100000] if a.quick else [int(p) for p in a.paths.split(',')]
+    cores = os.cpu_count() or 1
+    months, scenarios = months_and_scenarios(a.model)
+    tmp = tempfile.mkdtemp(prefix='cpcsim-bench-')
+    rows = []
+
+    def add(what, n, threads, seconds, kib):
+        pm = n * months * scenarios / seconds
+        rows.append(dict(what=what, paths=n, threads=threads, seconds=round(seconds, 3),
+                         path_months_per_s=round(pm), peak_mib=round(kib / 1024, 1)))
+        print(f'{what:8} {n:>9} paths  {threads} thread{"s" if threads > 1 else " "}  {seconds:8.2f} s'
+              f'  {pm / 1e6:7.2f} M path-months/s  {kib / 1024:7.1f} MiB', flush=True)
+
+    print(f'model {a.model}: {months} months x {scenarios} scenarios; {cores} cores')
+    py = None
+    if not a.no_peer:
+        py = numpy_python()
+        print('checking that the numpy peer agrees with cpcsim (agree.py, 20,000 paths) ...', flush=True)
+        r = subprocess.run([py, os.path.join(HERE, 'agree.py'), a.cpcsim, '-n', '20000', '--model', a.model],
+                           capture_output=True, text=True)
+        print(r.stdout.strip().split('\n')[-1] if r.stdout.strip() else r.stderr[-300:])
+        if r.returncode != 0:
+            print(r.stdout)
+            sys.exit('bench: the peer disagrees with cpcsim; not timing it')
+    for n in paths:
+        for threads in sorted({1, cores}):
+            s, kib, _ = run_measured([a.cpcsim, 'run', a.model, '-n', str(n), '-j', str(threads), '-q',
+                                      '-o', os.path.join(tmp, 'out')])
+            add('cpcsim', n, threads, s, kib)
+            _, kib, out = run_measured([a.floor, a.model, str(n), str(threads)])
+            add('floor', n, threads, float(out.strip()), kib)
+        if py:
+            s, kib, _ = run_measured([py, os.path.join(HERE, 'peer.py'), a.model, '--paths', str(n), '--seed', '1',
+                                      '--out', os.path.join(tmp, 'peer.csv')])
+            add('numpy', n, 1, s, kib)
+
+    def speed(what, n, threads):
+        for r in rows:
+            if r['what'] == what and r['paths'] == n and r['threads'] == threads:
+                return r['path_months_per_s']
+        return None
+
+    print('\nratios (largest path count):')
+    n = paths[-1]
+    c1, cn = speed('cpcsim', n, 1), speed('cpcsim', n, cores)
+    f1, fn = speed('floor', n, 1), speed('floor', n, cores)
+    peer = speed('numpy', n, 1)
+    summary = []
+    if peer:
+        summary.append(('cpcsim 1 thread / numpy', c1 / peer))
+        summary.append((f'cpcsim {cores} threads / numpy', cn / peer))
+    summary.append(('floor / cpcsim, 1 thread (time over the floor)', f1 / c1))
+    summary.append((f'floor / cpcsim, {cores} threads', fn / cn))
+    summary.append((f'cpcsim {cores} threads / 1 thread', cn / c1))
+
+    tiny = os.path.join(HERE, 'tiny')
+    big = 1000000 if a.quick else 10000000
+    _, small_kib, _ = run_measured([a.cpcsim, 'run', tiny, '-n', '10000', '-q', '-o', os.path.join(tmp, 't')])
+    s, big_kib, _ = run_measured([a.cpcsim, 'run', tiny, '-n', str(big), '-q', '-o', os.path.join(tmp, 't')])
+    print(f'memory: {small_kib / 1024:.1f} MiB at 10,000 paths, {big_kib / 1024:.1f} MiB at {big:,} paths '
+          f'({s:.1f} s) on {tiny}')
+    summary.append((f'peak memory {big:,} / 10,000 paths', big_kib / small_kib))
+    for what, ratio in summary:
+        print(f'  {what:48} {ratio:6.2f}')
+        rows.append(dict(what='ratio: ' + what, paths=n, threads='', seconds='', path_months_per_s='',
+                         peak_mib=round(ratio, 3)))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['what', 'paths', 'threads', 'seconds', 'path_months_per_s', 'peak_mib'])
+        w.writeheader()
+        w.writerows(rows)
+    print(f'results in {a.out}')
+
+
+if __name__ == '__main__':
+    main()
