@@ -47,20 +47,15 @@ double hist_mid(size_t b)
     return negative ? -mid : mid;
 }
 
-void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
-                    double *out)
-{
-    hist_quantiles_in(hists, nh, n, q, nq, 0, HIST_BINS - 1, out);
-}
-
-void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
-                       size_t first, size_t last, double *out)
+/* The type-1 quantiles of the counts COUNT(CTX, b) over bins FIRST..LAST,
+ * which add up to N; NAN past the end. */
+static void scan_quantiles(uint64_t (*count)(const void *, size_t), const void *ctx, size_t first, size_t last,
+                           uint64_t n, const double *q, size_t nq, double *out)
 {
     size_t k = 0;
     uint64_t seen = 0;
     for (size_t b = first; b <= last && b < HIST_BINS && k < nq && n; b++) {
-        for (size_t h = 0; h < nh; h++)
-            seen += hists[h][b];
+        seen += count(ctx, b);
         while (k < nq) {
             double r = ceil(q[k] * (double)n);
             uint64_t rank = r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
@@ -71,6 +66,27 @@ void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, cons
     }
     for (; k < nq; k++)
         out[k] = NAN;
+}
+
+struct plain_hists {
+    const uint32_t *const *hists;
+    size_t nh;
+};
+
+static uint64_t plain_count(const void *ctx, size_t b)
+{
+    const struct plain_hists *p = ctx;
+    uint64_t c = 0;
+    for (size_t h = 0; h < p->nh; h++)
+        c += p->hists[h][b];
+    return c;
+}
+
+void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
+                    double *out)
+{
+    struct plain_hists p = { hists, nh };
+    scan_quantiles(plain_count, &p, 0, HIST_BINS - 1, n, q, nq, out);
 }
 
 void moments_merge(struct moments *m, struct chunk_moments *c)
@@ -194,6 +210,11 @@ static uint64_t histset_count(const struct histset *h, size_t i, size_t b)
     return c;
 }
 
+static uint64_t scratch_count(const void *ctx, size_t b)
+{
+    return ((const uint64_t *)ctx)[b];
+}
+
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
                        uint64_t *scratch, double *out, double *lo, double *hi)
 {
@@ -216,20 +237,8 @@ void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint
             c += histset_count(h[t], i, b);
         scratch[b] = c;
     }
-    size_t k = 0;
-    uint64_t seen = 0;
-    for (size_t b = first; b <= last && k < nq; b++) {
-        seen += scratch[b];
-        while (k < nq) {
-            double r = ceil(q[k] * (double)n);
-            uint64_t rank = r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
-            if (seen < rank)
-                break;
-            out[k++] = hist_mid(b);
-        }
-    }
-    for (; k < nq; k++)
-        out[k] = NAN;
+    scan_quantiles(scratch_count, scratch, first, last, n, q, nq, out);
+    size_t k;
     for (k = 0; k < nq; k++)
         out[k] = out[k] < l ? l : out[k] > u ? u : out[k];
 }

@@ -43,9 +43,6 @@ double hist_mid(size_t b);
  */
 void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
                     double *out);
-/* The same, knowing that every count lies in bins FIRST..LAST. */
-void hist_quantiles_in(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
-                       size_t first, size_t last, double *out);
 
 /*
  * A set of histograms (one per reported figure) for one thread, stored in
