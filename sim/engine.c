@@ -40,7 +40,10 @@ struct engine {
     size_t nmonthly, nsummary, nlines_m, nmoments, nhist;
     double *plan_month, *plan_summary; /* [S * H * MM], [S * SM] */
     struct moments *moments;           /* [nmoments] */
-    uint64_t nchunks;
+    int nthreads, inited, sync_ready;
+    struct worker *w;            /* [nthreads] */
+    uint64_t paths;              /* simulated so far */
+    uint64_t nchunks;            /* chunks of those paths */
     atomic_uint_fast64_t next_chunk;
     atomic_uint_fast64_t done_paths;
     atomic_int failed;
@@ -178,7 +181,7 @@ static void *work(void *arg)
         if (chunk >= e->nchunks || stopped(e))
             break;
         uint64_t first = chunk * ENGINE_CHUNK;
-        uint64_t last = first + ENGINE_CHUNK < o->paths ? first + ENGINE_CHUNK : o->paths;
+        uint64_t last = first + ENGINE_CHUNK < e->paths ? first + ENGINE_CHUNK : e->paths;
         for (uint64_t i = first; i < last; i++) {
             path_draw_shared(w->path, o->seed, i);
             for (size_t s = 0; s < e->S; s++) {
@@ -239,6 +242,37 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
     w->batch = mem_calloc(e->nmoments * BATCH, sizeof *w->batch);
     return w->path && w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
+}
+
+double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric)
+{
+    static const int relative[] = { SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL, SM_COST_FINAL, SM_CPC_FINAL };
+    static const int absolute[] = { SM_PROB_CASH_OUT, SM_DEFAULT_ALIVE };
+    double worst = 0;
+    *scenario = 0;
+    *metric = SM_PROB_CASH_OUT;
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        const struct stat_row *row = r->summary + s * SM_COUNT;
+        for (int k = 0; k < 7; k++) {
+            int mk = k < 4 ? relative[k] : k < 6 ? absolute[k - 4] : SM_CASH_FINAL;
+            const struct stat_row *x = &row[mk];
+            double err;
+            if (x->n < 2 || isnan(x->mc_se))
+                err = x->n ? INFINITY : 0; /* undefined on every path: nothing to bound */
+            else if (k < 4)
+                err = x->mean != 0 ? x->mc_se / fabs(x->mean) : x->mc_se > 0 ? INFINITY : 0;
+            else if (k < 6)
+                err = x->mc_se;
+            else
+                err = x->mc_se / fmax(fabs(x->mean), fabs(cash) > 0 ? fabs(cash) : 1);
+            if (err > worst || (err == worst && isinf(err))) {
+                worst = err;
+                *scenario = s;
+                *metric = mk;
+            }
+        }
+    }
+    return worst;
 }
 
 void results_free(struct results *r)
@@ -318,7 +352,7 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         for (int mo = 1; mo <= H; mo++) {
             for (int t = 0; t < nthreads; t++)
                 out += w[t].runway[s * ((size_t)H + 2) + (size_t)mo];
-            r->cash_out_by_month[s * (size_t)H + (size_t)(mo - 1)] = (double)out / (double)e->o->paths;
+            r->cash_out_by_month[s * (size_t)H + (size_t)(mo - 1)] = (double)out / (double)e->paths;
         }
         for (size_t l = 0; l < e->L * LF_COUNT; l++) {
             const struct moments *mo = &e->moments[e->nmonthly + e->nsummary + s * e->L * LF_COUNT + l];
@@ -329,103 +363,153 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
     return ST_OK;
 }
 
-enum status engine_run(const struct model *m, const struct run_options *o, struct results **out)
+struct engine *engine_new(const struct model *m, const struct run_options *o, enum status *status)
 {
-    *out = NULL;
-    struct engine e;
-    memset(&e, 0, sizeof e);
-    e.m = m;
-    e.o = o;
-    e.S = o->nscenarios;
-    e.H = m->cal.months;
-    e.L = path_nlines(m);
-    e.nmonthly = e.S * (size_t)e.H * MM_COUNT;
-    e.nsummary = e.S * SM_COUNT;
-    e.nlines_m = e.S * e.L * LF_COUNT;
-    e.nmoments = e.nmonthly + e.nsummary + e.nlines_m;
-    e.nhist = e.nmonthly + e.nsummary;
-    e.nchunks = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
-    int nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
-    if ((uint64_t)nthreads > e.nchunks)
-        nthreads = (int)e.nchunks;
-    if (nthreads < 1)
-        nthreads = 1;
-    atomic_init(&e.next_chunk, 0);
-    atomic_init(&e.done_paths, 0);
-    atomic_init(&e.failed, 0);
-    clock_gettime(CLOCK_MONOTONIC, &e.started);
-
-    enum status st = ST_OK;
-    struct results *r = mem_calloc(1, sizeof *r);
-    struct worker *w = mem_calloc((size_t)nthreads, sizeof *w);
-    pthread_t *tid = mem_calloc((size_t)nthreads, sizeof *tid);
-    e.plan_month = mem_calloc(e.nmonthly, sizeof *e.plan_month);
-    e.plan_summary = mem_calloc(e.nsummary, sizeof *e.plan_summary);
-    e.moments = mem_calloc(e.nmoments, sizeof *e.moments);
-    int inited = 0;
-    if (!r || !w || !tid || !e.plan_month || !e.plan_summary || !e.moments) {
-        st = ST_NOMEM;
-        goto done;
+    struct engine *e = mem_calloc(1, sizeof *e);
+    *status = ST_NOMEM;
+    if (!e)
+        return NULL;
+    e->m = m;
+    e->o = o;
+    e->S = o->nscenarios;
+    e->H = m->cal.months;
+    e->L = path_nlines(m);
+    e->nmonthly = e->S * (size_t)e->H * MM_COUNT;
+    e->nsummary = e->S * SM_COUNT;
+    e->nlines_m = e->S * e->L * LF_COUNT;
+    e->nmoments = e->nmonthly + e->nsummary + e->nlines_m;
+    e->nhist = e->nmonthly + e->nsummary;
+    uint64_t most = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
+    e->nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
+    if ((uint64_t)e->nthreads > most)
+        e->nthreads = most ? (int)most : 1;
+    atomic_init(&e->next_chunk, 0);
+    atomic_init(&e->done_paths, 0);
+    atomic_init(&e->failed, 0);
+    clock_gettime(CLOCK_MONOTONIC, &e->started);
+    e->w = mem_calloc((size_t)e->nthreads, sizeof *e->w);
+    e->plan_month = mem_calloc(e->nmonthly, sizeof *e->plan_month);
+    e->plan_summary = mem_calloc(e->nsummary, sizeof *e->plan_summary);
+    e->moments = mem_calloc(e->nmoments, sizeof *e->moments);
+    if (!e->w || !e->plan_month || !e->plan_summary || !e->moments) {
+        engine_free(e);
+        return NULL;
     }
-    r->nscenarios = e.S;
-    r->months = e.H;
-    r->nlines = e.L;
-    r->paths = o->paths;
-    r->threads = nthreads;
-    r->scenarios = mem_calloc(e.S, sizeof *r->scenarios);
-    r->monthly = mem_calloc(e.nmonthly, sizeof *r->monthly);
-    r->summary = mem_calloc(e.nsummary, sizeof *r->summary);
-    r->line_mean = mem_calloc(e.nlines_m, sizeof *r->line_mean);
-    r->cash_out_by_month = mem_calloc(e.S * (size_t)e.H, sizeof *r->cash_out_by_month);
-    if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month) {
-        st = ST_NOMEM;
-        goto done;
-    }
-    memcpy(r->scenarios, o->scenarios, e.S * sizeof *r->scenarios);
-    for (; inited < nthreads; inited++) {
-        if (worker_init(&w[inited], &e, inited)) {
-            inited++;
-            st = ST_NOMEM;
-            goto done;
+    for (; e->inited < e->nthreads; e->inited++) {
+        if (worker_init(&e->w[e->inited], e, e->inited)) {
+            e->inited++;
+            engine_free(e);
+            return NULL;
         }
     }
-    evaluate_plan(&e, w[0].path);
-    if (pthread_mutex_init(&e.lock, NULL) || pthread_cond_init(&e.merged, NULL)) {
-        st = ST_SOFTWARE;
-        goto done;
+    if (pthread_mutex_init(&e->lock, NULL) || pthread_cond_init(&e->merged, NULL)) {
+        *status = ST_SOFTWARE;
+        engine_free(e);
+        return NULL;
     }
+    e->sync_ready = 1;
+    evaluate_plan(e, e->w[0].path);
+    *status = ST_OK;
+    return e;
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    for (int t = 0; t < e->inited; t++)
+        worker_free(&e->w[t]);
+    if (e->sync_ready) {
+        pthread_mutex_destroy(&e->lock);
+        pthread_cond_destroy(&e->merged);
+    }
+    mem_free(e->w);
+    mem_free(e->plan_month);
+    mem_free(e->plan_summary);
+    mem_free(e->moments);
+    mem_free(e);
+}
+
+enum status engine_extend(struct engine *e, uint64_t paths)
+{
+    /* only the last extension may end inside a chunk */
+    paths = (paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK * ENGINE_CHUNK;
+    if (paths > e->o->paths)
+        paths = e->o->paths;
+    if (paths <= e->paths)
+        return ST_OK;
+    e->paths = paths;
+    e->nchunks = (paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
+    pthread_t tid[256];
     int started = 1;
-    for (int t = 1; t < nthreads; t++, started++) {
-        if (pthread_create(&tid[t], NULL, work, &w[t])) {
-            atomic_store(&e.failed, 1);
+    enum status st = ST_OK;
+    for (int t = 1; t < e->nthreads; t++, started++) {
+        if (pthread_create(&tid[t], NULL, work, &e->w[t])) {
+            atomic_store(&e->failed, 1);
             st = ST_SOFTWARE;
             break;
         }
     }
     if (st == ST_OK)
-        work(&w[0]);
+        work(&e->w[0]);
     for (int t = 1; t < started; t++)
         pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&e.lock);
-    pthread_cond_destroy(&e.merged);
-    if (st == ST_OK && e.o->stop && *e.o->stop)
+    /* a chunk taken past the end is handed back for the next extension */
+    atomic_store(&e->next_chunk, e->nchunks);
+    if (st == ST_OK && e->o->stop && *e->o->stop)
         st = ST_INTERRUPT;
-    if (st == ST_OK && !o->draws_only) {
-        progress(&e, 1);
-        st = collect(&e, w, nthreads, r);
+    return st;
+}
+
+uint64_t engine_paths(const struct engine *e)
+{
+    return e->paths;
+}
+
+enum status engine_collect(struct engine *e, struct results **out)
+{
+    *out = NULL;
+    if (e->o->draws_only)
+        return ST_OK;
+    struct results *r = mem_calloc(1, sizeof *r);
+    if (!r)
+        return ST_NOMEM;
+    r->nscenarios = e->S;
+    r->months = e->H;
+    r->nlines = e->L;
+    r->paths = e->paths;
+    r->threads = e->nthreads;
+    r->scenarios = mem_calloc(e->S, sizeof *r->scenarios);
+    r->monthly = mem_calloc(e->nmonthly, sizeof *r->monthly);
+    r->summary = mem_calloc(e->nsummary, sizeof *r->summary);
+    r->line_mean = mem_calloc(e->nlines_m, sizeof *r->line_mean);
+    r->cash_out_by_month = mem_calloc(e->S * (size_t)e->H, sizeof *r->cash_out_by_month);
+    if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month) {
+        results_free(r);
+        return ST_NOMEM;
     }
-done:
-    for (int t = 0; t < inited; t++)
-        worker_free(&w[t]);
-    mem_free(w);
-    mem_free(tid);
-    mem_free(e.plan_month);
-    mem_free(e.plan_summary);
-    mem_free(e.moments);
-    if (st != ST_OK || o->draws_only) {
+    memcpy(r->scenarios, e->o->scenarios, e->S * sizeof *r->scenarios);
+    enum status st = collect(e, e->w, e->nthreads, r);
+    if (st != ST_OK) {
         results_free(r);
         return st;
     }
     *out = r;
     return ST_OK;
+}
+
+enum status engine_run(const struct model *m, const struct run_options *o, struct results **out)
+{
+    *out = NULL;
+    enum status st;
+    struct engine *e = engine_new(m, o, &st);
+    if (!e)
+        return st;
+    st = engine_extend(e, o->paths);
+    if (st == ST_OK) {
+        progress(e, 1);
+        st = engine_collect(e, out);
+    }
+    engine_free(e);
+    return st;
 }

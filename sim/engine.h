@@ -61,11 +61,36 @@ struct results {
 extern const double engine_quantiles[5];
 
 /*
+ * A run in steps, for runs that stop at a precision: engine_new prepares
+ * the run (and evaluates the plan), engine_extend simulates paths until
+ * PATHS have been done (rounded up to a whole chunk, at most O->paths),
+ * engine_collect reports on the paths done so far and may be called after
+ * each step.  A run extended to N paths gives the same results, bit for bit,
+ * as engine_run with N paths.  O and M are borrowed for the engine's life.
+ */
+struct engine;
+struct engine *engine_new(const struct model *m, const struct run_options *o, enum status *status);
+enum status engine_extend(struct engine *e, uint64_t paths);
+enum status engine_collect(struct engine *e, struct results **out);
+uint64_t engine_paths(const struct engine *e);
+void engine_free(struct engine *e);
+
+/*
  * Simulates O->paths paths of model M.  Returns ST_OK with *out set (free
  * with results_free; NULL with O->draws_only), ST_NOMEM, ST_SOFTWARE when a thread cannot be
  * started, or ST_INTERRUPT when *O->stop was set.
  */
 enum status engine_run(const struct model *m, const struct run_options *o, struct results **out);
 void results_free(struct results *r);
+
+/*
+ * The largest Monte Carlo error of the key figures of R, the figure --precision
+ * bounds: over scenarios, the standard error of the mean of customers_final,
+ * revenue_final, cost_final and cpc_final relative to the mean; of cash_final
+ * relative to the larger of its mean and the starting cash CASH; and of
+ * prob_cash_out and default_alive as a probability.  *SCENARIO and *METRIC
+ * name the worst.  Infinite when fewer than 2 paths were run.
+ */
+double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric);
 
 #endif

@@ -66,7 +66,8 @@ static const char usage_main[] =
     "130 interrupted.\n";
 
 static const char usage_run[] =
-    "usage: cpcsim run MODEL [-o OUT] [-n PATHS] [-s SEED] [-j THREADS] [--scenario NAME]... [--quiet]\n"
+    "usage: cpcsim run MODEL [-o OUT] [-n PATHS] [-s SEED] [-j THREADS] [--scenario NAME]...\n"
+    "                  [--precision P] [--quiet]\n"
     "\n"
     "Simulate the model's scenarios month by month along many paths and write the\n"
     "reports summary.csv, monthly.csv, runway.csv, costs.csv and run.csv into OUT,\n"
@@ -77,6 +78,9 @@ static const char usage_run[] =
     "  -s, --seed SEED      random seed, a whole number from 0 to 2^64-1 (default: 1)\n"
     "  -j, --threads N      threads to use (default: all cores); results do not depend on it\n"
     "      --scenario NAME  simulate only this scenario (repeat for several)\n"
+    "      --precision P    run batches of paths (10240, then doubling) until the Monte Carlo\n"
+    "                       error of the key figures is below P (such as 0.5%%); -n is then the\n"
+    "                       most paths to run (default 1000000)\n"
     "  -q, --quiet          no progress bar\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -190,11 +194,51 @@ static enum status write_reports(const char *out, const struct model *m, const s
     return outdir_commit(o, &stop_signal, d);
 }
 
+/* Runs batches of paths, 10240 and then doubling, until the key figures'
+ * Monte Carlo error (results_worst_error) is below TARGET or O->paths paths
+ * are done; says which in SAY.  The results are those of a plain run of the
+ * same number of paths. */
+static enum status run_to_precision(const struct model *m, const struct run_options *o, double target,
+                                    struct results **out, char *say, size_t saylen)
+{
+    *out = NULL;
+    enum status st;
+    struct engine *e = engine_new(m, o, &st);
+    if (!e)
+        return st;
+    uint64_t n = 10 * ENGINE_CHUNK * 4;
+    for (;;) {
+        st = engine_extend(e, n < o->paths ? n : o->paths);
+        struct results *r = NULL;
+        if (st == ST_OK)
+            st = engine_collect(e, &r);
+        if (st != ST_OK)
+            break;
+        size_t s;
+        int k;
+        double err = results_worst_error(r, m->cash, &s, &k);
+        uint64_t done = engine_paths(e);
+        if (err <= target || done >= o->paths) {
+            snprintf(say, saylen, "precision %g%%: %s after %llu paths (largest error %.3g%%, %s %s)", 100 * target,
+                     err <= target ? "reached" : "NOT reached: the path limit (-n) came first",
+                     (unsigned long long)done, 100 * err, m->scenarios[o->scenarios[s]].name,
+                     summary_metric_names[k]);
+            *out = r;
+            break;
+        }
+        results_free(r);
+        n = done * 2;
+    }
+    engine_free(e);
+    return st;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *model_dir = NULL, *out = "out";
     unsigned long long paths = 10000, seed = 1, threads = 0;
-    int quiet = 0;
+    int quiet = 0, paths_given = 0;
+    double precision = 0;
     const char *names[64];
     size_t nnames = 0;
     for (int i = 2; i < argc; i++) {
@@ -210,7 +254,7 @@ static int cmd_run(int argc, char **argv)
         }
         int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "-n") || !strcmp(a, "--paths") ||
                     !strcmp(a, "-s") || !strcmp(a, "--seed") || !strcmp(a, "-j") || !strcmp(a, "--threads") ||
-                    !strcmp(a, "--scenario");
+                    !strcmp(a, "--scenario") || !strcmp(a, "--precision");
         if (takes) {
             if (i + 1 >= argc)
                 return usage_error("run", "option '%s' needs a value", a);
@@ -230,6 +274,12 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "-n") || !strcmp(a, "--paths")) {
             if (parse_whole(val, 1, ENGINE_MAX_PATHS, &paths))
                 return usage_error("run", "-n takes a whole number of paths from 1 to 1000000000, got '%s'", val);
+            paths_given = 1;
+        } else if (!strcmp(a, "--precision")) {
+            char why[256];
+            if (dist_parse_number(val, &precision, why, sizeof why) || !(precision > 0 && precision < 1))
+                return usage_error("run", "--precision takes a target above 0 and below 100%%, such as 0.5%%, got '%s'",
+                                   val);
         } else if (!strcmp(a, "-s") || !strcmp(a, "--seed")) {
             if (parse_whole(val, 0, ULLONG_MAX, &seed))
                 return usage_error("run", "-s takes a whole number from 0 to 18446744073709551615, got '%s'", val);
@@ -244,6 +294,8 @@ static int cmd_run(int argc, char **argv)
     }
     if (!model_dir)
         return usage_error("run", "missing the MODEL folder");
+    if (precision > 0 && !paths_given)
+        paths = 1000000;
     if (!threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned long long)(n > 256 ? 256 : n) : 1;
@@ -313,12 +365,18 @@ static int cmd_run(int argc, char **argv)
         .stop = &stop_signal,
     };
     struct results *r = NULL;
-    st = engine_run(m, &o, &r);
+    char reached[256] = "";
+    if (precision > 0)
+        st = run_to_precision(m, &o, precision, &r, reached, sizeof reached);
+    else
+        st = engine_run(m, &o, &r);
     if (st == ST_OK) {
-        struct run_info info = { CPCSIM_VERSION, cmdline, started, seed };
+        struct run_info info = { CPCSIM_VERSION, cmdline, started, seed, precision };
         st = write_reports(out, m, r, &info, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
+            if (*reached)
+                printf("\n%s\n", reached);
             size_t outlen = strlen(out);
             while (outlen > 1 && out[outlen - 1] == '/')
                 outlen--;

@@ -180,6 +180,10 @@ int report_run(FILE *f, const struct model *m, const struct results *r, const st
     kv(f, "seed", buf);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->paths);
     kv(f, "paths", buf);
+    if (info->precision > 0) {
+        snprintf(buf, sizeof buf, "%.12g", info->precision);
+        kv(f, "precision", buf);
+    }
     kv(f, "generator", RNG_NAME);
     snprintf(buf, sizeof buf, "%d", r->threads);
     kv(f, "threads", buf);

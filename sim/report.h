@@ -21,6 +21,7 @@ struct run_info {
     const char *command_line;
     const char *started_utc; /* ISO 8601 */
     uint64_t seed;
+    double precision; /* --precision target, 0 when not used */
 };
 
 /* The names of the report files, NULL-terminated. */

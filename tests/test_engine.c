@@ -217,6 +217,38 @@ static void results_do_not_depend_on_threads(void **state)
     tu_rmdir(dir);
 }
 
+/* A run extended in steps (as --precision does) equals one run of as many
+ * paths, and the worst error shrinks as paths are added. */
+static void extending_a_run_equals_one_run(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    size_t scen[1] = { 0 };
+    struct run_options o = { .seed = 9, .paths = 5000, .threads = 2, .scenarios = scen, .nscenarios = 1 };
+    enum status st;
+    struct engine *e = engine_new(m, &o, &st);
+    assert_non_null(e);
+    assert_int_equal(engine_extend(e, 1000), ST_OK);
+    assert_int_equal(engine_paths(e), 1024); /* whole chunks until the last step */
+    struct results *early = NULL, *late = NULL;
+    assert_int_equal(engine_collect(e, &early), ST_OK);
+    assert_int_equal(engine_extend(e, 5000), ST_OK);
+    assert_int_equal(engine_collect(e, &late), ST_OK);
+    size_t s;
+    int k;
+    double before = results_worst_error(early, m->cash, &s, &k), after = results_worst_error(late, m->cash, &s, &k);
+    assert_true(after < before);
+    struct results *whole = run(m, 5000, 9, 1);
+    assert_true(same_results(late, whole));
+    results_free(early);
+    results_free(late);
+    results_free(whole);
+    engine_free(e);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
 /* Two scenarios written alike draw alike, path by path. */
 static void scenarios_share_random_numbers(void **state)
 {
@@ -245,6 +277,7 @@ int main(void)
         cmocka_unit_test(prob_cash_out_has_its_known_value),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
+        cmocka_unit_test(extending_a_run_equals_one_run),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
