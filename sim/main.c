@@ -79,7 +79,7 @@ static const char usage_run[] =
     "  -j, --threads N      threads to use (default: all cores); results do not depend on it\n"
     "      --scenario NAME  simulate only this scenario (repeat for several)\n"
     "      --precision P    run batches of paths (10240, then doubling) until the Monte Carlo\n"
-    "                       error of the key figures is below P (such as 0.5%%); -n is then the\n"
+    "                       error of the key figures is below P (such as 0.5%); -n is then the\n"
     "                       most paths to run (default 1000000)\n"
     "  -q, --quiet          no progress bar\n"
     "  -h, --help           show this help\n"
