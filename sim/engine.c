@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "design.h"
 #include "mem.h"
 #include "path.h"
 #include "stats.h"
@@ -40,6 +41,11 @@ struct engine {
     size_t nmonthly, nsummary, nlines_m, nmoments, nhist;
     double *plan_month, *plan_summary; /* [S * H * MM], [S * SM] */
     struct moments *moments;           /* [nmoments] */
+    /* with a sampling design: each block's mean per figure, and the moments
+     * of those means (blocks are independent replicates) */
+    struct design *design;
+    double *block_sum, *block_n;       /* [nmoments]: the block being merged */
+    struct moments *between;           /* [nmoments] */
     int nthreads, inited, sync_ready;
     struct worker *w;            /* [nthreads] */
     uint64_t paths;              /* simulated so far */
@@ -144,6 +150,20 @@ static void accumulate(struct worker *w, size_t s, const struct path *p)
         at[i * BATCH] = lv[i];
 }
 
+/* Adds the block being merged, as one replicate, to the moments INTO, and
+ * starts the next block. */
+static void close_block(struct engine *e, struct moments *into)
+{
+    for (size_t i = 0; i < e->nmoments; i++) {
+        if (e->block_n[i] > 0) {
+            struct chunk_moments one = { 0 };
+            chunk_add(&one, e->block_sum[i] / e->block_n[i]);
+            moments_merge(&into[i], &one);
+        }
+        e->block_sum[i] = e->block_n[i] = 0;
+    }
+}
+
 /* Waits for this chunk's turn and merges its moments (in chunk order, so
  * floating-point sums do not depend on the thread count).  0 if stopped. */
 static int merge_in_order(struct worker *w, uint64_t chunk)
@@ -162,6 +182,15 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
     }
     int ok = e->next_merge == chunk;
     if (ok) {
+        if (e->design) {
+            for (size_t i = 0; i < e->nmoments; i++) {
+                const struct chunk_moments *c = &w->chunk[i];
+                e->block_sum[i] += c->shift * (double)c->n + c->s1;
+                e->block_n[i] += (double)c->n;
+            }
+            if ((chunk + 1) % (DESIGN_BLOCK / ENGINE_CHUNK) == 0)
+                close_block(e, e->between);
+        }
         for (size_t i = 0; i < e->nmoments; i++)
             moments_merge(&e->moments[i], &w->chunk[i]);
         e->next_merge++;
@@ -185,7 +214,7 @@ static void *work(void *arg)
         for (uint64_t i = first; i < last; i++) {
             path_draw_shared(w->path, o->seed, i);
             for (size_t s = 0; s < e->S; s++) {
-                path_draw_scenario(w->path, o->scenarios[s], o->seed, i);
+                path_draw_scenario(w->path, o->scenarios[s]);
                 if (o->draws_only) {
                     path_simulate(w->path, PATH_DRAWS_ONLY, o->seed, i);
                     continue;
@@ -289,8 +318,8 @@ void results_free(struct results *r)
 
 /* Statistics of entry I.  Quantiles are clamped to the smallest and largest
  * value seen, so a figure that never varies reads exactly. */
-static void fill_row(struct stat_row *row, const struct moments *mo, const struct worker *w, size_t nthreads,
-                     size_t i, double plan, int whole, uint64_t *scratch)
+static void fill_row(struct stat_row *row, const struct moments *mo, const struct moments *between,
+                     const struct worker *w, size_t nthreads, size_t i, double plan, int whole, uint64_t *scratch)
 {
     const struct histset *sets[256];
     for (size_t t = 0; t < nthreads; t++)
@@ -300,6 +329,8 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
     row->mean = mo->n > 0 ? mo->mean : NAN;
     row->sd = moments_sd(mo);
     row->mc_se = mo->n >= 2 ? row->sd / sqrt(mo->n) : NAN;
+    if (between) /* a design's blocks are the independent replicates */
+        row->mc_se = between[i].n >= 2 ? moments_sd(&between[i]) / sqrt(between[i].n) : NAN;
     double lo, hi;
     histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, 5, scratch, row->q, &lo, &hi);
     if (whole)
@@ -311,8 +342,30 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
 {
     uint64_t *scratch = mem_calloc(HIST_BINS, sizeof *scratch);
-    if (!scratch)
+    struct moments *between = NULL;
+    if (e->design) {
+        /* the blocks done, and the block in progress as one more replicate */
+        between = mem_calloc(e->nmoments, sizeof *between);
+        double *sum = mem_calloc(e->nmoments, sizeof *sum), *n = mem_calloc(e->nmoments, sizeof *n);
+        if (between && sum && n) {
+            memcpy(between, e->between, e->nmoments * sizeof *between);
+            memcpy(sum, e->block_sum, e->nmoments * sizeof *sum);
+            memcpy(n, e->block_n, e->nmoments * sizeof *n);
+            close_block(e, between);
+            memcpy(e->block_sum, sum, e->nmoments * sizeof *sum);
+            memcpy(e->block_n, n, e->nmoments * sizeof *n);
+        }
+        mem_free(sum);
+        mem_free(n);
+        if (!between) {
+            mem_free(scratch);
+            return ST_NOMEM;
+        }
+    }
+    if (!scratch) {
+        mem_free(between);
         return ST_NOMEM;
+    }
     const int H = e->H;
     int whole_heads = 1;
     for (size_t i = 0; i < e->m->nroles; i++)
@@ -322,14 +375,14 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         for (int mo = 1; mo <= H; mo++) {
             for (size_t k = 0; k < MM_COUNT; k++) {
                 size_t i = (s * (size_t)H + (size_t)(mo - 1)) * MM_COUNT + k;
-                fill_row(&r->monthly[i], &e->moments[i], w, (size_t)nthreads, i, e->plan_month[i],
+                fill_row(&r->monthly[i], &e->moments[i], between, w, (size_t)nthreads, i, e->plan_month[i],
                          monthly_metric_whole[k] || (k == MM_HEADCOUNT && whole_heads), scratch);
             }
         }
         for (size_t k = 0; k < SM_COUNT; k++) {
             size_t i = e->nmonthly + s * SM_COUNT + k;
             struct stat_row *row = &r->summary[s * SM_COUNT + k];
-            fill_row(row, &e->moments[i], w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
+            fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
                      summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
                 for (int q = 0; q < 5; q++)
@@ -360,6 +413,7 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         }
     }
     mem_free(scratch);
+    mem_free(between);
     return ST_OK;
 }
 
@@ -408,6 +462,18 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
         return NULL;
     }
     e->sync_ready = 1;
+    if (o->sampling != SAMPLING_MC) {
+        e->design = design_new(o->sampling, o->seed, path_dimensions(e->w[0].path));
+        e->block_sum = mem_calloc(e->nmoments, sizeof *e->block_sum);
+        e->block_n = mem_calloc(e->nmoments, sizeof *e->block_n);
+        e->between = mem_calloc(e->nmoments, sizeof *e->between);
+        if (!e->design || !e->block_sum || !e->block_n || !e->between) {
+            engine_free(e);
+            return NULL;
+        }
+        for (int t = 0; t < e->nthreads; t++)
+            path_set_design(e->w[t].path, e->design);
+    }
     evaluate_plan(e, e->w[0].path);
     *status = ST_OK;
     return e;
@@ -427,13 +493,18 @@ void engine_free(struct engine *e)
     mem_free(e->plan_month);
     mem_free(e->plan_summary);
     mem_free(e->moments);
+    design_free(e->design);
+    mem_free(e->block_sum);
+    mem_free(e->block_n);
+    mem_free(e->between);
     mem_free(e);
 }
 
 enum status engine_extend(struct engine *e, uint64_t paths)
 {
-    /* only the last extension may end inside a chunk */
-    paths = (paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK * ENGINE_CHUNK;
+    /* only the last extension may end inside a chunk (inside a design's block) */
+    uint64_t unit = e->design ? DESIGN_BLOCK : ENGINE_CHUNK;
+    paths = (paths + unit - 1) / unit * unit;
     if (paths > e->o->paths)
         paths = e->o->paths;
     if (paths <= e->paths)

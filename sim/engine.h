@@ -31,6 +31,7 @@ struct run_options {
     size_t nscenarios;
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* set by a signal handler to stop early; may be NULL */
+    int sampling;              /* enum sampling (design.h): how per-path uniforms spread */
     int draws_only;            /* make every random draw of the run and nothing else
                                 * (the benchmark's floor); no results */
 };

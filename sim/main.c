@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "design.h"
 #include "diag.h"
 #include "engine.h"
 #include "mem.h"
@@ -67,7 +68,7 @@ static const char usage_main[] =
 
 static const char usage_run[] =
     "usage: cpcsim run MODEL [-o OUT] [-n PATHS] [-s SEED] [-j THREADS] [--scenario NAME]...\n"
-    "                  [--precision P] [--quiet]\n"
+    "                  [--sampling mc|lhs|sobol] [--precision P] [--quiet]\n"
     "\n"
     "Simulate the model's scenarios month by month along many paths and write the\n"
     "reports summary.csv, monthly.csv, runway.csv, costs.csv and run.csv into OUT,\n"
@@ -78,6 +79,9 @@ static const char usage_run[] =
     "  -s, --seed SEED      random seed, a whole number from 0 to 2^64-1 (default: 1)\n"
     "  -j, --threads N      threads to use (default: all cores); results do not depend on it\n"
     "      --scenario NAME  simulate only this scenario (repeat for several)\n"
+    "      --sampling S     how each path's uncertain values spread: mc (plain Monte Carlo,\n"
+    "                       the default), lhs (Latin hypercube) or sobol (randomised\n"
+    "                       quasi-Monte Carlo), in independent blocks of 1024 paths\n"
     "      --precision P    run batches of paths (10240, then doubling) until the Monte Carlo\n"
     "                       error of the key figures is below P (such as 0.5%); -n is then the\n"
     "                       most paths to run (default 1000000)\n"
@@ -239,6 +243,7 @@ static int cmd_run(int argc, char **argv)
     unsigned long long paths = 10000, seed = 1, threads = 0;
     int quiet = 0, paths_given = 0;
     double precision = 0;
+    int sampling = SAMPLING_MC;
     const char *names[64];
     size_t nnames = 0;
     for (int i = 2; i < argc; i++) {
@@ -254,7 +259,7 @@ static int cmd_run(int argc, char **argv)
         }
         int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "-n") || !strcmp(a, "--paths") ||
                     !strcmp(a, "-s") || !strcmp(a, "--seed") || !strcmp(a, "-j") || !strcmp(a, "--threads") ||
-                    !strcmp(a, "--scenario") || !strcmp(a, "--precision");
+                    !strcmp(a, "--scenario") || !strcmp(a, "--precision") || !strcmp(a, "--sampling");
         if (takes) {
             if (i + 1 >= argc)
                 return usage_error("run", "option '%s' needs a value", a);
@@ -275,6 +280,11 @@ static int cmd_run(int argc, char **argv)
             if (parse_whole(val, 1, ENGINE_MAX_PATHS, &paths))
                 return usage_error("run", "-n takes a whole number of paths from 1 to 1000000000, got '%s'", val);
             paths_given = 1;
+        } else if (!strcmp(a, "--sampling")) {
+            for (sampling = 0; sampling_names[sampling] && strcmp(sampling_names[sampling], val); sampling++)
+                ;
+            if (!sampling_names[sampling])
+                return usage_error("run", "--sampling takes mc, lhs or sobol, got '%s'", val);
         } else if (!strcmp(a, "--precision")) {
             char why[256];
             if (dist_parse_number(val, &precision, why, sizeof why) || !(precision > 0 && precision < 1))
@@ -363,6 +373,7 @@ static int cmd_run(int argc, char **argv)
         .nscenarios = nnames ? nchosen : m->nscenarios,
         .progress = !quiet && isatty(STDERR_FILENO),
         .stop = &stop_signal,
+        .sampling = sampling,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -371,7 +382,7 @@ static int cmd_run(int argc, char **argv)
     else
         st = engine_run(m, &o, &r);
     if (st == ST_OK) {
-        struct run_info info = { CPCSIM_VERSION, cmdline, started, seed, precision };
+        struct run_info info = { CPCSIM_VERSION, cmdline, started, seed, precision, sampling_names[sampling] };
         st = write_reports(out, m, r, &info, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);

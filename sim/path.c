@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "rng.h"
 #include "sampler.h"
+#include "design.h"
 
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
@@ -32,9 +33,24 @@ const int summary_metric_direction[SM_COUNT] = {
 const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
+/* One per-path uniform: the stream it comes from (its Monte Carlo value). */
+struct slot {
+    enum rng_purpose purpose;
+    uint32_t index;
+    int second; /* the stream's second uniform (a deal's slip) */
+};
+
 struct path {
     const struct model *m;
     gsl_rng *rng;
+    const struct design *design; /* NULL: plain Monte Carlo */
+    /* the per-path uniforms, in the order of their dimensions (the most
+     * telling first, for the quasi-random design); per cell, its slot or -1 */
+    struct slot *slots;
+    size_t nslots;
+    double *u;                   /* [nslots], this path's */
+    int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
+    int at_scen[SCEN_NVALUES];
     int H;
     size_t P, L;
     double *mix;                 /* [P] normalised */
@@ -93,6 +109,89 @@ void path_line_info(const struct model *m, size_t l, const char **kind, const ch
     *exists = features_has_run(&m->features[l]);
 }
 
+/* Gives each uncertain cell (and each deal's and round's happening) a slot,
+ * the most telling first: whether funding arrives, the scenarios' growth and
+ * deal odds, deals, funding amounts, prices, then costs. */
+static int assign_slots(struct path *p)
+{
+    const struct model *m = p->m;
+    size_t most = m->nrounds * 2 + SCEN_NVALUES + m->ndeals * 2 + m->nplans + m->ninfra * INFRA_NVALUES +
+                  m->nroles * ROLE_NVALUES + m->nfeatures * FEAT_NVALUES;
+    p->slots = mem_calloc(most, sizeof *p->slots);
+    p->u = mem_calloc(most, sizeof *p->u);
+    p->at_price = mem_calloc(m->nplans, sizeof(int));
+    p->at_infra = mem_calloc(m->ninfra * INFRA_NVALUES, sizeof(int));
+    p->at_role = mem_calloc(m->nroles * ROLE_NVALUES, sizeof(int));
+    p->at_feat = mem_calloc(m->nfeatures * FEAT_NVALUES, sizeof(int));
+    p->at_amount = mem_calloc(m->nrounds, sizeof(int));
+    p->at_happen = mem_calloc(m->nrounds, sizeof(int));
+    p->at_deal = mem_calloc(m->ndeals * 2, sizeof(int));
+    if (!p->slots || !p->u || !p->at_price || !p->at_infra || !p->at_role || !p->at_feat || !p->at_amount ||
+        !p->at_happen || !p->at_deal)
+        return -1;
+    size_t n = 0;
+#define SLOT(where, uncertain, purpose_, index_, second_)                                                          \
+    do {                                                                                                           \
+        if (uncertain) {                                                                                           \
+            p->slots[n] = (struct slot){ (purpose_), (uint32_t)(index_), (second_) };                            \
+            (where) = (int)n++;                                                                                    \
+        } else {                                                                                                   \
+            (where) = -1;                                                                                          \
+        }                                                                                                          \
+    } while (0)
+    for (size_t i = 0; i < m->nrounds; i++)
+        SLOT(p->at_happen[i], 1, RNG_FUNDING, i, 0);
+    for (unsigned k = 0; k < SCEN_NVALUES; k++) {
+        int any = 0;
+        for (size_t s = 0; s < m->nscenarios; s++) {
+            const struct scenario *sc = &m->scenarios[s];
+            const struct dist *cells[SCEN_NVALUES] = { &sc->new_customers, &sc->growth, &sc->churn,
+                                                       &sc->deal_slip, &sc->deal_loss };
+            any |= dist_is_uncertain(cells[k]);
+        }
+        SLOT(p->at_scen[k], any, RNG_PARAM, rng_cell(MF_SCENARIOS, 0, k), 0);
+    }
+    for (size_t i = 0; i < m->ndeals; i++) {
+        SLOT(p->at_deal[2 * i], 1, RNG_DEAL, i, 0);
+        SLOT(p->at_deal[2 * i + 1], 1, RNG_DEAL, i, 1);
+    }
+    for (size_t i = 0; i < m->nrounds; i++)
+        SLOT(p->at_amount[i], dist_is_uncertain(&m->rounds[i].amount), RNG_PARAM, rng_cell(MF_FUNDING, i, 0), 0);
+    for (size_t i = 0; i < m->nplans; i++)
+        SLOT(p->at_price[i], dist_is_uncertain(&m->plans[i].price), RNG_PARAM, rng_cell(MF_PLANS, i, 0), 0);
+    for (size_t i = 0; i < m->ninfra; i++) {
+        const struct dist *cells[INFRA_NVALUES] = { &m->infra[i].cost, &m->infra[i].escalation };
+        for (unsigned k = 0; k < INFRA_NVALUES; k++)
+            SLOT(p->at_infra[i * INFRA_NVALUES + k], dist_is_uncertain(cells[k]), RNG_PARAM, rng_cell(MF_INFRA, i, k), 0);
+    }
+    for (size_t i = 0; i < m->nroles; i++) {
+        const struct role *r = &m->roles[i];
+        const struct dist *cells[ROLE_NVALUES] = { &r->salary_per_year, &r->overhead, &r->raise };
+        for (unsigned k = 0; k < ROLE_NVALUES; k++)
+            SLOT(p->at_role[i * ROLE_NVALUES + k], dist_is_uncertain(cells[k]), RNG_PARAM, rng_cell(MF_STAFF, i, k), 0);
+    }
+    for (size_t i = 0; i < m->nfeatures; i++) {
+        const struct feature *f = &m->features[i];
+        const struct dist *cells[FEAT_NVALUES] = { &f->effort, &f->run_cost, &f->run_cost_per_customer };
+        for (unsigned k = 0; k < FEAT_NVALUES; k++)
+            SLOT(p->at_feat[i * FEAT_NVALUES + k], dist_is_uncertain(cells[k]), RNG_PARAM,
+                 rng_cell(MF_FEATURES, i, k), 0);
+    }
+#undef SLOT
+    p->nslots = n;
+    return 0;
+}
+
+size_t path_dimensions(const struct path *p)
+{
+    return p->nslots;
+}
+
+void path_set_design(struct path *p, const struct design *d)
+{
+    p->design = d;
+}
+
 struct path *path_new(const struct model *m)
 {
     struct path *p = mem_calloc(1, sizeof *p);
@@ -125,6 +224,10 @@ struct path *path_new(const struct model *m)
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
     sampler_multinomial_prepare(p->P, p->mix, p->mix_cond);
+    if (assign_slots(p)) {
+        path_free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -136,6 +239,15 @@ void path_free(struct path *p)
         gsl_rng_free(p->rng);
     mem_free(p->mix);
     mem_free(p->mix_cond);
+    mem_free(p->slots);
+    mem_free(p->u);
+    mem_free(p->at_price);
+    mem_free(p->at_infra);
+    mem_free(p->at_role);
+    mem_free(p->at_feat);
+    mem_free(p->at_amount);
+    mem_free(p->at_happen);
+    mem_free(p->at_deal);
     mem_free(p->price);
     mem_free(p->infra);
     mem_free(p->roles);
@@ -150,55 +262,46 @@ void path_free(struct path *p)
     mem_free(p);
 }
 
-/* Fills U[0..n) with the uniforms of the cells (FILE, ROW, 0..n-1), drawing
- * only for uncertain cells. */
-static void cell_uniforms(struct path *p, uint64_t seed, uint64_t path, unsigned file, size_t row,
-                          const struct dist *const *cells, size_t n, double *u)
+/* The uniform of slot AT (0.5, unused, for a certain value). */
+static double slot_u(const struct path *p, int at)
 {
-    for (size_t k = 0; k < n; k++) {
-        u[k] = 0.5;
-        if (dist_is_uncertain(cells[k])) {
-            rng_select(p->rng, seed, path, RNG_PARAM, rng_cell(file, row, (unsigned)k));
-            u[k] = rng_uniform(p->rng);
-        }
-    }
+    return at < 0 ? 0.5 : p->u[at];
 }
 
 void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
 {
     const struct model *m = p->m;
-    double u[4];
-    for (size_t i = 0; i < p->P; i++) {
-        const struct dist *cells[] = { &m->plans[i].price };
-        cell_uniforms(p, seed, path, MF_PLANS, i, cells, 1, u);
-        p->price[i] = dist_draw(&m->plans[i].price, u[0]);
+    for (size_t k = 0; k < p->nslots; k++) {
+        const struct slot *sl = &p->slots[k];
+        rng_select(p->rng, seed, path, sl->purpose, sl->index);
+        double v = rng_uniform(p->rng);
+        if (sl->second)
+            v = rng_uniform(p->rng);
+        p->u[k] = p->design ? design_uniform(p->design, path, k, v) : v;
     }
+    for (size_t i = 0; i < p->P; i++)
+        p->price[i] = dist_draw(&m->plans[i].price, slot_u(p, p->at_price[i]));
+    double u[4];
     for (size_t i = 0; i < m->ninfra; i++) {
-        const struct dist *cells[INFRA_NVALUES] = { &m->infra[i].cost, &m->infra[i].escalation };
-        cell_uniforms(p, seed, path, MF_INFRA, i, cells, INFRA_NVALUES, u);
+        for (size_t k = 0; k < INFRA_NVALUES; k++)
+            u[k] = slot_u(p, p->at_infra[i * INFRA_NVALUES + k]);
         infra_draw(&m->infra[i], u, &p->infra[i]);
     }
     for (size_t i = 0; i < m->nroles; i++) {
-        const struct role *r = &m->roles[i];
-        const struct dist *cells[ROLE_NVALUES] = { &r->salary_per_year, &r->overhead, &r->raise };
-        cell_uniforms(p, seed, path, MF_STAFF, i, cells, ROLE_NVALUES, u);
-        staff_draw(r, u, &p->roles[i]);
+        for (size_t k = 0; k < ROLE_NVALUES; k++)
+            u[k] = slot_u(p, p->at_role[i * ROLE_NVALUES + k]);
+        staff_draw(&m->roles[i], u, &p->roles[i]);
     }
     for (size_t i = 0; i < m->nfeatures; i++) {
-        const struct feature *f = &m->features[i];
-        const struct dist *cells[FEAT_NVALUES] = { &f->effort, &f->run_cost, &f->run_cost_per_customer };
-        cell_uniforms(p, seed, path, MF_FEATURES, i, cells, FEAT_NVALUES, u);
-        features_draw(f, u, &p->feats[i]);
+        for (size_t k = 0; k < FEAT_NVALUES; k++)
+            u[k] = slot_u(p, p->at_feat[i * FEAT_NVALUES + k]);
+        features_draw(&m->features[i], u, &p->feats[i]);
     }
     memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
     for (size_t i = 0; i < m->nrounds; i++) {
         const struct round *r = &m->rounds[i];
-        rng_select(p->rng, seed, path, RNG_FUNDING, (uint32_t)i);
-        double happen = rng_uniform(p->rng);
-        const struct dist *cells[] = { &r->amount };
-        cell_uniforms(p, seed, path, MF_FUNDING, i, cells, 1, u);
-        if (happen < r->probability && r->month >= 1 && r->month <= p->H)
-            p->funding[r->month] += dist_draw(&r->amount, u[0]);
+        if (slot_u(p, p->at_happen[i]) < r->probability && r->month >= 1 && r->month <= p->H)
+            p->funding[r->month] += dist_draw(&r->amount, slot_u(p, p->at_amount[i]));
     }
 }
 
@@ -221,22 +324,21 @@ void path_eval_shared(struct path *p)
     }
 }
 
-void path_draw_scenario(struct path *p, size_t s, uint64_t seed, uint64_t path)
+void path_draw_scenario(struct path *p, size_t s)
 {
     const struct model *m = p->m;
     const struct scenario *sc = &m->scenarios[s];
     const struct dist *cells[SCEN_NVALUES] = { &sc->new_customers, &sc->growth, &sc->churn, &sc->deal_slip,
                                                &sc->deal_loss };
     double u[SCEN_NVALUES];
-    cell_uniforms(p, seed, path, MF_SCENARIOS, 0, cells, SCEN_NVALUES, u);
+    for (size_t k = 0; k < SCEN_NVALUES; k++)
+        u[k] = dist_is_uncertain(cells[k]) ? slot_u(p, p->at_scen[k]) : 0.5;
     scenario_draw(sc, u, &p->scn);
     memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
     for (size_t i = 0; i < m->ndeals; i++) {
         const struct deal *dl = &m->deals[i];
-        rng_select(p->rng, seed, path, RNG_DEAL, (uint32_t)i);
-        double u_happen = rng_uniform(p->rng);
-        double u_slip = rng_uniform(p->rng);
-        int month = deals_close_month(dl, p->scn.slip, p->scn.loss, u_happen, u_slip, p->H);
+        int month = deals_close_month(dl, p->scn.slip, p->scn.loss, slot_u(p, p->at_deal[2 * i]),
+                                      slot_u(p, p->at_deal[2 * i + 1]), p->H);
         if (month >= 1)
             p->deal_add[(size_t)month * p->P + (size_t)dl->plan] += dl->customers;
     }

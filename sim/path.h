@@ -27,9 +27,18 @@ struct path;
 struct path *path_new(const struct model *m);
 void path_free(struct path *p);
 
+/* Draws the path's uniforms (all of them, scenarios' included, so that
+ * scenarios share them) and the values that do not depend on the scenario. */
 void path_draw_shared(struct path *p, uint64_t seed, uint64_t path_index);
-void path_draw_scenario(struct path *p, size_t scenario, uint64_t seed, uint64_t path_index);
+/* Draws the scenario's own values and its deals from the path's uniforms. */
+void path_draw_scenario(struct path *p, size_t scenario);
 void path_eval_shared(struct path *p);
+
+struct design;
+/* The number of per-path uniforms (the dimensions of a sampling design). */
+size_t path_dimensions(const struct path *p);
+/* Spreads the per-path uniforms by design D (borrowed); NULL: plain Monte Carlo. */
+void path_set_design(struct path *p, const struct design *d);
 void path_eval_scenario(struct path *p, size_t scenario);
 
 enum path_mode {

@@ -185,6 +185,7 @@ int report_run(FILE *f, const struct model *m, const struct results *r, const st
         kv(f, "precision", buf);
     }
     kv(f, "generator", RNG_NAME);
+    kv(f, "sampling", info->sampling);
     snprintf(buf, sizeof buf, "%d", r->threads);
     kv(f, "threads", buf);
     kv(f, "started_utc", info->started_utc);

@@ -22,6 +22,7 @@ struct run_info {
     const char *started_utc; /* ISO 8601 */
     uint64_t seed;
     double precision; /* --precision target, 0 when not used */
+    const char *sampling; /* "mc", "lhs" or "sobol" */
 };
 
 /* The names of the report files, NULL-terminated. */

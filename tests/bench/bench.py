@@ -14,6 +14,8 @@ For each path count, on one thread and on all cores:
     first checked to agree with cpcsim's means within Monte Carlo error
     (agree.py), then timed.
 Speed is path-months per second: paths x months x scenarios / seconds.
+Sampling designs: the standard error, over seeds, of the median of final cash
+and of P(cash out) with --sampling mc, lhs and sobol, at equal running time.
 Memory flatness: peak memory of cpcsim at 10,000 and at 10,000,000 paths on
 the small model tests/bench/tiny (the number of paths is what varies).
 Results go to the screen and, as CSV, to --out.
@@ -126,6 +128,41 @@ def main():
     summary.append((f'floor / cpcsim, {cores} threads', fn / cn))
     summary.append((f'cpcsim {cores} threads / 1 thread', cn / c1))
 
+    # sampling designs: the spread over seeds of the median of final cash and
+    # of P(cash out), scaled to one second of running (SE x sqrt(seconds))
+    seeds = 4 if a.quick else 8
+    dn = 10240
+    print(f'\nsampling designs: {seeds} seeds x {dn} paths, {cores} threads, first scenario')
+    eff = {}
+    for sampling in ('mc', 'lhs', 'sobol'):
+        med, pco, secs = [], [], []
+        for seed in range(1, seeds + 1):
+            out = os.path.join(tmp, f's{sampling}{seed}')
+            s, _, _ = run_measured([a.cpcsim, 'run', a.model, '-n', str(dn), '-s', str(seed), '--sampling', sampling,
+                                    '-q', '-o', out])
+            secs.append(s)
+            with open(os.path.join(out, 'summary.csv'), newline='') as f:
+                first = None
+                for r in csv.DictReader(f):
+                    first = first or r['scenario']
+                    if r['scenario'] == first and r['metric'] == 'cash_final':
+                        med.append(float(r['p50']))
+                    if r['scenario'] == first and r['metric'] == 'prob_cash_out':
+                        pco.append(float(r['mean']))
+        t = sum(secs) / len(secs)
+        sd = lambda xs: (sum((x - sum(xs) / len(xs)) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
+        eff[sampling] = (sd(med) * t ** 0.5, sd(pco) * t ** 0.5)
+        print(f'  {sampling:6} {t:6.2f} s a run   SE x sqrt(s): median cash {eff[sampling][0]:12.1f}'
+              f'   P(cash out) {eff[sampling][1]:.5f}')
+        rows.append(dict(what=f'sampling {sampling}: median cash se*sqrt(s)', paths=dn, threads=cores,
+                         seconds=round(t, 3), path_months_per_s='', peak_mib='', value=round(eff[sampling][0], 1)))
+        rows.append(dict(what=f'sampling {sampling}: P(cash out) se*sqrt(s)', paths=dn, threads=cores,
+                         seconds=round(t, 3), path_months_per_s='', peak_mib='', value=round(eff[sampling][1], 6)))
+    for sampling in ('lhs', 'sobol'):
+        for k, name in ((0, 'median cash'), (1, 'P(cash out)')):
+            if eff[sampling][k] > 0:
+                summary.append((f'SE at equal time, mc / {sampling}, {name}', eff['mc'][k] / eff[sampling][k]))
+
     tiny = os.path.join(HERE, 'tiny')
     big = 1000000 if a.quick else 10000000
     _, small_kib, _ = run_measured([a.cpcsim, 'run', tiny, '-n', '10000', '-q', '-o', os.path.join(tmp, 't')])
@@ -136,10 +173,10 @@ def main():
     for what, ratio in summary:
         print(f'  {what:48} {ratio:6.2f}')
         rows.append(dict(what='ratio: ' + what, paths=n, threads='', seconds='', path_months_per_s='',
-                         peak_mib=round(ratio, 3)))
+                         peak_mib='', value=round(ratio, 3)))
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=['what', 'paths', 'threads', 'seconds', 'path_months_per_s', 'peak_mib'])
+        w = csv.DictWriter(f, fieldnames=['what', 'paths', 'threads', 'seconds', 'path_months_per_s', 'peak_mib', 'value'], restval='')
         w.writeheader()
         w.writerows(rows)
     print(f'results in {a.out}')
