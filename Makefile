@@ -10,8 +10,8 @@ bindir ?= $(prefix)/bin
 mandir ?= $(prefix)/share/man
 
 CC ?= cc
-CFLAGS ?= -O2 -g -flto
-LDFLAGS ?= -flto
+CFLAGS ?= -O2 -g -flto=auto
+LDFLAGS ?= -flto=auto
 # ISO C mode, and no contraction into fused multiply-adds: the same bits on
 # every machine (never -ffast-math).
 WARN = -std=c11 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
