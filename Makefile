@@ -29,7 +29,7 @@ HEADERS = $(wildcard models/*.h sim/*.h)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps faults bench install uninstall clean
+.PHONY: all demo check test deps faults bench fuzz install uninstall clean
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -66,6 +66,8 @@ check: deps
 	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test-san
 	@echo "== every allocation made to fail in turn"
 	@$(MAKE) --no-print-directory faults
+	@echo "== fuzzing smoke: each libFuzzer harness for $(FUZZ_SMOKE_SECONDS) s, regression seeds replayed"
+	@sh tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 	@echo "== the demo under valgrind, leaks checked"
 	@rm -rf build/valgrind-out
 	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 ./cpcsim run data/saas -n 300 -j 2 -o build/valgrind-out -q >/dev/null
@@ -84,6 +86,12 @@ $(BUILD)/floor: tests/bench/floor.c $(LIB_OBJ)
 
 bench: deps cpcsim $(BUILD)/floor
 	@python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $(BENCH_ARGS)
+
+# libFuzzer harnesses (tests/fuzz/): make fuzz FUZZ_SECONDS=600; check runs a smoke.
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 15
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Allocation failure at every allocation of a run, in turn (tests/faults/run.sh).
 FAULT_FLAGS = -O1 -g -DCPC_FAULT_INJECTION -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,8 @@ static int parse_interval(const char *text, const char *to, enum dist_range rang
 static const char *find_to(const char *s)
 {
     for (const char *p = s; *p; p++) {
-        if (p > s && isspace((unsigned char)p[-1]) && tolower((unsigned char)p[0]) == 't' &&
-            tolower((unsigned char)p[1]) == 'o' && isspace((unsigned char)p[2]))
+        if (p > s && (p[-1] == ' ' || p[-1] == '\t') && tolower((unsigned char)p[0]) == 't' &&
+            tolower((unsigned char)p[1]) == 'o' && (p[2] == ' ' || p[2] == '\t'))
             return p - 1;
     }
     return NULL;
@@ -264,6 +265,11 @@ static int check_params(const struct dist *d, const char *text, char *why, size_
         if (!(p[0] > 0) || !(p[1] > 0)) {
             snprintf(why, whylen, "in '%s', both shape parameters a and b must be above 0 (got a %g, b %g)",
                      text, p[0], p[1]);
+            return -1;
+        }
+        if (p[0] < 0.01 || p[1] < 0.01 || p[0] > 1e5 || p[1] > 1e5) {
+            snprintf(why, whylen, "in '%s', shape parameters from 0.01 to 100000 are supported (got a %g, b %g); "
+                     "for a rate known that precisely, write the number", text, p[0], p[1]);
             return -1;
         }
         break;
@@ -337,6 +343,19 @@ static int parse_call(const char *text, const char *paren, enum dist_range range
     return check_params(out, text, why, whylen);
 }
 
+static double unclamped_draw(const struct dist *d, double u);
+
+/* Non-zero when the mean and every draw the generator can reach (u from
+ * 2^-32 to 1 - 2^-32) are finite numbers. */
+static int finite_everywhere(const struct dist *d)
+{
+    const double us[] = { 0x1.0p-32, 0.5, 1 - 0x1.0p-32 };
+    for (size_t i = 0; i < 3; i++)
+        if (!isfinite(unclamped_draw(d, us[i])))
+            return 0;
+    return isfinite(dist_mean(d));
+}
+
 int dist_parse(const char *text, enum dist_range range, int uncertain, struct dist *out,
                char *why, size_t whylen)
 {
@@ -354,6 +373,11 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
                     : parse_call(text, paren, range, &d, why, whylen);
         if (rc)
             return -1;
+        if (!finite_everywhere(&d)) {
+            snprintf(why, whylen, "'%s' reaches values too large to compute with (its extreme draws overflow); "
+                     "narrow it", text);
+            return -1;
+        }
         *out = d;
         return 0;
     }
@@ -388,8 +412,8 @@ int dist_is_uncertain(const struct dist *d)
 static void pert_shape(const double *p, double *alpha, double *beta)
 {
     double w = p[2] - p[0];
-    *alpha = 1 + 4 * (p[1] - p[0]) / w;
-    *beta = 1 + 4 * (p[2] - p[1]) / w;
+    *alpha = 1 + 4 * ((p[1] - p[0]) / w);
+    *beta = 1 + 4 * ((p[2] - p[1]) / w);
 }
 
 double dist_mean(const struct dist *d)
@@ -405,6 +429,35 @@ double dist_mean(const struct dist *d)
     case DIST_BETA: return p[0] / (p[0] + p[1]);
     }
     return NAN;
+}
+
+/* The inverse of the beta distribution function.  GSL's Newton iteration
+ * can return NAN for shapes far apart (beta(10, 2000) at some u) and wrong
+ * values for tiny shapes (beta(0.01, 0.01)), so its answer is kept only when
+ * the distribution function gives U back; otherwise the answer is found by
+ * bisection on the distribution function, which always ends and never
+ * decreases in U. */
+static double beta_inv(double u, double a, double b)
+{
+    double x = gsl_cdf_beta_Pinv(u, a, b);
+    if (x >= 0 && x <= 1 && fabs(gsl_cdf_beta_P(x, a, b) - u) <= 1e-8 * fmin(u, 1 - u))
+        return x;
+    /* bisection over the doubles of [0, 1], ordered as their bit patterns:
+     * at most 62 steps to the smallest double whose probability reaches u */
+    uint64_t lo = 0, hi;
+    double one = 1.0;
+    memcpy(&hi, &one, sizeof hi);
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        double m;
+        memcpy(&m, &mid, sizeof m);
+        if (gsl_cdf_beta_P(m, a, b) < u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    memcpy(&x, &hi, sizeof x);
+    return x;
 }
 
 static double triangular_inv(const double *p, double u)
@@ -429,6 +482,11 @@ static double clamp(double x, enum dist_range range)
 
 double dist_draw(const struct dist *d, double u)
 {
+    return clamp(unclamped_draw(d, u), d->range);
+}
+
+static double unclamped_draw(const struct dist *d, double u)
+{
     const double *p = d->p;
     double x = p[0], al, be;
     switch (d->kind) {
@@ -439,11 +497,11 @@ double dist_draw(const struct dist *d, double u)
     case DIST_TRIANGULAR: x = triangular_inv(p, u); break;
     case DIST_PERT:
         pert_shape(p, &al, &be);
-        x = p[0] + (p[2] - p[0]) * gsl_cdf_beta_Pinv(u, al, be);
+        x = p[0] + (p[2] - p[0]) * beta_inv(u, al, be);
         break;
-    case DIST_BETA: x = gsl_cdf_beta_Pinv(u, p[0], p[1]); break;
+    case DIST_BETA: x = beta_inv(u, p[0], p[1]); break;
     }
-    return clamp(x, d->range);
+    return x;
 }
 
 /* P(X <= x) of the unclamped distribution. */

@@ -37,6 +37,11 @@ struct scenario {
     struct dist deal_loss;     /* probability a deal never closes */
 };
 
+/* The largest expected arrivals a month (at the plan's growth, by the end of
+ * the horizon) a scenario may reach: far beyond any company, and low enough
+ * that counts stay exact in a double. */
+#define SCENARIO_MAX_RATE 1e9
+
 /* The uncertain cells of a scenario, in the order scenario_draw takes them. */
 enum { SCEN_NEW, SCEN_GROWTH, SCEN_CHURN, SCEN_SLIP, SCEN_LOSS, SCEN_NVALUES };
 

@@ -65,7 +65,7 @@ struct path {
     double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
     double *customers;           /* [P] */
     double *total_by_month;      /* [H + 1] C(m), for staffing lags */
-    unsigned int *arrivals;      /* [P] */
+    unsigned long *arrivals;     /* [P] */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
     double *out_lines;           /* [L * LF_COUNT] */

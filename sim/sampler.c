@@ -35,6 +35,8 @@ static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
         double V = gsl_rng_uniform(r);
         double us = 0.5 - fabs(U);
         double k = floor((2 * a / us + b) * U + mu + 0.43);
+        if (!(k < SAMPLER_MAX_MEAN * 2))
+            k = SAMPLER_MAX_MEAN * 2; /* only past the largest mean the model allows */
         if (us >= 0.07 && V <= vr)
             return (unsigned long)k;
         if (k < 0 || (us < 0.013 && V > us))
@@ -48,6 +50,8 @@ unsigned long sampler_poisson(const gsl_rng *r, double mu)
 {
     if (!(mu > 0))
         return 0;
+    if (mu > SAMPLER_MAX_MEAN)
+        mu = SAMPLER_MAX_MEAN;
     return mu < SAMPLER_SWITCH ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
 }
 
@@ -143,17 +147,17 @@ void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *c
 }
 
 void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
-                         unsigned int *out)
+                         unsigned long *out)
 {
     for (size_t i = 0; i < k; i++) {
         if (i + 1 == k || n == 0) {
-            out[i] = (unsigned int)n;
+            out[i] = n;
             for (size_t j = i + 1; j < k; j++)
                 out[j] = 0;
             return;
         }
         unsigned long x = sampler_binomial_prepared(r, &cond[i], n);
-        out[i] = (unsigned int)x;
+        out[i] = x;
         n -= x;
     }
 }

@@ -20,6 +20,9 @@
 
 /* Means below this use inversion; from it on, transformed rejection. */
 #define SAMPLER_SWITCH 10.0
+/* The largest Poisson mean drawn; larger means are taken as this one, so a
+ * count always fits the integer it is returned in. */
+#define SAMPLER_MAX_MEAN 1e12
 
 /* A Poisson variate of mean MU (0 for MU <= 0). */
 unsigned long sampler_poisson(const gsl_rng *r, double mu);
@@ -42,6 +45,6 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
  * probabilities COND[0..K-1) come from sampler_multinomial_prepare. */
 void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond);
 void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
-                         unsigned int *out);
+                         unsigned long *out);
 
 #endif

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include <gsl/gsl_errno.h>
+
 #include "dist.h"
 
 #define REL 1e-6   /* relative tolerance for GSL quantiles */
@@ -647,6 +649,40 @@ static void change_is_normal_across_zero_and_clamped_at_minus_one(void **state)
     assert_close(dist_mass_outside(&d), 0.15865525393145707, 1e-12);
 }
 
+/* Regressions from fuzzing (tests/fuzz/corpus/value/crash-*). */
+static void extreme_beta_shapes_draw_in_order_or_are_refused(void **state)
+{
+    (void)state;
+    const char *forms[] = { "beta(0.01, 0.01)", "beta(10, 2000)", "beta(5, 995)", "pert(1, 1, 1000000)" };
+    const double us[] = { 1e-12, 0.05, 0.5, 0.95, 1 - 1e-12 };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        struct dist d = parse_ok(forms[f], RANGE_ANY, 1);
+        double prev = -INFINITY;
+        for (size_t i = 0; i < 5; i++) {
+            double x = dist_draw(&d, us[i]);
+            if (!(isfinite(x) && x >= prev))
+                fail_msg("%s at u %g: %g after %g", forms[f], us[i], x, prev);
+            prev = x;
+        }
+    }
+    assert_string_equal(parse_bad("beta(1000000, 1000000)", RANGE_RATE, 1),
+                        "in 'beta(1000000, 1000000)', shape parameters from 0.01 to 100000 are supported "
+                        "(got a 1e+06, b 1e+06); for a rate known that precisely, write the number");
+}
+
+static void distributions_that_overflow_are_refused(void **state)
+{
+    (void)state;
+    assert_string_equal(parse_bad("1 to 1e300", RANGE_NONNEG, 1),
+                        "'1 to 1e300' reaches values too large to compute with (its extreme draws overflow); "
+                        "narrow it");
+    assert_string_equal(parse_bad("uniform(-1e308, 1e308)", RANGE_ANY, 1),
+                        "'uniform(-1e308, 1e308)' reaches values too large to compute with (its extreme draws "
+                        "overflow); narrow it");
+    assert_non_null(parse_bad("lognormal(5, 680)", RANGE_NONNEG, 1));
+    assert_non_null(parse_bad("triangular(-1e308, 3, 6)", RANGE_ANY, 1));
+}
+
 static void triangular_min_above_max_is_refused(void **state)
 {
     (void)state;
@@ -743,6 +779,7 @@ static void bad_parameter_is_named(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_integer_is_a_constant),
         cmocka_unit_test(negative_decimal_parses),
@@ -815,6 +852,8 @@ int main(void)
         cmocka_unit_test(bad_end_of_interval_is_named),
         cmocka_unit_test(change_below_minus_100_percent_is_refused),
         cmocka_unit_test(change_is_normal_across_zero_and_clamped_at_minus_one),
+        cmocka_unit_test(extreme_beta_shapes_draw_in_order_or_are_refused),
+        cmocka_unit_test(distributions_that_overflow_are_refused),
         cmocka_unit_test(triangular_min_above_max_is_refused),
         cmocka_unit_test(triangular_mode_below_min_is_refused),
         cmocka_unit_test(pert_mode_above_max_is_refused),

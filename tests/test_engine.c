@@ -9,6 +9,8 @@
  */
 #include "testutil.h"
 
+#include <gsl/gsl_errno.h>
+
 #include "design.h"
 #include "engine.h"
 #include "model.h"
@@ -305,6 +307,7 @@ static void scenarios_share_random_numbers(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_matches_hand_figures),
         cmocka_unit_test(monte_carlo_means_match_the_plan),

@@ -9,6 +9,8 @@
  */
 #include "testutil.h"
 
+#include <gsl/gsl_errno.h>
+
 #include "category.h"
 #include "diag.h"
 #include "model.h"
@@ -746,6 +748,7 @@ static void blank_rows_warn_but_load(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
     const struct CMUnitTest tests[] = {
         TEST(minimal_model_loads),
         TEST(company_defaults),

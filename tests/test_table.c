@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include <gsl/gsl_errno.h>
+
 #include "diag.h"
 #include "status.h"
 #include "table.h"
@@ -433,6 +435,7 @@ static void missing_file_is_no_input(void **state)
 
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
     const struct CMUnitTest tests[] = {
         TEST(lf_file_gives_cells_on_their_lines),
         TEST(name_is_kept_for_messages),
