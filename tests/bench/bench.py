@@ -124,8 +124,8 @@ def main():
     if peer:
         summary.append(('cpcsim 1 thread / numpy', c1 / peer))
         summary.append((f'cpcsim {cores} threads / numpy', cn / peer))
-    summary.append(('floor / cpcsim, 1 thread (time over the floor)', f1 / c1))
-    summary.append((f'floor / cpcsim, {cores} threads', fn / cn))
+    summary.append(('cpcsim time / floor time, 1 thread', f1 / c1))
+    summary.append((f'cpcsim time / floor time, {cores} threads', fn / cn))
     summary.append((f'cpcsim {cores} threads / 1 thread', cn / c1))
 
     # sampling designs: the spread over seeds of the median of final cash and
