@@ -77,7 +77,14 @@ void infra_new_year(struct infra_draw *dr)
 
 double infra_ceil(double x)
 {
-    return ceil(x - 1e-9 * fmax(1.0, fabs(x)));
+    /* written without calls: on baseline x86-64, ceil and fmax are library
+     * calls, and this runs for every step line and staffed role every month */
+    double mag = x < 0 ? -x : x;
+    double y = x - 1e-9 * (mag > 1 ? mag : 1);
+    if (!(y > -4.0e15 && y < 4.0e15))
+        return ceil(y);
+    double t = (double)(long long)y; /* towards zero */
+    return t < y ? t + 1 : t;
 }
 
 double infra_cost_month(const struct infra_line *l, const struct infra_draw *dr, int m, double customers)
@@ -87,7 +94,10 @@ double infra_cost_month(const struct infra_line *l, const struct infra_draw *dr,
     double amount = dr->cost * dr->factor;
     switch (l->driver) {
     case DRIVER_PER_CUSTOMER: return amount * customers;
-    case DRIVER_STEP: return amount * fmax(1.0, infra_ceil(customers / l->step));
+    case DRIVER_STEP: {
+        double blocks = infra_ceil(customers / l->step);
+        return amount * (blocks > 1 ? blocks : 1);
+    }
     default: return amount;
     }
 }

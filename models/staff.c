@@ -89,7 +89,8 @@ double staff_heads(const struct role *r, int m, double lagged_customers)
         return 0;
     if (isnan(r->per_customers))
         return r->headcount;
-    return fmax(r->headcount, infra_ceil(lagged_customers / r->per_customers));
+    double needed = infra_ceil(lagged_customers / r->per_customers);
+    return needed > r->headcount ? needed : r->headcount;
 }
 
 int staff_is_variable(const struct role *r)

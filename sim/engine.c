@@ -28,7 +28,7 @@ struct worker {
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    double *batch;               /* [nmoments * BATCH]: figures of the last paths */
+    double *batch;               /* [nhist * BATCH]: figures of the last paths */
     size_t nbatch;               /* paths in the batch */
     enum status status;
 };
@@ -104,20 +104,14 @@ static void flush(struct worker *w)
 {
     struct engine *e = w->e;
     const size_t nb = w->nbatch;
-    for (size_t i = 0; i < e->nmoments; i++) {
+    for (size_t i = 0; i < e->nhist; i++) {
         const double *v = w->batch + i * BATCH;
         struct chunk_moments *c = &w->chunk[i];
-        if (i < e->nhist) {
-            for (size_t b = 0; b < nb; b++)
-                if (!isnan(v[b])) {
-                    chunk_add(c, v[b]);
-                    histset_add(w->hist, i, v[b]);
-                }
-        } else {
-            for (size_t b = 0; b < nb; b++)
-                if (!isnan(v[b]))
-                    chunk_add(c, v[b]);
-        }
+        for (size_t b = 0; b < nb; b++)
+            if (!isnan(v[b])) {
+                chunk_add(c, v[b]);
+                histset_add(w->hist, i, v[b]);
+            }
     }
     w->nbatch = 0;
 }
@@ -144,10 +138,12 @@ static void accumulate(struct worker *w, size_t s, const struct path *p)
             w->good[s * SM_COUNT + k]++;
     }
     w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
+    /* cost lines have moments only: no histogram to keep hot, so no batch */
     const double *lv = path_lines(p);
-    at = w->batch + (e->nmonthly + e->nsummary + s * e->L * LF_COUNT) * BATCH + b;
+    struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
     for (size_t i = 0; i < e->L * LF_COUNT; i++)
-        at[i * BATCH] = lv[i];
+        if (!isnan(lv[i]))
+            chunk_add(&c[i], lv[i]);
 }
 
 /* Adds the block being merged, as one replicate, to the moments INTO, and
@@ -269,7 +265,7 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
-    w->batch = mem_calloc(e->nmoments * BATCH, sizeof *w->batch);
+    w->batch = mem_calloc(e->nhist * BATCH, sizeof *w->batch);
     return w->path && w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
 }
 
