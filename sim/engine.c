@@ -533,6 +533,11 @@ uint64_t engine_paths(const struct engine *e)
     return e->paths;
 }
 
+void engine_end_progress(struct engine *e)
+{
+    progress(e, 1);
+}
+
 enum status engine_collect(struct engine *e, struct results **out)
 {
     *out = NULL;
@@ -574,7 +579,7 @@ enum status engine_run(const struct model *m, const struct run_options *o, struc
         return st;
     st = engine_extend(e, o->paths);
     if (st == ST_OK) {
-        progress(e, 1);
+        engine_end_progress(e);
         st = engine_collect(e, out);
     }
     engine_free(e);

@@ -74,6 +74,8 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
 enum status engine_extend(struct engine *e, uint64_t paths);
 enum status engine_collect(struct engine *e, struct results **out);
 uint64_t engine_paths(const struct engine *e);
+/* Ends the progress bar's line, if one was drawn. */
+void engine_end_progress(struct engine *e);
 void engine_free(struct engine *e);
 
 /*

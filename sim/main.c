@@ -223,6 +223,7 @@ static enum status run_to_precision(const struct model *m, const struct run_opti
         double err = results_worst_error(r, m->cash, &s, &k);
         uint64_t done = engine_paths(e);
         if (err <= target || done >= o->paths) {
+            engine_end_progress(e);
             snprintf(say, saylen, "precision %g%%: %s after %llu paths (largest error %.3g%%, %s %s)", 100 * target,
                      err <= target ? "reached" : "NOT reached: the path limit (-n) came first",
                      (unsigned long long)done, 100 * err, m->scenarios[o->scenarios[s]].name,
