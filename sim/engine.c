@@ -18,7 +18,7 @@
 
 const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 
-struct engine;
+
 
 struct worker {
     struct engine *e;
@@ -30,7 +30,6 @@ struct worker {
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
     double *batch;               /* [nhist * BATCH]: figures of the last paths */
     size_t nbatch;               /* paths in the batch */
-    enum status status;
 };
 
 struct engine {
