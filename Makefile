@@ -13,7 +13,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g -flto=auto
 LDFLAGS ?= -flto=auto
 # ISO C mode, and no contraction into fused multiply-adds: the same bits on
-# every machine (never -ffast-math).
+# every machine (and no unsafe floating-point optimisation).
 WARN = -std=c11 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wundef -Wwrite-strings -Wvla
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote sim -iquote models $(CPPFLAGS)
