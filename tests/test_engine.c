@@ -220,6 +220,28 @@ static void results_do_not_depend_on_threads(void **state)
     tu_rmdir(dir);
 }
 
+/* costs.csv's promise: the lines' contributions to cost per customer add up
+ * to the mean of cpc_horizon, and their totals to the mean total cost. */
+static void cost_lines_add_up(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct results *r = run(m, 2000, 3, 2);
+    double cpc = 0, total = 0, monthly_cost = 0;
+    for (size_t l = 0; l < r->nlines; l++) {
+        cpc += r->line_mean[l * LF_COUNT + LF_CPC];
+        total += r->line_mean[l * LF_COUNT + LF_TOTAL];
+    }
+    for (int mo = 1; mo <= r->months; mo++)
+        monthly_cost += monthly(r, 0, mo, MM_COST)->mean;
+    assert_close(cpc, r->summary[SM_CPC_HORIZON].mean, 1e-9 * cpc);
+    assert_close(total, monthly_cost, 1e-9 * total);
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
 /* A run extended in steps (as --precision does) equals one run of as many
  * paths, and the worst error shrinks as paths are added. */
 static void extending_a_run_equals_one_run(void **state)
@@ -315,6 +337,7 @@ int main(void)
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
         cmocka_unit_test(extending_a_run_equals_one_run),
+        cmocka_unit_test(cost_lines_add_up),
         cmocka_unit_test(designs_are_unbiased_and_sharper),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
