@@ -433,15 +433,20 @@ static const char *feature_name(const struct model *m, size_t i) { return m->fea
 static const char *deal_name(const struct model *m, size_t i) { return m->deals[i].name; }
 static const char *round_name(const struct model *m, size_t i) { return m->rounds[i].name; }
 
-static size_t show_uncertain(const struct model *m, const char *file, long line, const char *col,
-                             const struct dist *v)
+struct shown {
+    const struct model *m;
+    size_t n;
+};
+
+static void show_uncertain(void *ctx, enum model_file f, long line, const char *col, const struct dist *v)
 {
+    struct shown *sh = ctx;
     if (!dist_is_uncertain(v))
-        return 0;
+        return;
     char desc[256];
     dist_describe(v, desc, sizeof desc);
-    printf("  %s/%s:%ld %s: %s\n", m->dir, file, line, col, desc);
-    return 1;
+    printf("  %s/%s:%ld %s: %s\n", sh->m->dir, model_file_name(f), line, col, desc);
+    sh->n++;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -484,36 +489,9 @@ static int cmd_check(int argc, char **argv)
     list_names("deals", m->ndeals, deal_name, m);
     list_names("funding", m->nrounds, round_name, m);
     printf("uncertain cells (drawn once per path):\n");
-    size_t n = 0;
-    for (size_t i = 0; i < m->nplans; i++)
-        n += show_uncertain(m, "plans.csv", m->plans[i].head.line, "price", &m->plans[i].price);
-    for (size_t i = 0; i < m->nscenarios; i++) {
-        const struct scenario *s = &m->scenarios[i];
-        n += show_uncertain(m, "scenarios.csv", s->head.line, "new_customers", &s->new_customers);
-        n += show_uncertain(m, "scenarios.csv", s->head.line, "growth", &s->growth);
-        n += show_uncertain(m, "scenarios.csv", s->head.line, "churn", &s->churn);
-        n += show_uncertain(m, "scenarios.csv", s->head.line, "deal_slip", &s->deal_slip);
-        n += show_uncertain(m, "scenarios.csv", s->head.line, "deal_loss", &s->deal_loss);
-    }
-    for (size_t i = 0; i < m->ninfra; i++) {
-        n += show_uncertain(m, "infra.csv", m->infra[i].head.line, "cost", &m->infra[i].cost);
-        n += show_uncertain(m, "infra.csv", m->infra[i].head.line, "escalation", &m->infra[i].escalation);
-    }
-    for (size_t i = 0; i < m->nroles; i++) {
-        const struct role *r = &m->roles[i];
-        n += show_uncertain(m, "staff.csv", r->head.line, "salary", &r->salary_per_year);
-        n += show_uncertain(m, "staff.csv", r->head.line, "overhead", &r->overhead);
-        n += show_uncertain(m, "staff.csv", r->head.line, "raise", &r->raise);
-    }
-    for (size_t i = 0; i < m->nfeatures; i++) {
-        const struct feature *f = &m->features[i];
-        n += show_uncertain(m, "features.csv", f->head.line, "effort", &f->effort);
-        n += show_uncertain(m, "features.csv", f->head.line, "run_cost", &f->run_cost);
-        n += show_uncertain(m, "features.csv", f->head.line, "run_cost_per_customer", &f->run_cost_per_customer);
-    }
-    for (size_t i = 0; i < m->nrounds; i++)
-        n += show_uncertain(m, "funding.csv", m->rounds[i].head.line, "amount", &m->rounds[i].amount);
-    if (!n)
+    struct shown sh = { m, 0 };
+    model_for_each_value(m, show_uncertain, &sh);
+    if (!sh.n)
         printf("  none: every cell is a single number, so every path is the plan but for arrivals, churn and deals\n");
     fflush(stdout);
     print_diag(d);

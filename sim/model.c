@@ -183,15 +183,14 @@ static size_t load_company(struct model *m, const struct table *t, struct diag *
 
 static enum status read_file(struct model *m, enum model_file f, struct diag *d, struct table **t)
 {
-    char path[4096], name[4096];
+    char path[4096]; /* also how messages name the file */
     snprintf(path, sizeof path, "%s/%s", m->dir, file_names[f]);
-    snprintf(name, sizeof name, "%s/%s", m->dir, file_names[f]);
     *t = NULL;
     m->sources[f].file = file_names[f];
     struct stat st;
     if (!file_required[f] && stat(path, &st) != 0)
         return ST_OK;
-    enum status s = table_read(path, name, d, t);
+    enum status s = table_read(path, path, d, t);
     if (s == ST_OK || s == ST_DATA) {
         m->sources[f].present = 1;
         m->sources[f].checksum = file_checksum(path);
@@ -273,48 +272,68 @@ void model_free(struct model *m)
     mem_free(m);
 }
 
-static void warn_dist(struct diag *d, const struct model *m, enum model_file f, long line, const char *col,
-                      const struct dist *v)
+void model_for_each_value(const struct model *m,
+                          void (*fn)(void *ctx, enum model_file f, long line, const char *column,
+                                     const struct dist *v),
+                          void *ctx)
 {
+    for (size_t i = 0; i < m->nplans; i++)
+        fn(ctx, MF_PLANS, m->plans[i].head.line, "price", &m->plans[i].price);
+    for (size_t i = 0; i < m->nscenarios; i++) {
+        const struct scenario *s = &m->scenarios[i];
+        fn(ctx, MF_SCENARIOS, s->head.line, "new_customers", &s->new_customers);
+        fn(ctx, MF_SCENARIOS, s->head.line, "growth", &s->growth);
+        fn(ctx, MF_SCENARIOS, s->head.line, "churn", &s->churn);
+        fn(ctx, MF_SCENARIOS, s->head.line, "deal_slip", &s->deal_slip);
+        fn(ctx, MF_SCENARIOS, s->head.line, "deal_loss", &s->deal_loss);
+    }
+    for (size_t i = 0; i < m->ninfra; i++) {
+        fn(ctx, MF_INFRA, m->infra[i].head.line, "cost", &m->infra[i].cost);
+        fn(ctx, MF_INFRA, m->infra[i].head.line, "escalation", &m->infra[i].escalation);
+    }
+    for (size_t i = 0; i < m->nroles; i++) {
+        const struct role *r = &m->roles[i];
+        fn(ctx, MF_STAFF, r->head.line, "salary", &r->salary_per_year);
+        fn(ctx, MF_STAFF, r->head.line, "overhead", &r->overhead);
+        fn(ctx, MF_STAFF, r->head.line, "raise", &r->raise);
+    }
+    for (size_t i = 0; i < m->nfeatures; i++) {
+        const struct feature *f = &m->features[i];
+        fn(ctx, MF_FEATURES, f->head.line, "effort", &f->effort);
+        fn(ctx, MF_FEATURES, f->head.line, "run_cost", &f->run_cost);
+        fn(ctx, MF_FEATURES, f->head.line, "run_cost_per_customer", &f->run_cost_per_customer);
+    }
+    for (size_t i = 0; i < m->nrounds; i++)
+        fn(ctx, MF_FUNDING, m->rounds[i].head.line, "amount", &m->rounds[i].amount);
+}
+
+const char *model_file_name(enum model_file f)
+{
+    return file_names[f];
+}
+
+struct clamp_ctx {
+    const struct model *m;
+    struct diag *d;
+};
+
+static void warn_clamped(void *ctx, enum model_file f, long line, const char *col, const struct dist *v)
+{
+    const struct clamp_ctx *c = ctx;
     if (!dist_is_uncertain(v))
         return;
     double out = dist_mass_outside(v);
     if (out > 0.01) {
         char name[4096], desc[256];
-        snprintf(name, sizeof name, "%s/%s", m->dir, file_names[f]);
+        snprintf(name, sizeof name, "%s/%s", c->m->dir, file_names[f]);
         dist_describe(v, desc, sizeof desc);
-        diag_warn(d, name, line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", col, desc, 100 * out,
+        diag_warn(c->d, name, line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", col, desc, 100 * out,
                   v->range == RANGE_RATE ? "outside 0 to 1" : v->range == RANGE_CHANGE ? "below -100%" : "below 0");
     }
 }
 
 void model_warn_clamping(const struct model *m, struct diag *d)
 {
-    for (size_t i = 0; i < m->nplans; i++)
-        warn_dist(d, m, MF_PLANS, m->plans[i].head.line, "price", &m->plans[i].price);
-    for (size_t i = 0; i < m->nscenarios; i++) {
-        const struct scenario *s = &m->scenarios[i];
-        warn_dist(d, m, MF_SCENARIOS, s->head.line, "new_customers", &s->new_customers);
-        warn_dist(d, m, MF_SCENARIOS, s->head.line, "growth", &s->growth);
-        warn_dist(d, m, MF_SCENARIOS, s->head.line, "churn", &s->churn);
-        warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_slip", &s->deal_slip);
-        warn_dist(d, m, MF_SCENARIOS, s->head.line, "deal_loss", &s->deal_loss);
-    }
-    for (size_t i = 0; i < m->ninfra; i++) {
-        warn_dist(d, m, MF_INFRA, m->infra[i].head.line, "cost", &m->infra[i].cost);
-        warn_dist(d, m, MF_INFRA, m->infra[i].head.line, "escalation", &m->infra[i].escalation);
-    }
-    for (size_t i = 0; i < m->nroles; i++) {
-        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "salary", &m->roles[i].salary_per_year);
-        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "overhead", &m->roles[i].overhead);
-        warn_dist(d, m, MF_STAFF, m->roles[i].head.line, "raise", &m->roles[i].raise);
-    }
-    for (size_t i = 0; i < m->nfeatures; i++) {
-        const struct feature *f = &m->features[i];
-        warn_dist(d, m, MF_FEATURES, f->head.line, "effort", &f->effort);
-        warn_dist(d, m, MF_FEATURES, f->head.line, "run_cost", &f->run_cost);
-        warn_dist(d, m, MF_FEATURES, f->head.line, "run_cost_per_customer", &f->run_cost_per_customer);
-    }
-    for (size_t i = 0; i < m->nrounds; i++)
-        warn_dist(d, m, MF_FUNDING, m->rounds[i].head.line, "amount", &m->rounds[i].amount);
+    struct clamp_ctx c = { m, d };
+    model_for_each_value(m, warn_clamped, &c);
 }

@@ -63,6 +63,15 @@ struct model {
 enum status model_load(const char *dir, struct diag *d, struct model **out);
 void model_free(struct model *m);
 
+/* Calls FN for every value cell of M (every field that may hold a
+ * distribution), in file order: its file, line, column name and value. */
+void model_for_each_value(const struct model *m,
+                          void (*fn)(void *ctx, enum model_file f, long line, const char *column,
+                                     const struct dist *v),
+                          void *ctx);
+/* "infra.csv" and so on. */
+const char *model_file_name(enum model_file f);
+
 /* Adds a warning for every uncertain cell whose distribution puts more than
  * 1% of its mass outside its field's range (check's clamping report). */
 void model_warn_clamping(const struct model *m, struct diag *d);
