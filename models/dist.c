@@ -381,14 +381,6 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
         *out = d;
         return 0;
     }
-    if (dist_parse_number(text, &d.p[0], why, whylen) == 0 && dist_mass_outside(&d) > 0) {
-        snprintf(why, whylen, "expected a number %s, got '%s'",
-                 range == RANGE_RATE     ? "between 0 and 1 (or 0% to 100%)"
-                 : range == RANGE_CHANGE ? "of -100% or more (a change cannot take away more than all)"
-                                         : "0 or more",
-                 text);
-        return -1;
-    }
     if (dist_parse_number(text, &d.p[0], why, whylen)) {
         if (uncertain && *text && !is_number) {
             /* rephrase: the user may have meant a distribution */
@@ -398,6 +390,14 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
             snprintf(why, whylen, "expected a number or a distribution such as '900 to 1500', got '%s'%s",
                      text, hint ? hint : "");
         }
+        return -1;
+    }
+    if (dist_mass_outside(&d) > 0) {
+        snprintf(why, whylen, "expected a number %s, got '%s'",
+                 range == RANGE_RATE     ? "between 0 and 1 (or 0% to 100%)"
+                 : range == RANGE_CHANGE ? "of -100% or more (a change cannot take away more than all)"
+                                         : "0 or more",
+                 text);
         return -1;
     }
     *out = d;

@@ -100,11 +100,6 @@ static int set_default(const struct column *c, const struct calendar *cal, char 
     return 0;
 }
 
-static const char *range_words(enum dist_range r)
-{
-    return r == RANGE_RATE ? "between 0 and 1 (or 0% to 100%)" : "0 or more";
-}
-
 /* Converts one non-empty cell; returns 0, or -1 with the reason in WHY,
  * or -2 when memory ran out. */
 static int convert(const struct column *c, const struct calendar *cal, const char *text, char *row,
@@ -123,25 +118,20 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
     case COL_VALUE:
         return dist_parse(text, c->range, (c->flags & COL_UNCERTAIN) != 0, (struct dist *)at, why, whylen);
     case COL_NUMBER:
-    case COL_COUNT:
-        if (dist_parse_number(text, &v, why, whylen)) {
-            struct dist probe;
-            char ignored[256];
-            if (dist_parse(text, RANGE_ANY, 1, &probe, ignored, sizeof ignored) == 0 && dist_is_uncertain(&probe))
-                snprintf(why, whylen, "expected a plain number, got '%s': this column takes one number, "
-                         "not a distribution", text);
+    case COL_COUNT: {
+        /* the value language with distributions refused: one place says
+         * what a number may be and what to write instead */
+        struct dist one;
+        if (dist_parse(text, c->range, 0, &one, why, whylen))
             return -1;
-        }
+        v = one.p[0];
         if (c->type == COL_COUNT && (v < 0 || v != floor(v) || v > 1e9)) {
             snprintf(why, whylen, "expected a whole number of 0 or more, got '%s'", text);
             return -1;
         }
-        if (c->range != RANGE_ANY && (v < 0 || (c->range == RANGE_RATE && v > 1))) {
-            snprintf(why, whylen, "expected a number %s, got '%s'", range_words(c->range), text);
-            return -1;
-        }
         *(double *)at = v;
         return 0;
+    }
     case COL_MONTH: {
         int m;
         if (calendar_parse_month(cal, text, &m, why, whylen))
