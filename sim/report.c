@@ -34,16 +34,7 @@ void report_text(FILE *f, const char *text)
         return;
     }
     if (formula) {
-        /* the quote mark goes inside the field, before the text */
-        size_t len = strlen(text);
-        char buf[1024];
-        char *p = len + 2 <= sizeof buf ? buf : NULL;
-        if (p) {
-            p[0] = '\'';
-            memcpy(p + 1, text, len + 1);
-            csv_fwrite(f, p, len + 1);
-            return;
-        }
+        /* the mark goes inside the quoted field, before the text */
         fputs("\"'", f);
         for (const char *c = text; *c; c++) {
             if (*c == '"')
