@@ -25,6 +25,12 @@ static const struct column cols[] = {
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
+/* The feature has something to build (its effort is not a plain 0). */
+static int has_effort(const struct feature *f)
+{
+    return dist_is_uncertain(&f->effort) || dist_mean(&f->effort) > 0;
+}
+
 static void names_of_plans(const struct plan *plans, size_t n, char *buf, size_t len)
 {
     size_t used = 0;
@@ -99,7 +105,7 @@ size_t features_load(const struct table *t, const struct calendar *cal, struct d
         if (f->from < 1)
             f->from = 1;
         errors += resolve_plans(f, t, d, plans, nplans, plans_col);
-        if (f->build_months == 0 && (dist_is_uncertain(&f->effort) || dist_mean(&f->effort) > 0)) {
+        if (f->build_months == 0 && has_effort(f)) {
             diag_error(d, t->name, f->head.line, schema_find(t, "build_months") + 1,
                        "build_months: 0 means the feature already runs, but it has effort to build; give the "
                        "months the build takes (1 or more), or an effort of 0");
@@ -114,7 +120,7 @@ size_t features_load(const struct table *t, const struct calendar *cal, struct d
                            "role: no role called '%s' in staff.csv", f->role_name);
                 errors++;
             }
-        } else if (dist_is_uncertain(&f->effort) || dist_mean(&f->effort) > 0) {
+        } else if (has_effort(f)) {
             diag_error(d, t->name, f->head.line, role_col > 0 ? role_col : 0,
                        "role: a feature with effort needs the role whose rate prices it (a role of staff.csv)");
             errors++;
@@ -182,7 +188,7 @@ double features_customers(const struct feature *f, const double *customers, size
 
 int features_has_build(const struct feature *f)
 {
-    return f->role >= 0 && (dist_is_uncertain(&f->effort) || dist_mean(&f->effort) > 0);
+    return f->role >= 0 && has_effort(f);
 }
 
 int features_has_run(const struct feature *f)

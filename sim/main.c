@@ -210,7 +210,7 @@ static enum status run_to_precision(const struct model *m, const struct run_opti
     struct engine *e = engine_new(m, o, &st);
     if (!e)
         return st;
-    uint64_t n = 10 * ENGINE_CHUNK * 4;
+    uint64_t n = 10 * DESIGN_BLOCK; /* 10,240: whole chunks, and ten replicates for a design */
     for (;;) {
         st = engine_extend(e, n < o->paths ? n : o->paths);
         struct results *r = NULL;
