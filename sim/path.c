@@ -328,11 +328,9 @@ void path_draw_scenario(struct path *p, size_t s)
 {
     const struct model *m = p->m;
     const struct scenario *sc = &m->scenarios[s];
-    const struct dist *cells[SCEN_NVALUES] = { &sc->new_customers, &sc->growth, &sc->churn, &sc->deal_slip,
-                                               &sc->deal_loss };
-    double u[SCEN_NVALUES];
+    double u[SCEN_NVALUES]; /* a constant cell ignores its uniform */
     for (size_t k = 0; k < SCEN_NVALUES; k++)
-        u[k] = dist_is_uncertain(cells[k]) ? slot_u(p, p->at_scen[k]) : 0.5;
+        u[k] = slot_u(p, p->at_scen[k]);
     scenario_draw(sc, u, &p->scn);
     memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
     for (size_t i = 0; i < m->ndeals; i++) {
@@ -434,6 +432,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
 
         double c_infra = 0, c_staff = 0, c_feat = 0, cogs = 0, variable = 0, heads_total = 0;
         double *lines = p->out_lines;
+        const int last = mo == H; /* the final month's cost of each line */
         for (size_t i = 0; i < I; i++) {
             const struct infra_line *l = &m->infra[i];
             double c = infra_cost_month(l, &p->infra[i], mo, total);
@@ -443,7 +442,8 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             if (l->driver != DRIVER_FIXED)
                 variable += c;
             lines[i * LF_COUNT + LF_TOTAL] += c;
-            lines[i * LF_COUNT + LF_FINAL] = c;
+            if (last)
+                lines[i * LF_COUNT + LF_FINAL] = c;
         }
         for (size_t i = 0; i < R; i++) {
             const struct role *r = &m->roles[i];
@@ -457,7 +457,8 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             if (staff_is_variable(r))
                 variable += c;
             lines[(I + i) * LF_COUNT + LF_TOTAL] += c;
-            lines[(I + i) * LF_COUNT + LF_FINAL] = c;
+            if (last)
+                lines[(I + i) * LF_COUNT + LF_FINAL] = c;
         }
         for (size_t i = 0; i < F; i++) {
             const struct feature *f = &m->features[i];
@@ -470,9 +471,11 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             cogs += run;
             variable += run_var;
             lines[(I + R + i) * LF_COUNT + LF_TOTAL] += build;
-            lines[(I + R + i) * LF_COUNT + LF_FINAL] = build;
+            if (last)
+                lines[(I + R + i) * LF_COUNT + LF_FINAL] = build;
             lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] += run;
-            lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = run;
+            if (last)
+                lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = run;
         }
         double cost = c_infra + c_staff + c_feat;
         cash += revenue - cost + p->funding[mo];
