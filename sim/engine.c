@@ -270,29 +270,34 @@ static int worker_init(struct worker *w, struct engine *e, int id)
 
 double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric)
 {
-    static const int relative[] = { SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL, SM_COST_FINAL, SM_CPC_FINAL };
-    static const int absolute[] = { SM_PROB_CASH_OUT, SM_DEFAULT_ALIVE };
+    enum scale { OF_MEAN, OF_CASH, AS_PROBABILITY };
+    static const struct {
+        int metric;
+        enum scale scale;
+    } key[] = {
+        { SM_CUSTOMERS_FINAL, OF_MEAN }, { SM_REVENUE_FINAL, OF_MEAN }, { SM_COST_FINAL, OF_MEAN },
+        { SM_CPC_FINAL, OF_MEAN },       { SM_CASH_FINAL, OF_CASH },    { SM_PROB_CASH_OUT, AS_PROBABILITY },
+        { SM_DEFAULT_ALIVE, AS_PROBABILITY },
+    };
     double worst = 0;
     *scenario = 0;
     *metric = SM_PROB_CASH_OUT;
     for (size_t s = 0; s < r->nscenarios; s++) {
-        const struct stat_row *row = r->summary + s * SM_COUNT;
-        for (int k = 0; k < 7; k++) {
-            int mk = k < 4 ? relative[k] : k < 6 ? absolute[k - 4] : SM_CASH_FINAL;
-            const struct stat_row *x = &row[mk];
+        for (size_t k = 0; k < sizeof key / sizeof key[0]; k++) {
+            const struct stat_row *x = &r->summary[s * SM_COUNT + (size_t)key[k].metric];
             double err;
             if (x->n < 2 || isnan(x->mc_se))
                 err = x->n ? INFINITY : 0; /* undefined on every path: nothing to bound */
-            else if (k < 4)
+            else if (key[k].scale == OF_MEAN)
                 err = x->mean != 0 ? x->mc_se / fabs(x->mean) : x->mc_se > 0 ? INFINITY : 0;
-            else if (k < 6)
-                err = x->mc_se;
-            else
+            else if (key[k].scale == OF_CASH)
                 err = x->mc_se / fmax(fabs(x->mean), fabs(cash) > 0 ? fabs(cash) : 1);
+            else
+                err = x->mc_se;
             if (err > worst || (err == worst && isinf(err))) {
                 worst = err;
                 *scenario = s;
-                *metric = mk;
+                *metric = key[k].metric;
             }
         }
     }
