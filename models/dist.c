@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,9 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "mem.h"
 
 static int is_plain_number(const char *s)
 {
@@ -439,8 +443,13 @@ double dist_mean(const struct dist *d)
  * decreases in U. */
 static double beta_inv(double u, double a, double b)
 {
-    double x = gsl_cdf_beta_Pinv(u, a, b);
-    if (x >= 0 && x <= 1 && fabs(gsl_cdf_beta_P(x, a, b) - u) <= 1e-8 * fmin(u, 1 - u))
+    /* above the median, F is compared through 1 - F, which keeps its digits
+     * where F rounds to 1 (1 - u is exact there) */
+    const int upper = u > 0.5;
+    const double q = 1 - u;
+    double x = upper ? gsl_cdf_beta_Qinv(q, a, b) : gsl_cdf_beta_Pinv(u, a, b);
+    if (x >= 0 && x <= 1 &&
+        (upper ? fabs(gsl_cdf_beta_Q(x, a, b) - q) : fabs(gsl_cdf_beta_P(x, a, b) - u)) <= 1e-8 * fmin(u, q))
         return x;
     /* bisection over the doubles of [0, 1], ordered as their bit patterns:
      * at most 62 steps to the smallest double whose probability reaches u */
@@ -451,13 +460,287 @@ static double beta_inv(double u, double a, double b)
         uint64_t mid = lo + (hi - lo) / 2;
         double m;
         memcpy(&m, &mid, sizeof m);
-        if (gsl_cdf_beta_P(m, a, b) < u)
+        if (upper ? gsl_cdf_beta_Q(m, a, b) > q : gsl_cdf_beta_P(m, a, b) < u)
             lo = mid;
         else
             hi = mid;
     }
     memcpy(&x, &hi, sizeof x);
     return x;
+}
+
+/*
+ * The beta quantile function by table, for draws: GSL's inverse costs a few
+ * microseconds (several evaluations of the incomplete beta function), and a
+ * model draws each beta and PERT cell once per path.  The table holds knots
+ * x_j with u_j = F(x_j), q_j = 1 - F(x_j) and the derivatives of x(u);
+ * a draw finds the interval around u and takes the quintic Hermite
+ * interpolant through its two knots (value, slope and curvature at each), in one of three coordinates: x against u in the
+ * body, log x against log u in the lower tail and log(1 - x) against
+ * log(1 - u) in the upper one (where x is close to a power of u, which a
+ * polynomial in u follows badly), and in the two end intervals the leading
+ * power law itself.  Knots come from halving [0, 1] until the
+ * interpolant in one of the coordinates, tested at 1/64, 1/4, 1/2, 3/4 and
+ * 63/64 of the interval, is within TABLE_TOL of the exact quantile
+ * relative to min(x, 1 - x) (or to x's own rounding near 1; the error of x
+ * measured as the Newton step
+ * |F(x) - u| / f(x)), or within TABLE_UTOL of u relative to min(u, 1 - u),
+ * as close as F's own rounding allows.  An interval that gets there in no
+ * coordinate (next to an end where the density is 0 or infinite, or past the
+ * size cap) is marked, and a draw that lands in it is inverted exactly.  So a
+ * table draw is the exact quantile to about 1e-11, a thousand times closer
+ * than the 1e-8 to which beta_inv accepts GSL's answer.
+ */
+#define TABLE_TOL 1e-11
+#define TABLE_UTOL 1e-13
+#define TABLE_START 16 /* first split of [0, 1] */
+#define TABLE_POWER 0x1p-40 /* widest end interval drawn by the power law */
+#define TABLE_DEPTH 40 /* halvings of an interval, at most */
+#define TABLE_MAX 4096 /* intervals split, at most */
+/* room for the intervals still to come once TABLE_MAX is reached: at most one
+ * per pending halving and per first split */
+#define TABLE_ROOM (TABLE_MAX + TABLE_DEPTH + TABLE_START)
+
+enum table_mode { TM_EXACT, TM_PLAIN, TM_LOWER, TM_UPPER, TM_POWER };
+
+struct knot {
+    double x, u, q; /* x, F(x), 1 - F(x) */
+    double s, s2;   /* dx/du = 1 / f(x) and d2x/du2 = -(f'(x) / f(x)) s^2 (not finite where f is 0) */
+};
+
+struct dist_table {
+    double inv_a, inv_b;  /* 1 / a, 1 / b */
+    size_t n;             /* intervals */
+    struct knot *k;       /* [n + 1] */
+    unsigned char *mode;  /* [n]: enum table_mode */
+};
+
+static double beta_pdf(double x, double a, double b)
+{
+    return gsl_ran_beta_pdf(x, a, b);
+}
+
+static struct knot knot_at(double x, double a, double b)
+{
+    struct knot k = { x, gsl_cdf_beta_P(x, a, b), gsl_cdf_beta_Q(x, a, b), 1 / beta_pdf(x, a, b), 0 };
+    k.s2 = -((a - 1) / x - (b - 1) / (1 - x)) * k.s * k.s;
+    return k;
+}
+
+/* A point of the curve being interpolated: coordinate, value and the value's
+ * first and second derivatives. */
+struct pt {
+    double v, y, d1, d2;
+};
+
+/* The knot K as a point in MODE's coordinates (chain rule on x = Q(u): with
+ * y = log x and v = log u, y' = u s / x and y'' = y' (1 + u s2 / s - y');
+ * with y = log(1 - x) and v = log(1 - u), y' = q s / (1 - x) and
+ * y'' = y' (1 - q s2 / s - y')). */
+static struct pt to_mode(const struct knot *k, int mode)
+{
+    struct pt p;
+    if (mode == TM_PLAIN) {
+        p = (struct pt){ k->u, k->x, k->s, k->s2 };
+    } else if (mode == TM_LOWER) {
+        double d = k->u * k->s / k->x;
+        p = (struct pt){ log(k->u), log(k->x), d, d * (1 + k->u * k->s2 / k->s - d) };
+    } else {
+        double d = k->q * k->s / (1 - k->x);
+        p = (struct pt){ log(k->q), log1p(-k->x), d, d * (1 - k->q * k->s2 / k->s - d) };
+    }
+    return p;
+}
+
+/* The quintic Hermite interpolant through P0 and P1 (values and two
+ * derivatives at each end) at coordinate V. */
+static double hermite5(const struct pt *p0, const struct pt *p1, double v)
+{
+    double h = p1->v - p0->v, t = (v - p0->v) / h, t2 = t * t, t3 = t2 * t, t4 = t3 * t, t5 = t4 * t;
+    double h3 = 10 * t3 - 15 * t4 + 6 * t5;
+    return p0->y * (1 - h3) + p1->y * h3 + h * (p0->d1 * (t - 6 * t3 + 8 * t4 - 3 * t5) +
+                                                p1->d1 * (-4 * t3 + 7 * t4 - 3 * t5)) +
+           h * h * (p0->d2 * (t2 - 3 * t3 + 3 * t4 - t5) + p1->d2 * (t3 - 2 * t4 + t5)) / 2;
+}
+
+/* The interpolant of interval [K0, K1] of T in MODE at U (Q = 1 - U), kept
+ * within the interval so that draws never decrease in U.  TM_POWER is for
+ * the two end intervals: F(x) = C x^a (1 + O(x)) next to 0 and
+ * 1 - F(x) = C (1 - x)^b (1 + O(1 - x)) next to 1. */
+static double interpolate(const struct dist_table *t, const struct knot *k0, const struct knot *k1, int mode,
+                          double u, double q)
+{
+    double x;
+    if (mode == TM_POWER) {
+        x = k0->x == 0 ? k1->x * pow(u / k1->u, t->inv_a) : 1 - (1 - k0->x) * pow(q / k0->q, t->inv_b);
+        return x < k0->x ? k0->x : x > k1->x ? k1->x : x;
+    }
+    struct pt p0 = to_mode(k0, mode), p1 = to_mode(k1, mode);
+    if (mode == TM_PLAIN)
+        x = hermite5(&p0, &p1, u);
+    else if (mode == TM_LOWER)
+        x = exp(hermite5(&p0, &p1, log(u)));
+    else
+        x = -expm1(hermite5(&p0, &p1, log(q)));
+    return x < k0->x ? k0->x : x > k1->x ? k1->x : x;
+}
+
+/* Whether MODE can be used on [K0, K1] at all. */
+static int mode_usable(const struct knot *k0, const struct knot *k1, int mode)
+{
+    if (mode == TM_POWER) /* only where the O(x) term is below the tolerance */
+        return (k0->x == 0 && k1->u > 0 && k1->x <= TABLE_POWER) || (k1->x == 1 && k0->q > 0 && 1 - k0->x <= TABLE_POWER);
+    if (!isfinite(k0->s) || !isfinite(k1->s) || !isfinite(k0->s2) || !isfinite(k1->s2))
+        return 0;
+    if (mode == TM_LOWER)
+        return k0->x > 0 && k0->u > 0;
+    if (mode == TM_UPPER)
+        return k1->x < 1 && k1->q > 0;
+    return 1;
+}
+
+/* Whether the interpolant in MODE is within the tolerance on [K0, K1]. */
+static int mode_good(const struct dist_table *t, const struct knot *k0, const struct knot *k1, int mode, double a,
+                     double b)
+{
+    if (!mode_usable(k0, k1, mode))
+        return 0;
+    static const double at[] = { 1.0 / 64, 0.25, 0.5, 0.75, 63.0 / 64 };
+    for (int j = 0; j < 5; j++) {
+        /* that far along the interval, in the smaller of u and 1 - u */
+        double u, q;
+        if (k1->u <= 0.5) {
+            u = k0->u + (k1->u - k0->u) * at[j];
+            q = 1 - u;
+        } else {
+            q = k0->q - (k0->q - k1->q) * at[j];
+            u = 1 - q;
+        }
+        double x = interpolate(t, k0, k1, mode, u, q);
+        double gap = u <= 0.5 ? fabs(gsl_cdf_beta_P(x, a, b) - u) : fabs(gsl_cdf_beta_Q(x, a, b) - q);
+        double tol = fmax(TABLE_TOL * fmin(x, 1 - x), 2 * DBL_EPSILON * x); /* no better than x's ulp */
+        if (!(gap <= tol * beta_pdf(x, a, b) || gap <= TABLE_UTOL * fmin(u, q)))
+            return 0;
+    }
+    return 1;
+}
+
+struct table_build {
+    struct dist_table *t;
+    double a, b;
+};
+
+/* Adds the interval from the table's last knot to K1, halving it as
+ * needed. */
+static void table_add(struct table_build *tb, struct knot k1, int depth)
+{
+    struct dist_table *t = tb->t;
+    const struct knot *k0 = &t->k[t->n];
+    int mode = TM_EXACT;
+    if (k0->q < DBL_EPSILON / 2) {
+        depth = TABLE_DEPTH; /* beyond the largest double below 1: never drawn */
+    } else if (!(k1.u > k0->u) && !(k1.q < k0->q)) {
+        mode = TM_PLAIN; /* no mass: never drawn */
+    } else {
+        static const int order[] = { TM_PLAIN, TM_LOWER, TM_UPPER, TM_POWER };
+        for (int i = 0; i < 4 && mode == TM_EXACT; i++)
+            if (mode_good(t, k0, &k1, order[i], tb->a, tb->b))
+                mode = order[i];
+    }
+    if (mode == TM_EXACT && depth < TABLE_DEPTH && t->n < TABLE_MAX) {
+        struct knot km = knot_at((k0->x + k1.x) / 2, tb->a, tb->b);
+        table_add(tb, km, depth + 1);
+        table_add(tb, k1, depth + 1);
+        return;
+    }
+    t->mode[t->n] = (unsigned char)mode;
+    t->k[++t->n] = k1;
+}
+
+static struct dist_table *table_new(double a, double b)
+{
+    struct dist_table *t = mem_calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->k = mem_calloc(TABLE_ROOM + 1, sizeof *t->k);
+    t->mode = mem_calloc(TABLE_ROOM, 1);
+    if (!t->k || !t->mode) {
+        dist_table_free(t);
+        return NULL;
+    }
+    struct table_build tb = { t, a, b };
+    t->inv_a = 1 / a;
+    t->inv_b = 1 / b;
+    t->k[0] = (struct knot){ 0, 0, 1, INFINITY, INFINITY }; /* an end: never interpolated from */
+    for (int j = 1; j <= TABLE_START; j++) {
+        struct knot k1 = knot_at((double)j / TABLE_START, a, b);
+        if (j == TABLE_START)
+            k1.u = 1, k1.q = 0;
+        table_add(&tb, k1, 0);
+    }
+    /* give back what the cap reserved (shrinking cannot fail for want of memory
+     * in practice, and the larger block serves as well if it does) */
+    struct knot *k = mem_realloc(t->k, t->n + 1, sizeof *t->k);
+    if (k)
+        t->k = k;
+    return t;
+}
+
+void dist_table_free(struct dist_table *t)
+{
+    if (!t)
+        return;
+    mem_free(t->k);
+    mem_free(t->mode);
+    mem_free(t);
+}
+
+static double table_inv(const struct dist_table *t, double u, double a, double b)
+{
+    size_t lo = 0, hi = t->n; /* u[lo] <= u < u[hi] */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (t->k[mid].u <= u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (t->mode[lo] == TM_EXACT) { /* kept within its interval too */
+        double x = beta_inv(u, a, b);
+        return x < t->k[lo].x ? t->k[lo].x : x > t->k[lo + 1].x ? t->k[lo + 1].x : x;
+    }
+    return interpolate(t, &t->k[lo], &t->k[lo + 1], t->mode[lo], u, 1 - u);
+}
+
+int dist_prepare(struct dist *d)
+{
+    double a, b;
+    if (d->kind == DIST_PERT)
+        pert_shape(d->p, &a, &b);
+    else if (d->kind == DIST_BETA)
+        a = d->p[0], b = d->p[1];
+    else
+        return 0;
+    d->table = table_new(a, b);
+    return d->table ? 0 : -1;
+}
+
+void dist_release(struct dist *d)
+{
+    dist_table_free(d->table);
+    d->table = NULL;
+}
+
+size_t dist_table_size(const struct dist *d, double *exact_mass)
+{
+    *exact_mass = 0;
+    if (!d->table)
+        return 0;
+    const struct dist_table *t = d->table;
+    for (size_t j = 0; j < t->n; j++)
+        if (t->mode[j] == TM_EXACT)
+            *exact_mass += t->k[j + 1].u > 0.5 ? t->k[j].q - t->k[j + 1].q : t->k[j + 1].u - t->k[j].u;
+    return t->n;
 }
 
 static double triangular_inv(const double *p, double u)
@@ -497,9 +780,9 @@ static double unclamped_draw(const struct dist *d, double u)
     case DIST_TRIANGULAR: x = triangular_inv(p, u); break;
     case DIST_PERT:
         pert_shape(p, &al, &be);
-        x = p[0] + (p[2] - p[0]) * beta_inv(u, al, be);
+        x = p[0] + (p[2] - p[0]) * (d->table ? table_inv(d->table, u, al, be) : beta_inv(u, al, be));
         break;
-    case DIST_BETA: x = beta_inv(u, p[0], p[1]); break;
+    case DIST_BETA: x = d->table ? table_inv(d->table, u, p[0], p[1]) : beta_inv(u, p[0], p[1]); break;
     }
     return x;
 }

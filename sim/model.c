@@ -200,6 +200,22 @@ static enum status read_file(struct model *m, enum model_file f, struct diag *d,
     return s;
 }
 
+/* The model's own values are const only to the walk's other users: these
+ * two make and free the tables that speed up their draws (dist_prepare). */
+static void prepare_value(void *ctx, enum model_file f, long line, const char *column, const struct dist *v)
+{
+    (void)f, (void)line, (void)column;
+    int *failed = ctx;
+    if (!*failed && dist_prepare((struct dist *)v))
+        *failed = 1;
+}
+
+static void release_value(void *ctx, enum model_file f, long line, const char *column, const struct dist *v)
+{
+    (void)ctx, (void)f, (void)line, (void)column;
+    dist_release((struct dist *)v);
+}
+
 enum status model_load(const char *dir, struct diag *d, struct model **out)
 {
     *out = NULL;
@@ -248,6 +264,14 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     for (int f = 0; f < MF_COUNT; f++)
         table_free(t[f]);
     worst = status_worse(worst, diag_status(d));
+    if (worst == ST_OK) {
+        int failed = 0;
+        model_for_each_value(m, prepare_value, &failed);
+        if (failed) {
+            diag_nomem(d);
+            worst = ST_NOMEM;
+        }
+    }
     if (worst != ST_OK) {
         model_free(m);
         return worst;
@@ -260,6 +284,7 @@ void model_free(struct model *m)
 {
     if (!m)
         return;
+    model_for_each_value(m, release_value, NULL);
     plans_free(m->plans, m->nplans);
     scenarios_free(m->scenarios, m->nscenarios);
     infra_free(m->infra, m->ninfra);

@@ -8,6 +8,9 @@
  */
 #include "testutil.h"
 
+#include <float.h>
+
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include "dist.h"
@@ -670,6 +673,104 @@ static void extreme_beta_shapes_draw_in_order_or_are_refused(void **state)
                         "(got a 1e+06, b 1e+06); for a rate known that precisely, write the number");
 }
 
+/* The standardised value (0 to 1) of a PERT or beta draw X, and its shape. */
+static double standard(const struct dist *d, double x, double *a, double *b)
+{
+    if (d->kind == DIST_BETA) {
+        *a = d->p[0];
+        *b = d->p[1];
+        return x;
+    }
+    double w = d->p[2] - d->p[0];
+    *a = 1 + 4 * (d->p[1] - d->p[0]) / w;
+    *b = 1 + 4 * (d->p[2] - d->p[1]) / w;
+    return (x - d->p[0]) / w;
+}
+
+/* A prepared beta or PERT cell draws from its quantile table: within 1e-9
+ * of the exact quantile (relative to min(x, 1 - x)) over the body and both
+ * tails, never decreasing in u, with a few hundred intervals, and with
+ * almost no mass left to exact inversion. */
+static void beta_table_draws_match_the_exact_quantile(void **state)
+{
+    (void)state;
+    const char *forms[] = { "pert(1, 2, 4)", "pert(0, 0, 10)", "pert(155000, 175000, 210000)", "beta(2, 98)",
+                            "beta(6, 10)", "beta(5, 7)", "beta(0.5, 0.5)", "beta(2, 1)", "beta(10, 2000)",
+                            "beta(5, 995)", "beta(0.3, 40)", "pert(0.02, 0.035, 0.06)" };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        struct dist exact = parse_ok(forms[f], RANGE_ANY, 1), d = exact;
+        assert_int_equal(dist_prepare(&d), 0);
+        double mass;
+        size_t n = dist_table_size(&d, &mass);
+        if (!(n > 0 && n < 600 && mass < 1e-12))
+            fail_msg("%s: %zu intervals, %g of the mass inverted exactly", forms[f], n, mass);
+        double prev = -INFINITY;
+        for (int k = -40; k <= 20040; k++) {
+            /* tails 2^-40 ... 2^-1 on both sides, and a grid of 20,000 */
+            double u = k < 0 ? ldexp(1, k) : k > 20000 ? 1 - ldexp(1, 20000 - k) : (k + 0.5) / 20001;
+            if (k >= 0 && k <= 20000 && u > 0.5)
+                continue; /* the upper half of the grid in the upper tail's order */
+            double x = dist_draw(&d, u), a, b;
+            double z = standard(&d, x, &a, &b), ze = standard(&d, dist_draw(&exact, u), &a, &b);
+            double gap = u <= 0.5 ? fabs(gsl_cdf_beta_P(z, a, b) - u) : fabs(gsl_cdf_beta_Q(z, a, b) - (1 - u));
+            /* F(x) as close to u as the exact inversion promises, unless x is
+             * within a few ulps of the exact answer (near 1, where one ulp
+             * moves F by more); and x itself within 1e-9 */
+            int ulps = fabs(z - ze) <= 4 * DBL_EPSILON * ze;
+            if (!(gap <= 1e-8 * fmin(u, 1 - u) || ulps) || !(fabs(z - ze) <= 1e-9 * fmin(ze, 1 - ze) || ulps))
+                fail_msg("%s at u %.17g: %.17g against %.17g exactly (F off by %g)", forms[f], u, z, ze, gap);
+            if (k >= 0 && k <= 20000) {
+                if (!(x >= prev))
+                    fail_msg("%s: %.17g at u %.17g after %.17g", forms[f], x, u, prev);
+                prev = x;
+            }
+        }
+        for (int k = 10000; k < 20000; k++) { /* the upper half, in order */
+            double u = (k + 0.5) / 20001, x = dist_draw(&d, u);
+            if (!(x >= prev))
+                fail_msg("%s: %.17g at u %.17g after %.17g", forms[f], x, u, prev);
+            prev = x;
+        }
+        dist_release(&d);
+        assert_null(d.table);
+    }
+}
+
+/* Shapes whose quantile the table cannot follow (all mass in a sliver of
+ * [0, 1], or in both ends) still draw correctly, by exact inversion. */
+static void extreme_shapes_with_a_table_still_draw_correctly(void **state)
+{
+    (void)state;
+    const char *forms[] = { "beta(0.01, 0.01)", "beta(100000, 100000)", "beta(50000, 3)" };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        struct dist exact = parse_ok(forms[f], RANGE_ANY, 1), d = exact;
+        assert_int_equal(dist_prepare(&d), 0);
+        for (int k = 1; k < 1000; k++) {
+            double u = k / 1000.0, x = dist_draw(&d, u), xe = dist_draw(&exact, u);
+            double gap = u <= 0.5 ? fabs(gsl_cdf_beta_P(x, d.p[0], d.p[1]) - u)
+                                  : fabs(gsl_cdf_beta_Q(x, d.p[0], d.p[1]) - (1 - u));
+            /* F as close as the exact inversion's, or x within a few ulps of
+             * its answer (where F is so steep that one ulp moves it 1e-8) */
+            if (!(gap <= 1e-8 * fmin(u, 1 - u) || fabs(x - xe) <= 4 * DBL_EPSILON * xe))
+                fail_msg("%s at u %g: %.17g against %.17g (F off by %g)", forms[f], u, x, xe, gap);
+        }
+        dist_release(&d);
+    }
+}
+
+/* Other kinds need no table. */
+static void only_beta_and_pert_get_a_table(void **state)
+{
+    (void)state;
+    const char *forms[] = { "5 to 10", "normal(1, 2)", "uniform(1, 2)", "triangular(1, 2, 4)", "7" };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        struct dist d = parse_ok(forms[f], RANGE_ANY, 1);
+        assert_int_equal(dist_prepare(&d), 0);
+        assert_null(d.table);
+        dist_release(&d);
+    }
+}
+
 static void distributions_that_overflow_are_refused(void **state)
 {
     (void)state;
@@ -782,6 +883,9 @@ int main(void)
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_integer_is_a_constant),
+        cmocka_unit_test(beta_table_draws_match_the_exact_quantile),
+        cmocka_unit_test(extreme_shapes_with_a_table_still_draw_correctly),
+        cmocka_unit_test(only_beta_and_pert_get_a_table),
         cmocka_unit_test(negative_decimal_parses),
         cmocka_unit_test(exponent_parses),
         cmocka_unit_test(percentage_is_a_hundredth),
