@@ -152,38 +152,23 @@ void features_eval(const struct feature *f, struct feature_draw *out)
     out->run_per_customer = dist_mean(&f->run_cost_per_customer);
 }
 
-double features_build_month(const struct feature *f, const struct feature_draw *dr, int m, double rate)
+int features_build_months(const struct feature *f, int horizon, int *first, int *last)
 {
-    if (f->build_months <= 0 || m < f->from || m >= f->from + f->build_months)
-        return 0;
+    *first = f->from < 1 ? 1 : f->from;
+    *last = features_run_from(f) - 1;
+    if (*last > horizon)
+        *last = horizon;
+    return f->role >= 0 && f->build_months > 0 && *first <= *last;
+}
+
+double features_build_cost(const struct feature *f, const struct feature_draw *dr, double rate)
+{
     return dr->effort * rate / f->build_months;
 }
 
-static int running(const struct feature *f, int m)
+int features_run_from(const struct feature *f)
 {
-    return m >= f->from + f->build_months;
-}
-
-double features_run_fixed_month(const struct feature *f, const struct feature_draw *dr, int m)
-{
-    return running(f, m) ? dr->run : 0;
-}
-
-double features_run_variable_month(const struct feature *f, const struct feature_draw *dr, int m,
-                                   double customers_on_plans)
-{
-    return running(f, m) ? dr->run_per_customer * customers_on_plans : 0;
-}
-
-double features_customers(const struct feature *f, const double *customers, size_t nplans, double total)
-{
-    if (f->all_plans)
-        return total;
-    double sum = 0;
-    for (size_t p = 0; p < nplans; p++)
-        if (f->on_plan[p])
-            sum += customers[p];
-    return sum;
+    return f->from + (int)f->build_months;
 }
 
 int features_has_build(const struct feature *f)

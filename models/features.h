@@ -55,14 +55,14 @@ void features_free(struct feature *features, size_t n);
 void features_draw(const struct feature *f, const double *u, struct feature_draw *out);
 void features_eval(const struct feature *f, struct feature_draw *out);
 
-/* Build cost in month M, given the role's loaded monthly rate this month. */
-double features_build_month(const struct feature *f, const struct feature_draw *dr, int m, double rate);
-/* Run cost in month M: fixed part and the part per customer on its plans. */
-double features_run_fixed_month(const struct feature *f, const struct feature_draw *dr, int m);
-double features_run_variable_month(const struct feature *f, const struct feature_draw *dr, int m,
-                                   double customers_on_plans);
-/* Customers on the feature's plans, from per-plan counts C[0..nplans). */
-double features_customers(const struct feature *f, const double *customers, size_t nplans, double total);
+/* The months 1..H that carry the feature's build cost, FIRST..LAST (from,
+ * for build_months months); 0 when none (no role, or nothing to build). */
+int features_build_months(const struct feature *f, int horizon, int *first, int *last);
+/* The build cost of one of those months, given the role's loaded monthly
+ * rate that month: effort * rate / build_months. */
+double features_build_cost(const struct feature *f, const struct feature_draw *dr, double rate);
+/* The first month the feature runs (and has run costs): from + build_months. */
+int features_run_from(const struct feature *f);
 
 /* Non-zero when the feature has a build line / a run line at all. */
 int features_has_build(const struct feature *f);

@@ -60,44 +60,17 @@ void infra_draw(const struct infra_line *l, const double *u, struct infra_draw *
 {
     out->cost = dist_draw(&l->cost, u[INFRA_COST]);
     out->growth = 1 + dist_draw(&l->escalation, u[INFRA_ESCALATION]);
-    out->factor = 1;
 }
 
 void infra_eval(const struct infra_line *l, struct infra_draw *out)
 {
     out->cost = dist_mean(&l->cost);
     out->growth = 1 + dist_mean(&l->escalation);
-    out->factor = 1;
 }
 
-void infra_new_year(struct infra_draw *dr)
+int infra_months(const struct infra_line *l, int horizon, int *first, int *last)
 {
-    dr->factor *= dr->growth;
-}
-
-double infra_ceil(double x)
-{
-    /* written without calls: on baseline x86-64, ceil and fmax are library
-     * calls, and this runs for every step line and staffed role every month */
-    double mag = x < 0 ? -x : x;
-    double y = x - 1e-9 * (mag > 1 ? mag : 1);
-    if (!(y > -4.0e15 && y < 4.0e15))
-        return ceil(y);
-    double t = (double)(long long)y; /* towards zero */
-    return t < y ? t + 1 : t;
-}
-
-double infra_cost_month(const struct infra_line *l, const struct infra_draw *dr, int m, double customers)
-{
-    if (m < l->from || m > l->to)
-        return 0;
-    double amount = dr->cost * dr->factor;
-    switch (l->driver) {
-    case DRIVER_PER_CUSTOMER: return amount * customers;
-    case DRIVER_STEP: {
-        double blocks = infra_ceil(customers / l->step);
-        return amount * (blocks > 1 ? blocks : 1);
-    }
-    default: return amount;
-    }
+    *first = l->from < 1 ? 1 : l->from;
+    *last = l->to > horizon ? horizon : l->to;
+    return *first <= *last;
 }

@@ -39,7 +39,6 @@ enum { INFRA_COST, INFRA_ESCALATION, INFRA_NVALUES };
 struct infra_draw {
     double cost;
     double growth; /* 1 + escalation */
-    double factor; /* (1 + escalation)^y for the current year */
 };
 
 size_t infra_load(const struct table *t, const struct calendar *cal, struct diag *d,
@@ -48,13 +47,28 @@ void infra_free(struct infra_line *lines, size_t n);
 
 void infra_draw(const struct infra_line *l, const double *u, struct infra_draw *out);
 void infra_eval(const struct infra_line *l, struct infra_draw *out);
-/* Moves the yearly factor on by one year. */
-void infra_new_year(struct infra_draw *dr);
-/* The line's cost in month M with C customers at the end of the month. */
-double infra_cost_month(const struct infra_line *l, const struct infra_draw *dr, int m, double customers);
+/* The months 1..H the line applies, FIRST..LAST; 0 when none. */
+int infra_months(const struct infra_line *l, int horizon, int *first, int *last);
 
 /* ceil(x) that forgives the rounding of sums of fractions: values within
- * 1e-9 (relative) above a whole number count as that number. */
-double infra_ceil(double x);
+ * 1e-9 (relative) above a whole number count as that number.  Written
+ * without calls: on baseline x86-64, ceil is a library call, and this runs
+ * for every step line and staffed role every month. */
+static inline double infra_ceil(double x)
+{
+    double mag = x < 0 ? -x : x;
+    double y = x - 1e-9 * (mag > 1 ? mag : 1);
+    if (!(y > -4.0e15 && y < 4.0e15))
+        return __builtin_ceil(y);
+    double t = (double)(long long)y; /* towards zero */
+    return t < y ? t + 1 : t;
+}
+
+/* The blocks a step line pays for with C customers: at least one. */
+static inline double infra_blocks(const struct infra_line *l, double customers)
+{
+    double blocks = infra_ceil(customers / l->step);
+    return blocks > 1 ? blocks : 1;
+}
 
 #endif

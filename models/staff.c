@@ -63,24 +63,19 @@ void staff_draw(const struct role *r, const double *u, struct role_draw *out)
     out->rate_per_month = dist_draw(&r->salary_per_year, u[ROLE_SALARY]) / 12 *
                           dist_draw(&r->overhead, u[ROLE_OVERHEAD]);
     out->growth = 1 + dist_draw(&r->raise, u[ROLE_RAISE]);
-    out->factor = 1;
 }
 
 void staff_eval(const struct role *r, struct role_draw *out)
 {
     out->rate_per_month = dist_mean(&r->salary_per_year) / 12 * dist_mean(&r->overhead);
     out->growth = 1 + dist_mean(&r->raise);
-    out->factor = 1;
 }
 
-void staff_new_year(struct role_draw *dr)
+int staff_months(const struct role *r, int horizon, int *first, int *last)
 {
-    dr->factor *= dr->growth;
-}
-
-double staff_rate(const struct role_draw *dr)
-{
-    return dr->rate_per_month * dr->factor;
+    *first = r->from < 1 ? 1 : r->from;
+    *last = r->to > horizon ? horizon : r->to;
+    return *first <= *last;
 }
 
 double staff_heads(const struct role *r, int m, double lagged_customers)

@@ -34,9 +34,8 @@ struct role {
 enum { ROLE_SALARY, ROLE_OVERHEAD, ROLE_RAISE, ROLE_NVALUES };
 
 struct role_draw {
-    double rate_per_month; /* salary / 12 * overhead in year 0 */
-    double growth;         /* 1 + raise */
-    double factor;         /* (1 + raise)^y */
+    double rate_per_month; /* salary / 12 * overhead in year 0: a person's loaded monthly cost */
+    double growth;         /* 1 + raise: the rate's factor from one year to the next */
 };
 
 size_t staff_load(const struct table *t, const struct calendar *cal, struct diag *d,
@@ -45,10 +44,8 @@ void staff_free(struct role *roles, size_t n);
 
 void staff_draw(const struct role *r, const double *u, struct role_draw *out);
 void staff_eval(const struct role *r, struct role_draw *out);
-void staff_new_year(struct role_draw *dr);
-
-/* Loaded monthly cost of one person in the role this year. */
-double staff_rate(const struct role_draw *dr);
+/* The months 1..H the role is staffed, FIRST..LAST; 0 when none. */
+int staff_months(const struct role *r, int horizon, int *first, int *last);
 /* People in the role in month M, given C(m - lag), the customers lag months
  * before (C(0) when that is before the start).  0 outside from..to. */
 double staff_heads(const struct role *r, int m, double lagged_customers);

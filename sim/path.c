@@ -33,6 +33,13 @@ const int summary_metric_direction[SM_COUNT] = {
 const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
+/* The customer-independent sums by month, and the per-customer rate of
+ * infra lines driven by all customers. */
+enum {
+    FX_INFRA, FX_INFRA_COGS, FX_STAFF, FX_STAFF_COGS, FX_HEADS, FX_BUILD, FX_RUN,
+    FX_UNIT, FX_UNIT_COGS, FX_COUNT
+};
+
 /* One per-path uniform: the stream it comes from (its Monte Carlo value). */
 struct slot {
     enum rng_purpose purpose;
@@ -65,6 +72,20 @@ struct path {
     double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
     double *customers;           /* [P] */
     double *total_by_month;      /* [H + 1] C(m), for staffing lags */
+    double *plan_by_month;       /* [(H + 1) * P] C_p(m) */
+    /* the path's costs that do not depend on customers, by month (set up
+     * once per path for all its scenarios; see prepare_costs) */
+    int costs_ready;
+    size_t Y;                    /* years: (H - 1) / 12 + 1 */
+    double *fx;                  /* [FX_COUNT * (H + 1)] */
+    double *unit_plan;           /* [P * (H + 1)]: features' run cost per customer of each plan */
+    double *amount_y;            /* [ninfra * Y]: each infra line's cost, year by year */
+    double *rate_y;              /* [nroles * Y]: each role's loaded monthly rate, year by year */
+    double *base_lines;          /* [L * LF_COUNT]: totals and final months of the lines priced here */
+    /* the lines priced month by month, with customers: */
+    size_t *steps, nsteps;       /* infra step lines */
+    size_t *per_customer, nper_customer; /* infra per-customer lines (their totals, after the months) */
+    size_t *staffed, nstaffed;   /* roles that grow with customers */
     unsigned long *arrivals;     /* [P] */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
@@ -216,11 +237,32 @@ struct path *path_new(const struct model *m)
     p->arrivals = mem_calloc(p->P, sizeof *p->arrivals);
     p->out_month = mem_calloc((size_t)p->H * MM_COUNT, sizeof *p->out_month);
     p->out_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->out_lines);
+    p->Y = (size_t)(p->H - 1) / 12 + 1;
+    p->plan_by_month = mem_calloc(H1 * p->P, sizeof *p->plan_by_month);
+    p->fx = mem_calloc(FX_COUNT * H1, sizeof *p->fx);
+    p->unit_plan = mem_calloc(p->P * H1, sizeof *p->unit_plan);
+    p->amount_y = mem_calloc(m->ninfra * p->Y + 1, sizeof *p->amount_y);
+    p->rate_y = mem_calloc(m->nroles * p->Y + 1, sizeof *p->rate_y);
+    p->base_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->base_lines);
+    p->steps = mem_calloc(m->ninfra + 1, sizeof *p->steps);
+    p->per_customer = mem_calloc(m->ninfra + 1, sizeof *p->per_customer);
+    p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
     if (!p->rng || !p->mix || !p->mix_cond || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
-        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines) {
+        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_by_month ||
+        !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
+        !p->staffed) {
         path_free(p);
         return NULL;
     }
+    for (size_t i = 0; i < m->ninfra; i++) {
+        if (m->infra[i].driver == DRIVER_STEP)
+            p->steps[p->nsteps++] = i;
+        else if (m->infra[i].driver == DRIVER_PER_CUSTOMER)
+            p->per_customer[p->nper_customer++] = i;
+    }
+    for (size_t i = 0; i < m->nroles; i++)
+        if (staff_is_variable(&m->roles[i]))
+            p->staffed[p->nstaffed++] = i;
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
     sampler_multinomial_prepare(p->P, p->mix, p->mix_cond);
@@ -259,6 +301,15 @@ void path_free(struct path *p)
     mem_free(p->arrivals);
     mem_free(p->out_month);
     mem_free(p->out_lines);
+    mem_free(p->plan_by_month);
+    mem_free(p->fx);
+    mem_free(p->unit_plan);
+    mem_free(p->amount_y);
+    mem_free(p->rate_y);
+    mem_free(p->base_lines);
+    mem_free(p->steps);
+    mem_free(p->per_customer);
+    mem_free(p->staffed);
     mem_free(p);
 }
 
@@ -271,6 +322,7 @@ static double slot_u(const struct path *p, int at)
 void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
 {
     const struct model *m = p->m;
+    p->costs_ready = 0;
     for (size_t k = 0; k < p->nslots; k++) {
         const struct slot *sl = &p->slots[k];
         rng_select(p->rng, seed, path, sl->purpose, sl->index);
@@ -308,6 +360,7 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
 void path_eval_shared(struct path *p)
 {
     const struct model *m = p->m;
+    p->costs_ready = 0;
     for (size_t i = 0; i < p->P; i++)
         p->price[i] = dist_mean(&m->plans[i].price);
     for (size_t i = 0; i < m->ninfra; i++)
@@ -385,23 +438,155 @@ static void month_customers(struct path *p, int stochastic, uint64_t seed, uint6
     *churned = out;
 }
 
+/* Adds V to the line's total, and its final-month cost when M is the last
+ * month. */
+static inline void line_add(double *line, int m, int H, double v)
+{
+    line[LF_TOTAL] += v;
+    if (m == H)
+        line[LF_FINAL] = v;
+}
+
+/*
+ * Prices what does not depend on customers, once per path for all its
+ * scenarios: each fixed infra line, each role of fixed headcount, each
+ * feature's build and fixed run cost is spread over its months into the sums
+ * by month (fx), in file order, and into its line's total (base_lines).
+ * Infra lines per customer (of all plans) and features' run cost per
+ * customer (of their plans) become rates by month, which the month loop
+ * multiplies by customers.  Step lines and roles that grow with customers
+ * are left to the month loop.  The year's amounts are the year-0 ones times
+ * the yearly factor, multiplied up one year at a time.
+ */
+static void prepare_costs(struct path *p)
+{
+    const struct model *m = p->m;
+    const int H = p->H;
+    const size_t H1 = (size_t)H + 1, Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures;
+    double *fx = p->fx, *lines = p->base_lines;
+    memset(fx, 0, FX_COUNT * H1 * sizeof *fx);
+    memset(p->unit_plan, 0, p->P * H1 * sizeof *p->unit_plan);
+    memset(lines, 0, p->L * LF_COUNT * sizeof *lines);
+    for (size_t i = 0; i < I; i++) {
+        double a = p->infra[i].cost;
+        for (size_t y = 0; y < Y; y++, a *= p->infra[i].growth)
+            p->amount_y[i * Y + y] = a;
+    }
+    for (size_t i = 0; i < R; i++) {
+        double a = p->roles[i].rate_per_month;
+        for (size_t y = 0; y < Y; y++, a *= p->roles[i].growth)
+            p->rate_y[i * Y + y] = a;
+    }
+    int first, last;
+    for (size_t i = 0; i < I; i++) {
+        const struct infra_line *l = &m->infra[i];
+        if (l->driver == DRIVER_STEP || !infra_months(l, H, &first, &last))
+            continue;
+        const int cogs = l->category == CAT_COGS, fixed = l->driver == DRIVER_FIXED;
+        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT) * H1, *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
+        for (int mo = first; mo <= last; mo++) {
+            double v = p->amount_y[i * Y + (size_t)calendar_year(mo)];
+            sum[mo] += v;
+            if (cogs)
+                sum_cogs[mo] += v;
+            if (fixed)
+                line_add(lines + i * LF_COUNT, mo, H, v);
+        }
+    }
+    for (size_t i = 0; i < R; i++) {
+        const struct role *r = &m->roles[i];
+        if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
+            continue;
+        const int cogs = r->category == CAT_COGS;
+        for (int mo = first; mo <= last; mo++) {
+            double v = r->headcount * p->rate_y[i * Y + (size_t)calendar_year(mo)];
+            fx[FX_STAFF * H1 + (size_t)mo] += v;
+            if (cogs)
+                fx[FX_STAFF_COGS * H1 + (size_t)mo] += v;
+            fx[FX_HEADS * H1 + (size_t)mo] += r->headcount;
+            line_add(lines + (I + i) * LF_COUNT, mo, H, v);
+        }
+    }
+    for (size_t i = 0; i < F; i++) {
+        const struct feature *f = &m->features[i];
+        const struct feature_draw *fd = &p->feats[i];
+        if (features_build_months(f, H, &first, &last))
+            for (int mo = first; mo <= last; mo++) {
+                double v = features_build_cost(f, fd, p->rate_y[(size_t)f->role * Y + (size_t)calendar_year(mo)]);
+                fx[FX_BUILD * H1 + (size_t)mo] += v;
+                line_add(lines + (I + R + i) * LF_COUNT, mo, H, v);
+            }
+        first = features_run_from(f);
+        if (first < 1)
+            first = 1;
+        for (int mo = first; mo <= H; mo++) {
+            fx[FX_RUN * H1 + (size_t)mo] += fd->run;
+            line_add(lines + (I + R + F + i) * LF_COUNT, mo, H, fd->run);
+            for (size_t k = 0; k < p->P; k++)
+                if (f->all_plans || f->on_plan[k])
+                    p->unit_plan[k * H1 + (size_t)mo] += fd->run_per_customer;
+        }
+    }
+    p->costs_ready = 1;
+}
+
+/* The totals and final months of the lines priced per customer, from the
+ * customers by month of the path just run. */
+static void finish_lines(struct path *p)
+{
+    const struct model *m = p->m;
+    const int H = p->H;
+    const size_t Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures, P = p->P;
+    int first, last;
+    for (size_t j = 0; j < p->nper_customer; j++) {
+        size_t i = p->per_customer[j];
+        if (!infra_months(&m->infra[i], H, &first, &last))
+            continue;
+        double *line = p->out_lines + i * LF_COUNT;
+        for (int mo = first; mo <= last; mo++)
+            line_add(line, mo, H, p->amount_y[i * Y + (size_t)calendar_year(mo)] * p->total_by_month[mo]);
+    }
+    for (size_t i = 0; i < F; i++) {
+        const struct feature *f = &m->features[i];
+        double rate = p->feats[i].run_per_customer;
+        if (rate == 0)
+            continue;
+        double *line = p->out_lines + (I + R + F + i) * LF_COUNT;
+        first = features_run_from(f);
+        for (int mo = first < 1 ? 1 : first; mo <= H; mo++) {
+            double c = 0;
+            if (f->all_plans) {
+                c = p->total_by_month[mo];
+            } else {
+                for (size_t k = 0; k < P; k++)
+                    if (f->on_plan[k])
+                        c += p->plan_by_month[(size_t)mo * P + k];
+            }
+            line[LF_TOTAL] += rate * c;
+            if (mo == H)
+                line[LF_FINAL] += rate * c; /* the fixed part is already there */
+        }
+    }
+}
+
 void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path)
 {
     const int stochastic = mode != PATH_PLAN;
     const struct model *m = p->m;
     const int H = p->H;
-    const size_t I = m->ninfra, R = m->nroles, F = m->nfeatures;
+    const size_t I = m->ninfra, P = p->P, H1 = (size_t)H + 1, Y = p->Y;
     double total = 0;
-    for (size_t i = 0; i < p->P; i++) {
+    for (size_t i = 0; i < P; i++) {
         p->customers[i] = m->plans[i].customers;
         total += p->customers[i];
     }
     p->total_by_month[0] = total;
-    for (size_t i = 0; i < I; i++)
-        p->infra[i].factor = 1;
-    for (size_t i = 0; i < R; i++)
-        p->roles[i].factor = 1;
-    memset(p->out_lines, 0, p->L * LF_COUNT * sizeof *p->out_lines);
+    if (mode != PATH_DRAWS_ONLY) {
+        if (!p->costs_ready)
+            prepare_costs(p);
+        memcpy(p->out_lines, p->base_lines, p->L * LF_COUNT * sizeof *p->out_lines);
+    }
+    const double *fx = p->fx;
 
     sampler_binomial_prepare(p->scn.churn, &p->churn);
     double rate = p->scn.new_customers, cash = m->cash, min_cash = INFINITY;
@@ -409,74 +594,60 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
     int runway = H + 1, breakeven = H + 1;
     double *row = NULL;
     for (int mo = 1; mo <= H; mo++) {
-        if (mo > 1) {
+        if (mo > 1)
             rate *= 1 + p->scn.growth;
-            if (calendar_year(mo) != calendar_year(mo - 1)) {
-                for (size_t i = 0; i < I; i++)
-                    infra_new_year(&p->infra[i]);
-                for (size_t i = 0; i < R; i++)
-                    staff_new_year(&p->roles[i]);
-            }
-        }
         double arrived, churned;
         month_customers(p, stochastic, seed, path, mo, rate, &arrived, &churned);
         if (mode == PATH_DRAWS_ONLY)
             continue;
-        double revenue = 0;
+        const size_t at = (size_t)mo, y = (size_t)calendar_year(mo);
+        double revenue = 0, run_var = 0;
         total = 0;
-        for (size_t i = 0; i < p->P; i++) {
-            total += p->customers[i];
-            revenue += p->customers[i] * p->price[i];
+        for (size_t i = 0; i < P; i++) {
+            double c = p->customers[i];
+            total += c;
+            revenue += c * p->price[i];
+            run_var += c * p->unit_plan[i * H1 + at];
+            p->plan_by_month[at * P + i] = c;
         }
         p->total_by_month[mo] = total;
 
-        double c_infra = 0, c_staff = 0, c_feat = 0, cogs = 0, variable = 0, heads_total = 0;
-        double *lines = p->out_lines;
-        const int last = mo == H; /* the final month's cost of each line */
-        for (size_t i = 0; i < I; i++) {
+        double per_customer = fx[FX_UNIT * H1 + at] * total;
+        double c_infra = fx[FX_INFRA * H1 + at] + per_customer;
+        double cogs = fx[FX_INFRA_COGS * H1 + at] + fx[FX_UNIT_COGS * H1 + at] * total;
+        double variable = per_customer;
+        for (size_t j = 0; j < p->nsteps; j++) {
+            size_t i = p->steps[j];
             const struct infra_line *l = &m->infra[i];
-            double c = infra_cost_month(l, &p->infra[i], mo, total);
+            if (mo < l->from || mo > l->to)
+                continue;
+            double c = p->amount_y[i * Y + y] * infra_blocks(l, total);
             c_infra += c;
             if (l->category == CAT_COGS)
                 cogs += c;
-            if (l->driver != DRIVER_FIXED)
-                variable += c;
-            lines[i * LF_COUNT + LF_TOTAL] += c;
-            if (last)
-                lines[i * LF_COUNT + LF_FINAL] = c;
+            variable += c;
+            line_add(p->out_lines + i * LF_COUNT, mo, H, c);
         }
-        for (size_t i = 0; i < R; i++) {
+        double c_staff = fx[FX_STAFF * H1 + at], heads_total = fx[FX_HEADS * H1 + at];
+        cogs += fx[FX_STAFF_COGS * H1 + at];
+        for (size_t j = 0; j < p->nstaffed; j++) {
+            size_t i = p->staffed[j];
             const struct role *r = &m->roles[i];
             int back = mo - (int)r->lag;
             double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
-            double c = heads * staff_rate(&p->roles[i]);
+            double c = heads * p->rate_y[i * Y + y];
             heads_total += heads;
             c_staff += c;
             if (r->category == CAT_COGS)
                 cogs += c;
-            if (staff_is_variable(r))
-                variable += c;
-            lines[(I + i) * LF_COUNT + LF_TOTAL] += c;
-            if (last)
-                lines[(I + i) * LF_COUNT + LF_FINAL] = c;
+            variable += c;
+            line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
         }
-        for (size_t i = 0; i < F; i++) {
-            const struct feature *f = &m->features[i];
-            const struct feature_draw *fd = &p->feats[i];
-            double build = f->role >= 0 ? features_build_month(f, fd, mo, staff_rate(&p->roles[f->role])) : 0;
-            double run_var = features_run_variable_month(f, fd, mo,
-                                                         features_customers(f, p->customers, p->P, total));
-            double run = features_run_fixed_month(f, fd, mo) + run_var;
-            c_feat += build + run;
-            cogs += run;
-            variable += run_var;
-            lines[(I + R + i) * LF_COUNT + LF_TOTAL] += build;
-            if (last)
-                lines[(I + R + i) * LF_COUNT + LF_FINAL] = build;
-            lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] += run;
-            if (last)
-                lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = run;
-        }
+        double run = fx[FX_RUN * H1 + at] + run_var;
+        double c_feat = fx[FX_BUILD * H1 + at] + run;
+        cogs += run;
+        variable += run_var;
+
         double cost = c_infra + c_staff + c_feat;
         cash += revenue - cost + p->funding[mo];
         if (cash < min_cash)
@@ -506,6 +677,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
     }
     if (mode == PATH_DRAWS_ONLY)
         return;
+    finish_lines(p);
     double *s = p->out_summary;
     s[SM_RUNWAY] = runway;
     s[SM_PROB_CASH_OUT] = runway <= H;
