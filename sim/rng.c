@@ -7,27 +7,42 @@
  */
 #include "rng.h"
 
-#include <Random123/philox.h>
-#include <Random123/gsl_microrng.h>
+static unsigned long philox_get(void *state)
+{
+    return rng_state_next(state);
+}
 
-GSL_MICRORNG(cpc_philox, philox4x32);
+static double philox_get_double(void *state)
+{
+    return rng_state_next(state) / 4294967296.0;
+}
+
+static void philox_set(void *state, unsigned long seed)
+{
+    (void)seed; /* streams are selected with rng_select, not seeded */
+    struct rng_state *s = state;
+    *s = (struct rng_state){ { { 0 } }, { { 0 } }, { { 0 } }, 0, 0 };
+}
+
+static const gsl_rng_type philox_type = {
+    "philox4x32-10", 0xffffffffUL, 0, sizeof(struct rng_state), philox_set, philox_get, philox_get_double,
+};
+
+const gsl_rng_type *const rng_philox = &philox_type;
 
 gsl_rng *rng_new(void)
 {
-    return gsl_rng_alloc(gsl_rng_cpc_philox);
+    return gsl_rng_alloc(rng_philox);
 }
 
 void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
-    philox4x32_ctr_t c = { { (uint32_t)path, (uint32_t)(path >> 32),
-                             ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
-    philox4x32_key_t k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
-    cpc_philox_reset(r, c, k);
-}
-
-double rng_uniform(gsl_rng *r)
-{
-    return gsl_rng_uniform_pos(r);
+    struct rng_state *s = r->state;
+    s->ctr = (philox4x32_ctr_t){ { (uint32_t)path, (uint32_t)(path >> 32),
+                                   ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
+    s->key = (philox4x32_key_t){ { (uint32_t)seed, (uint32_t)(seed >> 32) } };
+    s->n = 0;
+    s->elem = 0;
 }
 
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 
 enum rng_purpose {
     RNG_PARAM = 1,    /* index: the cell (file, row, column) of an uncertain value */
@@ -38,8 +39,51 @@ gsl_rng *rng_new(void);
 /* Points R at the start of the stream (SEED, PATH, PURPOSE, INDEX). */
 void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index);
 
-/* A uniform in the open interval (0, 1) from the current stream. */
-double rng_uniform(gsl_rng *r);
+/*
+ * The generator's state.  It is a GSL generator like any other (its words
+ * are those of Random123's gsl_microrng adapter: block n of a stream is
+ * Philox of the counter with n in its last word, and its four words are
+ * given last first), but the samplers, which run millions of times a
+ * second, draw through rng_fast_uniform: inline, with no call through GSL's
+ * function pointers.
+ */
+struct rng_state {
+    philox4x32_ctr_t ctr, out;
+    philox4x32_key_t key;
+    uint32_t n; /* blocks drawn from this stream */
+    int elem;   /* words of OUT left */
+};
+
+extern const gsl_rng_type *const rng_philox;
+
+static inline uint32_t rng_state_next(struct rng_state *s)
+{
+    if (s->elem == 0) {
+        philox4x32_ctr_t c = s->ctr;
+        c.v[3] |= s->n++;
+        s->out = philox4x32(c, s->key);
+        s->elem = 4;
+    }
+    return s->out.v[--s->elem];
+}
+
+/* As gsl_rng_uniform(R): [0, 1), inline for cpcsim's own generator. */
+static inline double rng_fast_uniform(const gsl_rng *r)
+{
+    if (r->type == rng_philox)
+        return rng_state_next((struct rng_state *)r->state) / 4294967296.0;
+    return gsl_rng_uniform(r);
+}
+
+/* A uniform in the open interval (0, 1), as gsl_rng_uniform_pos(R). */
+static inline double rng_uniform(const gsl_rng *r)
+{
+    double x;
+    do
+        x = rng_fast_uniform(r);
+    while (x == 0);
+    return x;
+}
 
 /* The cell index of an uncertain value: FILE (< 16), ROW (< 2^17), COL (< 8). */
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col);

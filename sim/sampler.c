@@ -8,11 +8,13 @@
 
 #include <math.h>
 
+#include "rng.h"
+
 /* Inversion by sequential search from 0: exact for the means it is used for,
  * where exp(-mu) is far from underflow. */
 static unsigned long poisson_inversion(const gsl_rng *r, double mu)
 {
-    double u = gsl_rng_uniform(r);
+    double u = rng_fast_uniform(r);
     double p = exp(-mu), cum = p;
     unsigned long k = 0;
     while (u > cum && k < 1000) {
@@ -31,8 +33,8 @@ static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
     const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
     const double vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
-        double U = gsl_rng_uniform(r) - 0.5;
-        double V = gsl_rng_uniform(r);
+        double U = rng_fast_uniform(r) - 0.5;
+        double V = rng_fast_uniform(r);
         double us = 0.5 - fabs(U);
         double k = floor((2 * a / us + b) * U + mu + 0.43);
         if (!(k < SAMPLER_MAX_MEAN * 2))
@@ -74,7 +76,7 @@ static unsigned long binomial_inversion(const gsl_rng *r, double p, double logq,
 {
     double q = 1 - p, s = p / q, a = (double)(n + 1) * s;
     double prob = exp((double)n * logq);
-    double u = gsl_rng_uniform(r);
+    double u = rng_fast_uniform(r);
     unsigned long x = 0;
     while (u > prob && x < n) {
         u -= prob;
@@ -96,8 +98,8 @@ static unsigned long binomial_btrs(const gsl_rng *r, double p, unsigned long n)
     const double alpha = (2.83 + 5.1 / b) * spq;
     const double m = floor((dn + 1) * p);
     for (;;) {
-        double u = gsl_rng_uniform(r) - 0.5;
-        double v = gsl_rng_uniform(r);
+        double u = rng_fast_uniform(r) - 0.5;
+        double v = rng_fast_uniform(r);
         double us = 0.5 - fabs(u);
         double k = floor((2 * a / us + b) * u + c);
         if (k < 0 || k > dn)
