@@ -12,25 +12,18 @@
 
 #include "mem.h"
 
-static size_t magnitude_bin(double ax)
-{
-    uint64_t bits;
-    memcpy(&bits, &ax, sizeof bits);
-    int e = (int)((bits >> 52) & 0x7FF) - 1023;
-    if (e < HIST_EMIN)
-        return 0;
-    if (e >= HIST_EMAX)
-        return HIST_HALF;
-    size_t sub = (size_t)((bits >> (52 - HIST_SUB_BITS)) & (HIST_SUB - 1));
-    return (size_t)(e - HIST_EMIN) * HIST_SUB + sub + 1; /* 1 .. HIST_HALF */
-}
-
 size_t hist_bin(double x)
 {
-    if (x >= 0)
-        return HIST_HALF + magnitude_bin(x);
-    size_t k = magnitude_bin(-x);
-    return HIST_HALF - k;
+    /* without branches (the sign of cash and margins is a coin toss a
+     * branch predictor loses): the exponent and the top mantissa bits give
+     * the magnitude's bin k, 1 .. HIST_HALF, or 0 below 2^HIST_EMIN */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int64_t e = (int64_t)((bits >> 52) & 0x7FF) - 1023;
+    int64_t k = (e - HIST_EMIN) * HIST_SUB + (int64_t)((bits >> (52 - HIST_SUB_BITS)) & (HIST_SUB - 1)) + 1;
+    k = e < HIST_EMIN ? 0 : k;
+    k = e >= HIST_EMAX ? HIST_HALF : k;
+    return (size_t)(bits >> 63 ? HIST_HALF - k : HIST_HALF + k);
 }
 
 double hist_mid(size_t b)
@@ -126,7 +119,11 @@ double moments_sd(const struct moments *m)
 struct histset {
     size_t n;
     uint64_t *zeros;    /* [n] */
-    uint32_t *window;   /* [n * 2 * HISTSET_WINDOW]: negative, then positive */
+    uint8_t *window;    /* [n * 2 * HISTSET_WINDOW]: negative, then positive; the low 8 bits of
+                           the counts, so that the windows of all figures stay in cache */
+    uint16_t *carry;    /* [n * 2 * HISTSET_WINDOW]: the next 16 bits (written at every 256th
+                           count; the higher ones go to full), touched at creation so
+                           that memory does not grow with the paths */
     int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
     uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
     double *lo, *hi;    /* [n] */
@@ -140,14 +137,16 @@ struct histset *histset_new(size_t n)
     h->n = n;
     h->zeros = mem_calloc(n, sizeof *h->zeros);
     h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
+    h->carry = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->carry);
     h->start = mem_calloc(n * 2, sizeof *h->start);
     h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
     h->lo = mem_calloc(n, sizeof *h->lo);
     h->hi = mem_calloc(n, sizeof *h->hi);
-    if (!h->zeros || !h->window || !h->start || !h->full || !h->lo || !h->hi) {
+    if (!h->zeros || !h->window || !h->carry || !h->start || !h->full || !h->lo || !h->hi) {
         histset_free(h);
         return NULL;
     }
+    memset(h->carry, 0, n * 2 * HISTSET_WINDOW * sizeof *h->carry);
     for (size_t i = 0; i < n; i++) {
         h->start[2 * i] = h->start[2 * i + 1] = -1;
         h->lo[i] = INFINITY;
@@ -162,6 +161,7 @@ void histset_free(struct histset *h)
         return;
     mem_free(h->zeros);
     mem_free(h->window);
+    mem_free(h->carry);
     mem_free(h->start);
     mem_free(h->full);
     mem_free(h->lo);
@@ -191,10 +191,10 @@ void histset_add(struct histset *h, size_t i, double x)
         s = h->start[side] = (int32_t)first;
     }
     size_t k = b - (size_t)s;
-    if (k < HISTSET_WINDOW)
-        h->window[side * HISTSET_WINDOW + k]++;
-    else
+    if (k >= HISTSET_WINDOW)
         h->full[i * HIST_BINS + b]++;
+    else if (++h->window[side * HISTSET_WINDOW + k] == 0 && ++h->carry[side * HISTSET_WINDOW + k] == 0)
+        h->full[i * HIST_BINS + b] += 1u << 24;
 }
 
 /* The count of bin B of figure I in set H. */
@@ -205,8 +205,10 @@ static uint64_t histset_count(const struct histset *h, size_t i, size_t b)
     size_t side = 2 * i + (b > HIST_HALF);
     uint64_t c = h->full[i * HIST_BINS + b];
     int32_t s = h->start[side];
-    if (s >= 0 && b - (size_t)s < HISTSET_WINDOW)
-        c += h->window[side * HISTSET_WINDOW + (b - (size_t)s)];
+    if (s >= 0 && b - (size_t)s < HISTSET_WINDOW) {
+        size_t j = side * HISTSET_WINDOW + (b - (size_t)s);
+        c += h->window[j] + ((uint64_t)h->carry[j] << 8);
+    }
     return c;
 }
 

@@ -50,7 +50,9 @@ void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const d
  * histogram has a count of zeros, a window of HISTSET_WINDOW bins for each
  * sign placed around the first value of that sign, and a full-size fallback (HIST_BINS counts, allocated but
  * left untouched by the operating system until a value falls outside the
- * window).  Where a count is kept never changes what is counted, so results
+ * window).  A window keeps the low 8 bits of its counts in one array and the
+ * next 16 in another, so that the windows of a few thousand figures fit in
+ * cache.  Where a count is kept never changes what is counted, so results
  * do not depend on window placement.  Also keeps each figure's smallest and
  * largest value.
  */

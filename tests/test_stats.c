@@ -145,6 +145,31 @@ static void histogram_sets_count_like_one_histogram(void **state)
     gsl_rng_free(r);
 }
 
+/* A window keeps 8 bits of a count and its carry 16 more: counts past 255
+ * and past 2^24 in one bin (every path's headcount can be the same number)
+ * are counted whole. */
+static void counts_past_the_window_bits_are_kept(void **state)
+{
+    (void)state;
+    struct histset *h = histset_new(1);
+    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
+    const uint64_t many = (1u << 24) + 300; /* wraps the low bits 65,537 times, the carry once */
+    for (uint64_t i = 0; i < many; i++)
+        histset_add(h, 0, 1.0);
+    for (int i = 0; i < 100; i++)
+        histset_add(h, 0, 2.0);
+    const uint64_t n = many + 100;
+    const double q[] = { 0.5, (double)many / (double)n, (double)(many + 1) / (double)n };
+    double got[3], lo, hi;
+    const struct histset *sets[1] = { h };
+    histset_quantiles(sets, 1, 0, n, q, 3, scratch, got, &lo, &hi);
+    assert_close(got[0], hist_mid(hist_bin(1.0)), 0);
+    assert_close(got[1], hist_mid(hist_bin(1.0)), 0); /* the last of the ones */
+    assert_close(got[2], 2.0, 0);                     /* the first two (its bin's middle, clamped to the largest) */
+    histset_free(h);
+    free(scratch);
+}
+
 static void moments_merge_like_two_passes(void **state)
 {
     (void)state;
@@ -194,6 +219,7 @@ int main(void)
         cmocka_unit_test(quantiles_are_within_bin_accuracy),
         cmocka_unit_test(merged_histograms_give_the_same_quantiles),
         cmocka_unit_test(histogram_sets_count_like_one_histogram),
+        cmocka_unit_test(counts_past_the_window_bits_are_kept),
         cmocka_unit_test(moments_merge_like_two_passes),
         cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
     };
