@@ -77,6 +77,8 @@ struct path {
      * once per path for all its scenarios; see prepare_costs) */
     int costs_ready;
     size_t Y;                    /* years: (H - 1) / 12 + 1 */
+    size_t *year;                /* [H + 1]: calendar_year of each month */
+    rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
     double *fx;                  /* [FX_COUNT * (H + 1)] */
     double *unit_plan;           /* [P * (H + 1)]: features' run cost per customer of each plan */
     double *amount_y;            /* [ninfra * Y]: each infra line's cost, year by year */
@@ -239,6 +241,8 @@ struct path *path_new(const struct model *m)
     p->out_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->out_lines);
     p->Y = (size_t)(p->H - 1) / 12 + 1;
     p->plan_by_month = mem_calloc(H1 * p->P, sizeof *p->plan_by_month);
+    p->year = mem_calloc(H1, sizeof *p->year);
+    p->first_block = mem_calloc(2 * H1, sizeof *p->first_block);
     p->fx = mem_calloc(FX_COUNT * H1, sizeof *p->fx);
     p->unit_plan = mem_calloc(p->P * H1, sizeof *p->unit_plan);
     p->amount_y = mem_calloc(m->ninfra * p->Y + 1, sizeof *p->amount_y);
@@ -249,7 +253,7 @@ struct path *path_new(const struct model *m)
     p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
     if (!p->rng || !p->mix || !p->mix_cond || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
         !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_by_month ||
-        !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
+        !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
         !p->staffed) {
         path_free(p);
         return NULL;
@@ -263,6 +267,8 @@ struct path *path_new(const struct model *m)
     for (size_t i = 0; i < m->nroles; i++)
         if (staff_is_variable(&m->roles[i]))
             p->staffed[p->nstaffed++] = i;
+    for (int mo = 1; mo <= p->H; mo++)
+        p->year[mo] = (size_t)calendar_year(mo);
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
     sampler_multinomial_prepare(p->P, p->mix, p->mix_cond);
@@ -302,6 +308,8 @@ void path_free(struct path *p)
     mem_free(p->out_month);
     mem_free(p->out_lines);
     mem_free(p->plan_by_month);
+    mem_free(p->year);
+    mem_free(p->first_block);
     mem_free(p->fx);
     mem_free(p->unit_plan);
     mem_free(p->amount_y);
@@ -348,6 +356,10 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
         for (size_t k = 0; k < FEAT_NVALUES; k++)
             u[k] = slot_u(p, p->at_feat[i * FEAT_NVALUES + k]);
         features_draw(&m->features[i], u, &p->feats[i]);
+    }
+    for (int mo = 1; mo <= p->H; mo++) {
+        p->first_block[2 * (size_t)mo] = rng_first_block(seed, path, RNG_ARRIVALS, (uint32_t)mo);
+        p->first_block[2 * (size_t)mo + 1] = rng_first_block(seed, path, RNG_CHURN, (uint32_t)mo);
     }
     memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
     for (size_t i = 0; i < m->nrounds; i++) {
@@ -413,10 +425,10 @@ static void month_customers(struct path *p, int stochastic, uint64_t seed, uint6
     double in = 0, out = 0;
     const double *deals = p->deal_add + (size_t)m * p->P;
     if (stochastic) {
-        rng_select(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m);
+        rng_select_from(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m, &p->first_block[2 * (size_t)m]);
         unsigned long n = sampler_poisson(p->rng, rate);
         sampler_multinomial(p->rng, p->P, n, p->mix_cond, p->arrivals);
-        rng_select(p->rng, seed, path, RNG_CHURN, (uint32_t)m);
+        rng_select_from(p->rng, seed, path, RNG_CHURN, (uint32_t)m, &p->first_block[2 * (size_t)m + 1]);
         for (size_t i = 0; i < p->P; i++) {
             double c = p->customers[i];
             double d = (double)sampler_binomial_prepared(p->rng, &p->churn, (unsigned long)c);
@@ -447,6 +459,19 @@ static inline void line_add(double *line, int m, int H, double v)
         line[LF_FINAL] = v;
 }
 
+/* Into LINE: the total over months FIRST..LAST of SCALE times AMOUNT of the
+ * month's year, and the final month's, when LAST is the horizon H. */
+static void spread_total(double *line, const double *amount, const size_t *year, int first, int last, int H,
+                         double scale)
+{
+    double total = 0;
+    for (int mo = first; mo <= last; mo++)
+        total += scale * amount[year[mo]];
+    line[LF_TOTAL] += total;
+    if (last == H)
+        line[LF_FINAL] = scale * amount[year[H]];
+}
+
 /*
  * Prices what does not depend on customers, once per path for all its
  * scenarios: each fixed infra line, each role of fixed headcount, each
@@ -463,6 +488,7 @@ static void prepare_costs(struct path *p)
     const struct model *m = p->m;
     const int H = p->H;
     const size_t H1 = (size_t)H + 1, Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures;
+    const size_t *year = p->year;
     double *fx = p->fx, *lines = p->base_lines;
     memset(fx, 0, FX_COUNT * H1 * sizeof *fx);
     memset(p->unit_plan, 0, p->P * H1 * sizeof *p->unit_plan);
@@ -482,50 +508,62 @@ static void prepare_costs(struct path *p)
         const struct infra_line *l = &m->infra[i];
         if (l->driver == DRIVER_STEP || !infra_months(l, H, &first, &last))
             continue;
-        const int cogs = l->category == CAT_COGS, fixed = l->driver == DRIVER_FIXED;
-        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT) * H1, *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
-        for (int mo = first; mo <= last; mo++) {
-            double v = p->amount_y[i * Y + (size_t)calendar_year(mo)];
-            sum[mo] += v;
-            if (cogs)
-                sum_cogs[mo] += v;
-            if (fixed)
-                line_add(lines + i * LF_COUNT, mo, H, v);
+        const int fixed = l->driver == DRIVER_FIXED;
+        const double *amount = p->amount_y + i * Y;
+        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT) * H1;
+        for (int mo = first; mo <= last; mo++)
+            sum[mo] += amount[year[mo]];
+        if (l->category == CAT_COGS) {
+            sum = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
+            for (int mo = first; mo <= last; mo++)
+                sum[mo] += amount[year[mo]];
         }
+        if (fixed)
+            spread_total(lines + i * LF_COUNT, amount, year, first, last, H, 1);
     }
     for (size_t i = 0; i < R; i++) {
         const struct role *r = &m->roles[i];
         if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
             continue;
-        const int cogs = r->category == CAT_COGS;
+        const double *rate = p->rate_y + i * Y;
         for (int mo = first; mo <= last; mo++) {
-            double v = r->headcount * p->rate_y[i * Y + (size_t)calendar_year(mo)];
+            double v = r->headcount * rate[year[mo]];
             fx[FX_STAFF * H1 + (size_t)mo] += v;
-            if (cogs)
-                fx[FX_STAFF_COGS * H1 + (size_t)mo] += v;
             fx[FX_HEADS * H1 + (size_t)mo] += r->headcount;
-            line_add(lines + (I + i) * LF_COUNT, mo, H, v);
         }
+        if (r->category == CAT_COGS)
+            for (int mo = first; mo <= last; mo++)
+                fx[FX_STAFF_COGS * H1 + (size_t)mo] += r->headcount * rate[year[mo]];
+        spread_total(lines + (I + i) * LF_COUNT, rate, year, first, last, H, r->headcount);
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
         const struct feature_draw *fd = &p->feats[i];
-        if (features_build_months(f, H, &first, &last))
+        if (features_build_months(f, H, &first, &last)) {
+            const double *rate = p->rate_y + (size_t)f->role * Y;
+            double *line = lines + (I + R + i) * LF_COUNT;
             for (int mo = first; mo <= last; mo++) {
-                double v = features_build_cost(f, fd, p->rate_y[(size_t)f->role * Y + (size_t)calendar_year(mo)]);
+                double v = features_build_cost(f, fd, rate[year[mo]]);
                 fx[FX_BUILD * H1 + (size_t)mo] += v;
-                line_add(lines + (I + R + i) * LF_COUNT, mo, H, v);
+                line[LF_TOTAL] += v;
             }
+            if (last == H)
+                line[LF_FINAL] = features_build_cost(f, fd, rate[year[H]]);
+        }
         first = features_run_from(f);
         if (first < 1)
             first = 1;
-        for (int mo = first; mo <= H; mo++) {
+        if (first > H)
+            continue;
+        for (int mo = first; mo <= H; mo++)
             fx[FX_RUN * H1 + (size_t)mo] += fd->run;
-            line_add(lines + (I + R + F + i) * LF_COUNT, mo, H, fd->run);
+        lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] = fd->run * (H - first + 1);
+        lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = fd->run;
+        if (fd->run_per_customer != 0)
             for (size_t k = 0; k < p->P; k++)
                 if (f->all_plans || f->on_plan[k])
-                    p->unit_plan[k * H1 + (size_t)mo] += fd->run_per_customer;
-        }
+                    for (int mo = first; mo <= H; mo++)
+                        p->unit_plan[k * H1 + (size_t)mo] += fd->run_per_customer;
     }
     p->costs_ready = 1;
 }
@@ -544,7 +582,7 @@ static void finish_lines(struct path *p)
             continue;
         double *line = p->out_lines + i * LF_COUNT;
         for (int mo = first; mo <= last; mo++)
-            line_add(line, mo, H, p->amount_y[i * Y + (size_t)calendar_year(mo)] * p->total_by_month[mo]);
+            line_add(line, mo, H, p->amount_y[i * Y + p->year[mo]] * p->total_by_month[mo]);
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
@@ -600,7 +638,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
         month_customers(p, stochastic, seed, path, mo, rate, &arrived, &churned);
         if (mode == PATH_DRAWS_ONLY)
             continue;
-        const size_t at = (size_t)mo, y = (size_t)calendar_year(mo);
+        const size_t at = (size_t)mo, y = p->year[mo];
         double revenue = 0, run_var = 0;
         total = 0;
         for (size_t i = 0; i < P; i++) {

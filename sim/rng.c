@@ -45,6 +45,24 @@ void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpo
     s->elem = 0;
 }
 
+rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index)
+{
+    philox4x32_ctr_t c = { { (uint32_t)path, (uint32_t)(path >> 32),
+                             ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
+    philox4x32_key_t k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
+    return philox4x32(c, k);
+}
+
+void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
+                     const rng_block *first)
+{
+    rng_select(r, seed, path, purpose, index);
+    struct rng_state *s = r->state;
+    s->out = *first;
+    s->n = 1;
+    s->elem = 4;
+}
+
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col)
 {
     return ((uint32_t)file << 20) | ((uint32_t)(row & 0x1FFFF) << 3) | (col & 7);

@@ -67,6 +67,15 @@ static inline uint32_t rng_state_next(struct rng_state *s)
     return s->out.v[--s->elem];
 }
 
+/* The first block of four words of the stream (SEED, PATH, PURPOSE, INDEX):
+ * scenarios share the streams of arrivals and churn, so a path computes
+ * these once and each scenario starts from them (rng_select_from). */
+typedef philox4x32_ctr_t rng_block;
+rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index);
+/* As rng_select, with FIRST the stream's first block from rng_first_block. */
+void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
+                     const rng_block *first);
+
 /* As gsl_rng_uniform(R): [0, 1), inline for cpcsim's own generator. */
 static inline double rng_fast_uniform(const gsl_rng *r)
 {

@@ -40,21 +40,26 @@ double hist_mid(size_t b)
     return negative ? -mid : mid;
 }
 
+/* The rank of the type-1 quantile Q of N values: ceil(Q N), within 1..N. */
+static uint64_t quantile_rank(double q, uint64_t n)
+{
+    double r = ceil(q * (double)n);
+    return r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
+}
+
 /* The type-1 quantiles of the counts COUNT(CTX, b) over bins FIRST..LAST,
  * which add up to N; NAN past the end. */
 static void scan_quantiles(uint64_t (*count)(const void *, size_t), const void *ctx, size_t first, size_t last,
                            uint64_t n, const double *q, size_t nq, double *out)
 {
     size_t k = 0;
-    uint64_t seen = 0;
+    uint64_t seen = 0, rank = nq ? quantile_rank(q[0], n) : 0;
     for (size_t b = first; b <= last && b < HIST_BINS && k < nq && n; b++) {
         seen += count(ctx, b);
-        while (k < nq) {
-            double r = ceil(q[k] * (double)n);
-            uint64_t rank = r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
-            if (seen < rank)
-                break;
+        while (k < nq && seen >= rank) {
             out[k++] = hist_mid(b);
+            if (k < nq)
+                rank = quantile_rank(q[k], n);
         }
     }
     for (; k < nq; k++)
