@@ -72,9 +72,9 @@ static double stirling_tail(double k)
     return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
-static unsigned long binomial_inversion(const gsl_rng *r, double p, double logq, unsigned long n)
+static unsigned long binomial_inversion(const gsl_rng *r, double s, double logq, unsigned long n)
 {
-    double q = 1 - p, s = p / q, a = (double)(n + 1) * s;
+    double a = (double)(n + 1) * s;
     double prob = exp((double)n * logq);
     double u = rng_fast_uniform(r);
     unsigned long x = 0;
@@ -121,13 +121,14 @@ void sampler_binomial_prepare(double p, struct binomial_p *out)
     out->p = out->flip ? 1 - p : p;
     out->never = !(out->p > 0);
     out->logq = out->never ? 0 : log1p(-out->p);
+    out->odds = out->p / (1 - out->p);
 }
 
 unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
     unsigned long k = 0;
     if (n && !bp->never)
-        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp->p, bp->logq, n) : binomial_btrs(r, bp->p, n);
+        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp->odds, bp->logq, n) : binomial_btrs(r, bp->p, n);
     return bp->flip ? n - k : k;
 }
 

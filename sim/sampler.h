@@ -34,6 +34,7 @@ unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n);
 struct binomial_p {
     double p;    /* the probability of the rarer outcome, at most 0.5 */
     double logq; /* log(1 - p) */
+    double odds; /* p / (1 - p) */
     int flip;    /* the draw counts failures: return n - k */
     int never;   /* P is 0 (or 1 with flip) */
 };
