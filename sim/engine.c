@@ -94,8 +94,11 @@ static void progress(struct engine *e, int final)
 
 /* Paths whose figures are held back and added together, entry by entry, so
  * that each histogram is touched BATCH times in a row rather than once per
- * path: the histograms are far larger than the caches. */
-#define BATCH 32
+ * path: the histograms are far larger than the caches.  128 measured about
+ * 10% faster than 32 on the bench model (user time, 20,000 paths, one
+ * thread) and 256 no faster than 128; the batch takes 8 * BATCH bytes a
+ * figure (2.6 MiB a thread on the bench model). */
+#define BATCH 128
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch. */
