@@ -508,11 +508,18 @@ struct knot {
     double s, s2;   /* dx/du = 1 / f(x) and d2x/du2 = -(f'(x) / f(x)) s^2 (not finite where f is 0) */
 };
 
+/* A point of the curve being interpolated: coordinate, value and the value's
+ * first and second derivatives. */
+struct pt {
+    double v, y, d1, d2;
+};
+
 struct dist_table {
     double inv_a, inv_b;  /* 1 / a, 1 / b */
     size_t n;             /* intervals */
     struct knot *k;       /* [n + 1] */
     unsigned char *mode;  /* [n]: enum table_mode */
+    struct pt *ends;      /* [2 n]: each interval's knots in its mode's coordinates */
 };
 
 static double beta_pdf(double x, double a, double b)
@@ -526,12 +533,6 @@ static struct knot knot_at(double x, double a, double b)
     k.s2 = -((a - 1) / x - (b - 1) / (1 - x)) * k.s * k.s;
     return k;
 }
-
-/* A point of the curve being interpolated: coordinate, value and the value's
- * first and second derivatives. */
-struct pt {
-    double v, y, d1, d2;
-};
 
 /* The knot K as a point in MODE's coordinates (chain rule on x = Q(u): with
  * y = log x and v = log u, y' = u s / x and y'' = y' (1 + u s2 / s - y');
@@ -563,26 +564,36 @@ static double hermite5(const struct pt *p0, const struct pt *p1, double v)
            h * h * (p0->d2 * (t2 - 3 * t3 + 3 * t4 - t5) + p1->d2 * (t3 - 2 * t4 + t5)) / 2;
 }
 
-/* The interpolant of interval [K0, K1] of T in MODE at U (Q = 1 - U), kept
- * within the interval so that draws never decrease in U.  TM_POWER is for
+/* The interpolant of interval [K0, K1] of T in MODE at U (Q = 1 - U), with
+ * P0 and P1 its knots in MODE's coordinates (to_mode), kept within the
+ * interval so that draws never decrease in U.  TM_POWER is for
  * the two end intervals: F(x) = C x^a (1 + O(x)) next to 0 and
  * 1 - F(x) = C (1 - x)^b (1 + O(1 - x)) next to 1. */
+static double interpolate_ends(const struct dist_table *t, const struct knot *k0, const struct knot *k1, int mode,
+                               const struct pt *p0, const struct pt *p1, double u, double q)
+{
+    double x;
+    if (mode == TM_POWER)
+        x = k0->x == 0 ? k1->x * pow(u / k1->u, t->inv_a) : 1 - (1 - k0->x) * pow(q / k0->q, t->inv_b);
+    else if (mode == TM_PLAIN)
+        x = hermite5(p0, p1, u);
+    else if (mode == TM_LOWER)
+        x = exp(hermite5(p0, p1, log(u)));
+    else
+        x = -expm1(hermite5(p0, p1, log(q)));
+    return x < k0->x ? k0->x : x > k1->x ? k1->x : x;
+}
+
+/* The same, from the knots alone (while the table is built). */
 static double interpolate(const struct dist_table *t, const struct knot *k0, const struct knot *k1, int mode,
                           double u, double q)
 {
-    double x;
-    if (mode == TM_POWER) {
-        x = k0->x == 0 ? k1->x * pow(u / k1->u, t->inv_a) : 1 - (1 - k0->x) * pow(q / k0->q, t->inv_b);
-        return x < k0->x ? k0->x : x > k1->x ? k1->x : x;
+    struct pt p0 = { 0 }, p1 = { 0 };
+    if (mode != TM_POWER) {
+        p0 = to_mode(k0, mode);
+        p1 = to_mode(k1, mode);
     }
-    struct pt p0 = to_mode(k0, mode), p1 = to_mode(k1, mode);
-    if (mode == TM_PLAIN)
-        x = hermite5(&p0, &p1, u);
-    else if (mode == TM_LOWER)
-        x = exp(hermite5(&p0, &p1, log(u)));
-    else
-        x = -expm1(hermite5(&p0, &p1, log(q)));
-    return x < k0->x ? k0->x : x > k1->x ? k1->x : x;
+    return interpolate_ends(t, k0, k1, mode, &p0, &p1, u, q);
 }
 
 /* Whether MODE can be used on [K0, K1] at all. */
@@ -654,6 +665,10 @@ static void table_add(struct table_build *tb, struct knot k1, int depth)
         return;
     }
     t->mode[t->n] = (unsigned char)mode;
+    if (mode != TM_EXACT && mode != TM_POWER) { /* what draws would otherwise recompute */
+        t->ends[2 * t->n] = to_mode(k0, mode);
+        t->ends[2 * t->n + 1] = to_mode(&k1, mode);
+    }
     t->k[++t->n] = k1;
 }
 
@@ -664,7 +679,8 @@ static struct dist_table *table_new(double a, double b)
         return NULL;
     t->k = mem_calloc(TABLE_ROOM + 1, sizeof *t->k);
     t->mode = mem_calloc(TABLE_ROOM, 1);
-    if (!t->k || !t->mode) {
+    t->ends = mem_calloc(2 * TABLE_ROOM, sizeof *t->ends);
+    if (!t->k || !t->mode || !t->ends) {
         dist_table_free(t);
         return NULL;
     }
@@ -683,6 +699,9 @@ static struct dist_table *table_new(double a, double b)
     struct knot *k = mem_realloc(t->k, t->n + 1, sizeof *t->k);
     if (k)
         t->k = k;
+    struct pt *ends = mem_realloc(t->ends, 2 * t->n, sizeof *t->ends);
+    if (ends)
+        t->ends = ends;
     return t;
 }
 
@@ -692,6 +711,7 @@ void dist_table_free(struct dist_table *t)
         return;
     mem_free(t->k);
     mem_free(t->mode);
+    mem_free(t->ends);
     mem_free(t);
 }
 
@@ -709,7 +729,8 @@ static double table_inv(const struct dist_table *t, double u, double a, double b
         double x = beta_inv(u, a, b);
         return x < t->k[lo].x ? t->k[lo].x : x > t->k[lo + 1].x ? t->k[lo + 1].x : x;
     }
-    return interpolate(t, &t->k[lo], &t->k[lo + 1], t->mode[lo], u, 1 - u);
+    return interpolate_ends(t, &t->k[lo], &t->k[lo + 1], t->mode[lo], &t->ends[2 * lo], &t->ends[2 * lo + 1], u,
+                            1 - u);
 }
 
 int dist_prepare(struct dist *d)

@@ -27,11 +27,11 @@ static unsigned long poisson_inversion(const gsl_rng *r, double mu)
 
 static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
 {
-    const double slam = sqrt(mu), loglam = log(mu);
+    const double slam = sqrt(mu);
     const double b = 0.931 + 2.53 * slam;
     const double a = -0.059 + 0.02483 * b;
-    const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
     const double vr = 0.9277 - 3.6224 / (b - 2);
+    double loglam = NAN, invalpha = NAN; /* for the full test only, which most draws skip */
     for (;;) {
         double U = rng_fast_uniform(r) - 0.5;
         double V = rng_fast_uniform(r);
@@ -43,6 +43,10 @@ static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
             return (unsigned long)k;
         if (k < 0 || (us < 0.013 && V > us))
             continue;
+        if (isnan(loglam)) {
+            loglam = log(mu);
+            invalpha = 1.1239 + 1.1328 / (b - 3.4);
+        }
         if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - lgamma(k + 1))
             return (unsigned long)k;
     }
