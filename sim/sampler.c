@@ -76,10 +76,11 @@ static double stirling_tail(double k)
     return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
-static unsigned long binomial_inversion(const gsl_rng *r, double s, double logq, unsigned long n)
+static unsigned long binomial_inversion(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
-    double a = (double)(n + 1) * s;
-    double prob = exp((double)n * logq);
+    double s = bp->odds, a = (double)(n + 1) * s;
+    double prob = n < BINOMIAL_POW * BINOMIAL_POW ? bp->high[n / BINOMIAL_POW] * bp->low[n % BINOMIAL_POW]
+                                                  : exp((double)n * bp->logq);
     double u = rng_fast_uniform(r);
     unsigned long x = 0;
     while (u > prob && x < n) {
@@ -126,13 +127,22 @@ void sampler_binomial_prepare(double p, struct binomial_p *out)
     out->never = !(out->p > 0);
     out->logq = out->never ? 0 : log1p(-out->p);
     out->odds = out->p / (1 - out->p);
+    /* powers by repeated multiplication: within 130 ulps of (1 - p)^n, closer
+     * than exp(n log(1 - p)), whose argument carries n times log's rounding */
+    double q = 1 - out->p;
+    out->low[0] = out->high[0] = 1;
+    for (int k = 1; k < BINOMIAL_POW; k++)
+        out->low[k] = out->low[k - 1] * q;
+    double q64 = out->low[BINOMIAL_POW - 1] * q;
+    for (int k = 1; k < BINOMIAL_POW; k++)
+        out->high[k] = out->high[k - 1] * q64;
 }
 
 unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
     unsigned long k = 0;
     if (n && !bp->never)
-        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp->odds, bp->logq, n) : binomial_btrs(r, bp->p, n);
+        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp, n) : binomial_btrs(r, bp->p, n);
     return bp->flip ? n - k : k;
 }
 

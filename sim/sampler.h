@@ -31,12 +31,16 @@ unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n);
 
 /* A success probability prepared once for many binomial draws (churn on
  * every plan and month of a path, the conditional shares of a multinomial). */
+#define BINOMIAL_POW 64
 struct binomial_p {
     double p;    /* the probability of the rarer outcome, at most 0.5 */
     double logq; /* log(1 - p) */
     double odds; /* p / (1 - p) */
     int flip;    /* the draw counts failures: return n - k */
     int never;   /* P is 0 (or 1 with flip) */
+    /* (1 - p)^n = high[n / 64] * low[n % 64] for n below 64^2, the chance of
+     * no success that inversion starts from, without an exp per draw */
+    double low[BINOMIAL_POW], high[BINOMIAL_POW];
 };
 
 void sampler_binomial_prepare(double p, struct binomial_p *out);
