@@ -72,7 +72,8 @@ struct path {
     double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
     double *customers;           /* [P] */
     double *total_by_month;      /* [H + 1] C(m), for staffing lags */
-    double *plan_by_month;       /* [(H + 1) * P] C_p(m) */
+    double *plan_sum;            /* [(H + 1) * P]: C_p(1) + ... + C_p(m) */
+    double *total_sum;           /* [H + 1]: C(1) + ... + C(m) */
     /* the path's costs that do not depend on customers, by month (set up
      * once per path for all its scenarios; see prepare_costs) */
     int costs_ready;
@@ -240,7 +241,8 @@ struct path *path_new(const struct model *m)
     p->out_month = mem_calloc((size_t)p->H * MM_COUNT, sizeof *p->out_month);
     p->out_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->out_lines);
     p->Y = (size_t)(p->H - 1) / 12 + 1;
-    p->plan_by_month = mem_calloc(H1 * p->P, sizeof *p->plan_by_month);
+    p->plan_sum = mem_calloc(H1 * p->P, sizeof *p->plan_sum);
+    p->total_sum = mem_calloc(H1, sizeof *p->total_sum);
     p->year = mem_calloc(H1, sizeof *p->year);
     p->first_block = mem_calloc(2 * H1, sizeof *p->first_block);
     p->fx = mem_calloc(FX_COUNT * H1, sizeof *p->fx);
@@ -252,7 +254,7 @@ struct path *path_new(const struct model *m)
     p->per_customer = mem_calloc(m->ninfra + 1, sizeof *p->per_customer);
     p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
     if (!p->rng || !p->mix || !p->mix_cond || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
-        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_by_month ||
+        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_sum || !p->total_sum ||
         !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
         !p->staffed) {
         path_free(p);
@@ -307,7 +309,8 @@ void path_free(struct path *p)
     mem_free(p->arrivals);
     mem_free(p->out_month);
     mem_free(p->out_lines);
-    mem_free(p->plan_by_month);
+    mem_free(p->plan_sum);
+    mem_free(p->total_sum);
     mem_free(p->year);
     mem_free(p->first_block);
     mem_free(p->fx);
@@ -569,41 +572,52 @@ static void prepare_costs(struct path *p)
 }
 
 /* The totals and final months of the lines priced per customer, from the
- * customers by month of the path just run. */
+ * running sums of customers of the path just run: a line's total is its
+ * amount of each year times the customer-months of that year in its
+ * months. */
 static void finish_lines(struct path *p)
 {
     const struct model *m = p->m;
     const int H = p->H;
     const size_t Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures, P = p->P;
+    const double *sum = p->total_sum;
     int first, last;
     for (size_t j = 0; j < p->nper_customer; j++) {
         size_t i = p->per_customer[j];
         if (!infra_months(&m->infra[i], H, &first, &last))
             continue;
         double *line = p->out_lines + i * LF_COUNT;
-        for (int mo = first; mo <= last; mo++)
-            line_add(line, mo, H, p->amount_y[i * Y + p->year[mo]] * p->total_by_month[mo]);
+        for (size_t y = p->year[first]; y <= p->year[last]; y++) {
+            int a = (int)y * 12 + 1, b = (int)y * 12 + 12;
+            a = a < first ? first : a;
+            b = b > last ? last : b;
+            line[LF_TOTAL] += p->amount_y[i * Y + y] * (sum[b] - sum[a - 1]);
+        }
+        if (last == H)
+            line[LF_FINAL] = p->amount_y[i * Y + p->year[H]] * p->total_by_month[H];
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
         double rate = p->feats[i].run_per_customer;
-        if (rate == 0)
-            continue;
-        double *line = p->out_lines + (I + R + F + i) * LF_COUNT;
         first = features_run_from(f);
-        for (int mo = first < 1 ? 1 : first; mo <= H; mo++) {
-            double c = 0;
-            if (f->all_plans) {
-                c = p->total_by_month[mo];
-            } else {
-                for (size_t k = 0; k < P; k++)
-                    if (f->on_plan[k])
-                        c += p->plan_by_month[(size_t)mo * P + k];
-            }
-            line[LF_TOTAL] += rate * c;
-            if (mo == H)
-                line[LF_FINAL] += rate * c; /* the fixed part is already there */
+        if (first < 1)
+            first = 1;
+        if (rate == 0 || first > H)
+            continue;
+        double months = 0, final = 0; /* customer-months on its plans while it runs; customers in month H */
+        if (f->all_plans) {
+            months = sum[H] - sum[first - 1];
+            final = p->total_by_month[H];
+        } else {
+            for (size_t k = 0; k < P; k++)
+                if (f->on_plan[k]) {
+                    months += p->plan_sum[(size_t)H * P + k] - p->plan_sum[(size_t)(first - 1) * P + k];
+                    final += p->customers[k];
+                }
         }
+        double *line = p->out_lines + (I + R + F + i) * LF_COUNT;
+        line[LF_TOTAL] += rate * months;
+        line[LF_FINAL] += rate * final; /* the fixed part is already there */
     }
 }
 
@@ -646,9 +660,10 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             total += c;
             revenue += c * p->price[i];
             run_var += c * p->unit_plan[i * H1 + at];
-            p->plan_by_month[at * P + i] = c;
+            p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
         }
         p->total_by_month[mo] = total;
+        p->total_sum[mo] = p->total_sum[mo - 1] + total;
 
         double per_customer = fx[FX_UNIT * H1 + at] * total;
         double c_infra = fx[FX_INFRA * H1 + at] + per_customer;
