@@ -28,7 +28,8 @@ struct worker {
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    double *batch;               /* [nhist * BATCH]: figures of the last paths */
+    double *batch;               /* [nhist * batch_paths]: figures of the last paths */
+    size_t batch_paths;          /* paths a batch holds: BATCH_MIN .. BATCH */
     size_t nbatch;               /* paths in the batch */
 };
 
@@ -93,12 +94,17 @@ static void progress(struct engine *e, int final)
 }
 
 /* Paths whose figures are held back and added together, entry by entry, so
- * that each histogram is touched BATCH times in a row rather than once per
- * path: the histograms are far larger than the caches.  128 measured about
- * 10% faster than 32 on the bench model (user time, 20,000 paths, one
- * thread) and 256 no faster than 128; the batch takes 8 * BATCH bytes a
- * figure (2.6 MiB a thread on the bench model). */
+ * that each histogram is touched many times in a row rather than once per
+ * path: the histograms are far larger than the caches.  128 paths measured
+ * about 10% faster than 32 on the bench model (user time, 20,000 paths, one
+ * thread), and 256 no faster than 128.  The batch takes 8 bytes a figure
+ * and path, so long horizons batch fewer paths to keep it within
+ * BATCH_BYTES a thread (a 600-month model has 25,000 figures).  How many
+ * paths a batch holds changes no result: each figure still takes its values
+ * in path order. */
 #define BATCH 128
+#define BATCH_MIN 16
+#define BATCH_BYTES (4u << 20)
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch. */
@@ -107,7 +113,7 @@ static void flush(struct worker *w)
     struct engine *e = w->e;
     const size_t nb = w->nbatch;
     for (size_t i = 0; i < e->nhist; i++) {
-        const double *v = w->batch + i * BATCH;
+        const double *v = w->batch + i * w->batch_paths;
         struct chunk_moments *c = &w->chunk[i];
         for (size_t b = 0; b < nb; b++)
             if (!isnan(v[b])) {
@@ -126,15 +132,16 @@ static void accumulate(struct worker *w, size_t s, const struct path *p)
     const size_t b = w->nbatch;
     const size_t per_month = (size_t)e->H * MM_COUNT;
     const double *mv = path_monthly(p);
-    double *at = w->batch + s * per_month * BATCH + b;
+    const size_t stride = w->batch_paths;
+    double *at = w->batch + s * per_month * stride + b;
     for (size_t i = 0; i < per_month; i++)
-        at[i * BATCH] = mv[i];
+        at[i * stride] = mv[i];
     const double *sv = path_summary(p);
     const double *plan = e->plan_summary + s * SM_COUNT;
-    at = w->batch + (e->nmonthly + s * SM_COUNT) * BATCH + b;
+    at = w->batch + (e->nmonthly + s * SM_COUNT) * stride + b;
     for (size_t k = 0; k < SM_COUNT; k++) {
         double v = sv[k];
-        at[k * BATCH] = v;
+        at[k * stride] = v;
         int dir = summary_metric_direction[k];
         if (dir && !isnan(v) && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
             w->good[s * SM_COUNT + k]++;
@@ -220,7 +227,7 @@ static void *work(void *arg)
                 path_simulate(w->path, PATH_RANDOM, o->seed, i);
                 accumulate(w, s, w->path);
             }
-            if (!o->draws_only && ++w->nbatch == BATCH)
+            if (!o->draws_only && ++w->nbatch == w->batch_paths)
                 flush(w);
         }
         if (!o->draws_only) {
@@ -267,7 +274,9 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
-    w->batch = mem_calloc(e->nhist * BATCH, sizeof *w->batch);
+    size_t fit = BATCH_BYTES / (sizeof *w->batch * (e->nhist ? e->nhist : 1));
+    w->batch_paths = fit > BATCH ? BATCH : fit < BATCH_MIN ? BATCH_MIN : fit;
+    w->batch = mem_calloc(e->nhist * w->batch_paths, sizeof *w->batch);
     return w->path && w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
 }
 
