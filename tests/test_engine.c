@@ -221,22 +221,27 @@ static void results_do_not_depend_on_threads(void **state)
 }
 
 /* costs.csv's promise: the lines' contributions to cost per customer add up
- * to the mean of cpc_horizon, and their totals to the mean total cost. */
+ * to the mean of cpc_horizon, their totals to the mean total cost, and
+ * their final months to the mean cost of the final month (lines priced
+ * once per path and lines priced month by month alike). */
 static void cost_lines_add_up(void **state)
 {
     (void)state;
     char *dir;
     struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     struct results *r = run(m, 2000, 3, 2);
-    double cpc = 0, total = 0, monthly_cost = 0;
+    double cpc = 0, total = 0, final = 0, monthly_cost = 0;
     for (size_t l = 0; l < r->nlines; l++) {
         cpc += r->line_mean[l * LF_COUNT + LF_CPC];
         total += r->line_mean[l * LF_COUNT + LF_TOTAL];
+        final += r->line_mean[l * LF_COUNT + LF_FINAL];
     }
     for (int mo = 1; mo <= r->months; mo++)
         monthly_cost += monthly(r, 0, mo, MM_COST)->mean;
     assert_close(cpc, r->summary[SM_CPC_HORIZON].mean, 1e-9 * cpc);
     assert_close(total, monthly_cost, 1e-9 * total);
+    assert_close(final, monthly(r, 0, r->months, MM_COST)->mean, 1e-9 * final);
+    assert_close(final, r->summary[SM_COST_FINAL].mean, 1e-9 * final);
     results_free(r);
     model_free(m);
     tu_rmdir(dir);
