@@ -113,13 +113,7 @@ static void flush(struct worker *w)
     struct engine *e = w->e;
     const size_t nb = w->nbatch;
     for (size_t i = 0; i < e->nhist; i++) {
-        const double *v = w->batch + i * w->batch_paths;
-        struct chunk_moments *c = &w->chunk[i];
-        for (size_t b = 0; b < nb; b++)
-            if (!isnan(v[b])) {
-                chunk_add(c, v[b]);
-                histset_add(w->hist, i, v[b]);
-            }
+        histset_add_chunk(w->hist, i, w->batch + i * w->batch_paths, nb, &w->chunk[i]);
     }
     w->nbatch = 0;
 }

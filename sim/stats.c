@@ -174,32 +174,65 @@ void histset_free(struct histset *h)
     mem_free(h);
 }
 
+void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
+{
+    /* histset_add and chunk_add with the figure's state in locals: the
+     * counters are bytes, which may alias anything, so through pointers the
+     * compiler reloads every field after every count */
+    double lo = h->lo[i], hi = h->hi[i];
+    double shift = c->shift, s1 = c->s1, s2 = c->s2;
+    uint64_t zeros = h->zeros[i], cn = c->n;
+    int32_t start[2] = { h->start[2 * i], h->start[2 * i + 1] };
+    uint8_t *window = h->window + 2 * i * HISTSET_WINDOW;
+    uint16_t *carry = h->carry + 2 * i * HISTSET_WINDOW;
+    uint32_t *full = h->full + i * HIST_BINS;
+    for (size_t j = 0; j < n; j++) {
+        double v = x[j];
+        if (isnan(v))
+            continue;
+        if (cn++ == 0)
+            shift = v;
+        double dx = v - shift;
+        s1 += dx;
+        s2 += dx * dx;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        size_t b = hist_bin(v);
+        if (b == HIST_HALF) {
+            zeros++;
+            continue;
+        }
+        int side = b > HIST_HALF;
+        int32_t s = start[side];
+        if (s < 0) {
+            long first = (long)b - HISTSET_WINDOW / 2;
+            if (first < 0)
+                first = 0;
+            if (first > HIST_BINS - HISTSET_WINDOW)
+                first = HIST_BINS - HISTSET_WINDOW;
+            s = start[side] = (int32_t)first;
+        }
+        size_t k = b - (size_t)s, at = (size_t)side * HISTSET_WINDOW + k;
+        if (k >= HISTSET_WINDOW)
+            full[b]++;
+        else if (++window[at] == 0 && ++carry[at] == 0)
+            full[b] += 1u << 24;
+    }
+    h->lo[i] = lo;
+    h->hi[i] = hi;
+    h->zeros[i] = zeros;
+    h->start[2 * i] = start[0];
+    h->start[2 * i + 1] = start[1];
+    c->shift = shift;
+    c->s1 = s1;
+    c->s2 = s2;
+    c->n = cn;
+}
+
 void histset_add(struct histset *h, size_t i, double x)
 {
-    if (x < h->lo[i])
-        h->lo[i] = x;
-    if (x > h->hi[i])
-        h->hi[i] = x;
-    size_t b = hist_bin(x);
-    if (b == HIST_HALF) {
-        h->zeros[i]++;
-        return;
-    }
-    size_t side = 2 * i + (b > HIST_HALF);
-    int32_t s = h->start[side];
-    if (s < 0) {
-        long first = (long)b - HISTSET_WINDOW / 2;
-        if (first < 0)
-            first = 0;
-        if (first > HIST_BINS - HISTSET_WINDOW)
-            first = HIST_BINS - HISTSET_WINDOW;
-        s = h->start[side] = (int32_t)first;
-    }
-    size_t k = b - (size_t)s;
-    if (k >= HISTSET_WINDOW)
-        h->full[i * HIST_BINS + b]++;
-    else if (++h->window[side * HISTSET_WINDOW + k] == 0 && ++h->carry[side * HISTSET_WINDOW + k] == 0)
-        h->full[i * HIST_BINS + b] += 1u << 24;
+    struct chunk_moments unused = { 0 };
+    histset_add_chunk(h, i, &x, 1, &unused);
 }
 
 /* The count of bin B of figure I in set H. */

@@ -95,6 +95,11 @@ static inline void chunk_add(struct chunk_moments *c, double x)
     c->n++;
 }
 
+/* Adds the N values X (NANs skipped) to histogram I of H and to the chunk's
+ * moments C, in order: the same as histset_add and chunk_add of each value,
+ * in fewer instructions. */
+void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c);
+
 /* Merges chunk C into M, then clears C. */
 void moments_merge(struct moments *m, struct chunk_moments *c);
 /* Standard deviation (n - 1 in the denominator); NAN below 2 values. */

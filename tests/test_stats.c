@@ -170,6 +170,43 @@ static void counts_past_the_window_bits_are_kept(void **state)
     free(scratch);
 }
 
+/* Adding a batch with its moments is adding each value: the same counts,
+ * extremes and moments bit for bit, NANs skipped. */
+static void adding_a_batch_is_adding_each_value(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    struct histset *one = histset_new(3), *many = histset_new(3);
+    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
+    struct chunk_moments c1 = { 0 }, c2 = { 0 };
+    double x[300];
+    uint64_t n = 0;
+    for (int i = 0; i < 300; i++) {
+        x[i] = i % 17 == 0 ? NAN : i % 23 == 0 ? 0 : gsl_ran_gaussian(r, 1e5);
+        if (!isnan(x[i])) {
+            chunk_add(&c1, x[i]);
+            histset_add(one, 2, x[i]);
+            n++;
+        }
+    }
+    histset_add_chunk(many, 2, x, 100, &c2);
+    histset_add_chunk(many, 2, x + 100, 200, &c2);
+    assert_true(c1.n == c2.n && c1.shift == c2.shift && c1.s1 == c2.s1 && c1.s2 == c2.s2);
+    const double q[] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+    double a[5], b[5], alo, ahi, blo, bhi;
+    const struct histset *s1[1] = { one }, *s2[1] = { many };
+    histset_quantiles(s1, 1, 2, n, q, 5, scratch, a, &alo, &ahi);
+    histset_quantiles(s2, 1, 2, n, q, 5, scratch, b, &blo, &bhi);
+    for (int k = 0; k < 5; k++)
+        assert_true(a[k] == b[k]);
+    assert_true(alo == blo && ahi == bhi);
+    histset_free(one);
+    histset_free(many);
+    free(scratch);
+    gsl_rng_free(r);
+}
+
 static void moments_merge_like_two_passes(void **state)
 {
     (void)state;
@@ -220,6 +257,7 @@ int main(void)
         cmocka_unit_test(merged_histograms_give_the_same_quantiles),
         cmocka_unit_test(histogram_sets_count_like_one_histogram),
         cmocka_unit_test(counts_past_the_window_bits_are_kept),
+        cmocka_unit_test(adding_a_batch_is_adding_each_value),
         cmocka_unit_test(moments_merge_like_two_passes),
         cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
     };
