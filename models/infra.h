@@ -56,12 +56,13 @@ int infra_months(const struct infra_line *l, int horizon, int *first, int *last)
  * for every step line and staffed role every month. */
 static inline double infra_ceil(double x)
 {
+    if (x >= 0 && x < 4.0e15) { /* customers over a ratio: the case that runs every month */
+        double y = x > 1 ? x - 1e-9 * x : x - 1e-9;
+        double t = (double)(long long)y; /* towards zero */
+        return t < y ? t + 1 : t;
+    }
     double mag = x < 0 ? -x : x;
-    double y = x - 1e-9 * (mag > 1 ? mag : 1);
-    if (!(y > -4.0e15 && y < 4.0e15))
-        return __builtin_ceil(y);
-    double t = (double)(long long)y; /* towards zero */
-    return t < y ? t + 1 : t;
+    return __builtin_ceil(x - 1e-9 * (mag > 1 ? mag : 1));
 }
 
 /* The blocks a step line pays for with C customers: at least one. */
