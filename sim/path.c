@@ -462,19 +462,6 @@ static inline void line_add(double *line, int m, int H, double v)
         line[LF_FINAL] = v;
 }
 
-/* Into LINE: the total over months FIRST..LAST of SCALE times AMOUNT of the
- * month's year, and the final month's, when LAST is the horizon H. */
-static void spread_total(double *line, const double *amount, const size_t *year, int first, int last, int H,
-                         double scale)
-{
-    double total = 0;
-    for (int mo = first; mo <= last; mo++)
-        total += scale * amount[year[mo]];
-    line[LF_TOTAL] += total;
-    if (last == H)
-        line[LF_FINAL] = scale * amount[year[H]];
-}
-
 /*
  * Prices what does not depend on customers, once per path for all its
  * scenarios: each fixed infra line, each role of fixed headcount, each
@@ -511,33 +498,42 @@ static void prepare_costs(struct path *p)
         const struct infra_line *l = &m->infra[i];
         if (l->driver == DRIVER_STEP || !infra_months(l, H, &first, &last))
             continue;
-        const int fixed = l->driver == DRIVER_FIXED;
+        const int fixed = l->driver == DRIVER_FIXED, cogs = l->category == CAT_COGS;
         const double *amount = p->amount_y + i * Y;
         double *sum = fx + (fixed ? FX_INFRA : FX_UNIT) * H1;
-        for (int mo = first; mo <= last; mo++)
-            sum[mo] += amount[year[mo]];
-        if (l->category == CAT_COGS) {
-            sum = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
-            for (int mo = first; mo <= last; mo++)
-                sum[mo] += amount[year[mo]];
+        double *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
+        double total = 0;
+        for (int mo = first; mo <= last; mo++) {
+            double v = amount[year[mo]];
+            sum[mo] += v;
+            if (cogs)
+                sum_cogs[mo] += v;
+            total += v;
         }
-        if (fixed)
-            spread_total(lines + i * LF_COUNT, amount, year, first, last, H, 1);
+        if (fixed) { /* per-customer lines get their totals in finish_lines */
+            lines[i * LF_COUNT + LF_TOTAL] = total;
+            if (last == H)
+                lines[i * LF_COUNT + LF_FINAL] = amount[year[H]];
+        }
     }
     for (size_t i = 0; i < R; i++) {
         const struct role *r = &m->roles[i];
         if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
             continue;
+        const int cogs = r->category == CAT_COGS;
         const double *rate = p->rate_y + i * Y;
+        double total = 0, v = 0;
         for (int mo = first; mo <= last; mo++) {
-            double v = r->headcount * rate[year[mo]];
+            v = r->headcount * rate[year[mo]];
             fx[FX_STAFF * H1 + (size_t)mo] += v;
+            if (cogs)
+                fx[FX_STAFF_COGS * H1 + (size_t)mo] += v;
             fx[FX_HEADS * H1 + (size_t)mo] += r->headcount;
+            total += v;
         }
-        if (r->category == CAT_COGS)
-            for (int mo = first; mo <= last; mo++)
-                fx[FX_STAFF_COGS * H1 + (size_t)mo] += r->headcount * rate[year[mo]];
-        spread_total(lines + (I + i) * LF_COUNT, rate, year, first, last, H, r->headcount);
+        lines[(I + i) * LF_COUNT + LF_TOTAL] = total;
+        if (last == H)
+            lines[(I + i) * LF_COUNT + LF_FINAL] = v;
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
