@@ -35,22 +35,30 @@ gsl_rng *rng_new(void)
     return gsl_rng_alloc(rng_philox);
 }
 
+/* The counter and key of stream (SEED, PATH, PURPOSE, INDEX). */
+static philox4x32_ctr_t stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index)
+{
+    return (philox4x32_ctr_t){ { (uint32_t)path, (uint32_t)(path >> 32),
+                                 ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
+}
+
+static philox4x32_key_t stream_key(uint64_t seed)
+{
+    return (philox4x32_key_t){ { (uint32_t)seed, (uint32_t)(seed >> 32) } };
+}
+
 void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
     struct rng_state *s = r->state;
-    s->ctr = (philox4x32_ctr_t){ { (uint32_t)path, (uint32_t)(path >> 32),
-                                   ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
-    s->key = (philox4x32_key_t){ { (uint32_t)seed, (uint32_t)(seed >> 32) } };
+    s->ctr = stream_counter(path, purpose, index);
+    s->key = stream_key(seed);
     s->n = 0;
     s->elem = 0;
 }
 
 rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
-    philox4x32_ctr_t c = { { (uint32_t)path, (uint32_t)(path >> 32),
-                             ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
-    philox4x32_key_t k = { { (uint32_t)seed, (uint32_t)(seed >> 32) } };
-    return philox4x32(c, k);
+    return philox4x32(stream_counter(path, purpose, index), stream_key(seed)); /* block 0: n = 0 */
 }
 
 void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
