@@ -497,9 +497,7 @@ static double beta_inv(double u, double a, double b)
 #define TABLE_POWER 0x1p-40 /* widest end interval drawn by the power law */
 #define TABLE_DEPTH 40 /* halvings of an interval, at most */
 #define TABLE_MAX 4096 /* intervals split, at most */
-/* room for the intervals still to come once TABLE_MAX is reached: at most one
- * per pending halving and per first split */
-#define TABLE_ROOM (TABLE_MAX + TABLE_DEPTH + TABLE_START)
+#define TABLE_FIRST_CAP 64 /* intervals allocated at first; doubled as needed */
 
 enum table_mode { TM_EXACT, TM_PLAIN, TM_LOWER, TM_UPPER, TM_POWER };
 
@@ -517,6 +515,8 @@ struct pt {
 struct dist_table {
     double inv_a, inv_b;  /* 1 / a, 1 / b */
     size_t n;             /* intervals */
+    size_t cap;           /* intervals allocated */
+    int failed;           /* memory ran out while building */
     struct knot *k;       /* [n + 1] */
     unsigned char *mode;  /* [n]: enum table_mode */
     struct pt *ends;      /* [2 n]: each interval's knots in its mode's coordinates */
@@ -636,6 +636,8 @@ static int mode_good(const struct dist_table *t, const struct knot *k0, const st
     return 1;
 }
 
+static int table_room(struct dist_table *t);
+
 struct table_build {
     struct dist_table *t;
     double a, b;
@@ -664,6 +666,9 @@ static void table_add(struct table_build *tb, struct knot k1, int depth)
         table_add(tb, k1, depth + 1);
         return;
     }
+    if (table_room(t))
+        return;
+    k0 = &t->k[t->n]; /* the knots may have moved */
     t->mode[t->n] = (unsigned char)mode;
     if (mode != TM_EXACT && mode != TM_POWER) { /* what draws would otherwise recompute */
         t->ends[2 * t->n] = to_mode(k0, mode);
@@ -672,14 +677,41 @@ static void table_add(struct table_build *tb, struct knot k1, int depth)
     t->k[++t->n] = k1;
 }
 
+/* Room for one more interval in T: 0, or -1 (T->failed set) when memory
+ * runs out. */
+static int table_room(struct dist_table *t)
+{
+    if (t->failed)
+        return -1;
+    if (t->n < t->cap)
+        return 0;
+    size_t cap = 2 * t->cap;
+    struct knot *k = mem_realloc(t->k, cap + 1, sizeof *t->k);
+    if (k)
+        t->k = k;
+    unsigned char *mode = mem_realloc(t->mode, cap, 1);
+    if (mode)
+        t->mode = mode;
+    struct pt *ends = mem_realloc(t->ends, 2 * cap, sizeof *t->ends);
+    if (ends)
+        t->ends = ends;
+    if (!k || !mode || !ends) {
+        t->failed = 1;
+        return -1;
+    }
+    t->cap = cap;
+    return 0;
+}
+
 static struct dist_table *table_new(double a, double b)
 {
     struct dist_table *t = mem_calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->k = mem_calloc(TABLE_ROOM + 1, sizeof *t->k);
-    t->mode = mem_calloc(TABLE_ROOM, 1);
-    t->ends = mem_calloc(2 * TABLE_ROOM, sizeof *t->ends);
+    t->cap = TABLE_FIRST_CAP;
+    t->k = mem_calloc(t->cap + 1, sizeof *t->k);
+    t->mode = mem_calloc(t->cap, 1);
+    t->ends = mem_calloc(2 * t->cap, sizeof *t->ends);
     if (!t->k || !t->mode || !t->ends) {
         dist_table_free(t);
         return NULL;
@@ -694,8 +726,12 @@ static struct dist_table *table_new(double a, double b)
             k1.u = 1, k1.q = 0;
         table_add(&tb, k1, 0);
     }
-    /* give back what the cap reserved (shrinking cannot fail for want of memory
-     * in practice, and the larger block serves as well if it does) */
+    if (t->failed) {
+        dist_table_free(t);
+        return NULL;
+    }
+    /* give back what doubling left over (if shrinking fails, the larger
+     * block serves as well) */
     struct knot *k = mem_realloc(t->k, t->n + 1, sizeof *t->k);
     if (k)
         t->k = k;

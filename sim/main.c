@@ -317,6 +317,10 @@ static int cmd_run(int argc, char **argv)
         return ST_NOMEM;
     struct model *m = NULL;
     enum status st = load(model_dir, d, &m);
+    if (st == ST_OK && (st = model_prepare_draws(m)) != ST_OK) {
+        fprintf(stderr, "cpcsim: out of memory\n");
+        model_free(m);
+    }
     if (st != ST_OK) {
         diag_free(d);
         return exit_code(st);

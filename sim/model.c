@@ -264,14 +264,6 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     for (int f = 0; f < MF_COUNT; f++)
         table_free(t[f]);
     worst = status_worse(worst, diag_status(d));
-    if (worst == ST_OK) {
-        int failed = 0;
-        model_for_each_value(m, prepare_value, &failed);
-        if (failed) {
-            diag_nomem(d);
-            worst = ST_NOMEM;
-        }
-    }
     if (worst != ST_OK) {
         model_free(m);
         return worst;
@@ -295,6 +287,13 @@ void model_free(struct model *m)
     mem_free(m->currency);
     mem_free(m->dir);
     mem_free(m);
+}
+
+enum status model_prepare_draws(struct model *m)
+{
+    int failed = 0;
+    model_for_each_value(m, prepare_value, &failed);
+    return failed ? ST_NOMEM : ST_OK;
 }
 
 void model_for_each_value(const struct model *m,

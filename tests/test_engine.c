@@ -49,6 +49,7 @@ static struct model *load_files(const char *files[][2], size_t n, char **dir)
     if (st != ST_OK)
         diag_print(d, stderr);
     assert_int_equal(st, ST_OK);
+    assert_int_equal(model_prepare_draws(m), ST_OK); /* as a run does */
     diag_free(d);
     return m;
 }

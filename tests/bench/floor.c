@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     struct diag *d = diag_new();
     struct model *m = NULL;
-    if (model_load(argv[1], d, &m) != ST_OK) {
+    if (model_load(argv[1], d, &m) != ST_OK || model_prepare_draws(m) != ST_OK) {
         diag_print(d, stderr);
         return 65;
     }
