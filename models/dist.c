@@ -648,6 +648,8 @@ struct table_build {
 static void table_add(struct table_build *tb, struct knot k1, int depth)
 {
     struct dist_table *t = tb->t;
+    if (t->failed)
+        return; /* memory ran out: the table is dropped, so stop splitting too */
     const struct knot *k0 = &t->k[t->n];
     int mode = TM_EXACT;
     if (k0->q < DBL_EPSILON / 2) {
@@ -730,14 +732,6 @@ static struct dist_table *table_new(double a, double b)
         dist_table_free(t);
         return NULL;
     }
-    /* give back what doubling left over (if shrinking fails, the larger
-     * block serves as well) */
-    struct knot *k = mem_realloc(t->k, t->n + 1, sizeof *t->k);
-    if (k)
-        t->k = k;
-    struct pt *ends = mem_realloc(t->ends, 2 * t->n, sizeof *t->ends);
-    if (ends)
-        t->ends = ends;
     return t;
 }
 

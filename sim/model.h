@@ -64,7 +64,7 @@ enum status model_load(const char *dir, struct diag *d, struct model **out);
 void model_free(struct model *m);
 /*
  * Makes M's draws fast: builds the quantile table of every beta and PERT
- * cell (dist_prepare; about 1 ms and 28 KiB a cell).  A run calls it after
+ * cell (dist_prepare; about 1 ms and 30 KiB a cell).  A run calls it after
  * model_load; checking a model needs none.  Draws agree with and without
  * tables to about 1e-11, not bit for bit.  ST_NOMEM when memory runs out.
  */
