@@ -69,3 +69,10 @@ int calendar_year(int m)
 {
     return (m - 1) / 12;
 }
+
+int calendar_clip(int from, int to, int horizon, int *first, int *last)
+{
+    *first = from < 1 ? 1 : from;
+    *last = to > horizon ? horizon : to;
+    return *first <= *last;
+}

@@ -154,11 +154,8 @@ void features_eval(const struct feature *f, struct feature_draw *out)
 
 int features_build_months(const struct feature *f, int horizon, int *first, int *last)
 {
-    *first = f->from < 1 ? 1 : f->from;
-    *last = features_run_from(f) - 1;
-    if (*last > horizon)
-        *last = horizon;
-    return f->role >= 0 && f->build_months > 0 && *first <= *last;
+    int any = calendar_clip(f->from, features_run_from(f) - 1, horizon, first, last);
+    return f->role >= 0 && f->build_months > 0 && any;
 }
 
 double features_build_cost(const struct feature *f, const struct feature_draw *dr, double rate)

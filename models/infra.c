@@ -70,7 +70,5 @@ void infra_eval(const struct infra_line *l, struct infra_draw *out)
 
 int infra_months(const struct infra_line *l, int horizon, int *first, int *last)
 {
-    *first = l->from < 1 ? 1 : l->from;
-    *last = l->to > horizon ? horizon : l->to;
-    return *first <= *last;
+    return calendar_clip(l->from, l->to, horizon, first, last);
 }

@@ -73,9 +73,7 @@ void staff_eval(const struct role *r, struct role_draw *out)
 
 int staff_months(const struct role *r, int horizon, int *first, int *last)
 {
-    *first = r->from < 1 ? 1 : r->from;
-    *last = r->to > horizon ? horizon : r->to;
-    return *first <= *last;
+    return calendar_clip(r->from, r->to, horizon, first, last);
 }
 
 double staff_heads(const struct role *r, int m, double lagged_customers)
