@@ -174,6 +174,49 @@ void histset_free(struct histset *h)
     mem_free(h);
 }
 
+/*
+ * The fast path of a window.  A finite value's magnitude key, bits 45..62 of
+ * the double (its exponent and top HIST_SUB_BITS mantissa bits), grows with
+ * the magnitude, one step per bin; bin = HIST_HALF + key - KEY0 for a
+ * positive value of magnitude 2^HIST_EMIN .. 2^HIST_EMAX, HIST_HALF - (key -
+ * KEY0) for a negative one.  For a negative value the key is complemented
+ * (~key = -key - 1), so that on both sides the window's index is the key
+ * minus a constant: where = t - base, with t = key or ~key.  A value takes
+ * the fast path when where < len, which holds only for keys whose bin is in
+ * the window and of that sign's magnitude range (not the zero bin, not the
+ * clamped last bins); every other value takes hist_bin.  The window index
+ * is where + first, so both paths count in the same place.
+ */
+#define KEY_SHIFT (52 - HIST_SUB_BITS)
+#define KEY0 ((uint64_t)(1023 + HIST_EMIN) * HIST_SUB - 1) /* the key of bin HIST_HALF, less one step */
+
+struct fast_side {
+    uint64_t base, len; /* keys (or complemented keys) base .. base + len - 1 are counted at */
+    size_t first;       /* window index first .. first + len - 1 */
+};
+
+/* The fast range of side SIDE (0: negative, 1: positive) of a window that
+ * starts at bin S (-1: not placed, no fast range). */
+static struct fast_side fast_range(int side, int32_t s)
+{
+    struct fast_side f = { 0, 0, 0 };
+    if (s < 0)
+        return f;
+    /* the window's bins that hold a magnitude of its sign: bins HALF+1 ..
+     * HIST_BINS-1 for positive, 0 .. HALF-1 for negative */
+    long lo = side ? HIST_HALF + 1 : 0, hi = side ? HIST_BINS - 1 : HIST_HALF - 1;
+    long a = s > lo ? s : lo, b = s + HISTSET_WINDOW - 1 < hi ? s + HISTSET_WINDOW - 1 : hi;
+    if (a > b)
+        return f;
+    f.first = (size_t)(a - s);
+    f.len = (uint64_t)(b - a + 1);
+    if (side) /* bin a = HALF + key - KEY0 */
+        f.base = (uint64_t)(a - HIST_HALF) + KEY0;
+    else      /* bin a = HALF - (key - KEY0): the largest magnitude, the smallest ~key */
+        f.base = ~((uint64_t)(HIST_HALF - a) + KEY0);
+    return f;
+}
+
 void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
 {
     /* histset_add and chunk_add with the figure's state in locals: the
@@ -186,6 +229,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
     uint8_t *window = h->window + 2 * i * HISTSET_WINDOW;
     uint16_t *carry = h->carry + 2 * i * HISTSET_WINDOW;
     uint32_t *full = h->full + i * HIST_BINS;
+    struct fast_side fast[2] = { fast_range(0, start[0]), fast_range(1, start[1]) };
     for (size_t j = 0; j < n; j++) {
         double v = x[j];
         if (isnan(v))
@@ -197,26 +241,41 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
         s2 += dx * dx;
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
-        size_t b = hist_bin(v);
-        if (b == HIST_HALF) {
-            zeros++;
-            continue;
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        int side = !(bits >> 63);
+        uint64_t key = (bits >> KEY_SHIFT) & ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1);
+        uint64_t t = key ^ ((uint64_t)side - 1); /* complemented if negative */
+        uint64_t where = t - fast[side].base;
+        size_t at;
+        if (where < fast[side].len) {
+            at = (size_t)side * HISTSET_WINDOW + fast[side].first + (size_t)where;
+        } else {
+            size_t b = hist_bin(v);
+            if (b == HIST_HALF) {
+                zeros++;
+                continue;
+            }
+            side = b > HIST_HALF;
+            int32_t s = start[side];
+            if (s < 0) {
+                long first = (long)b - HISTSET_WINDOW / 2;
+                if (first < 0)
+                    first = 0;
+                if (first > HIST_BINS - HISTSET_WINDOW)
+                    first = HIST_BINS - HISTSET_WINDOW;
+                s = start[side] = (int32_t)first;
+                fast[side] = fast_range(side, s);
+            }
+            size_t k = b - (size_t)s;
+            if (k >= HISTSET_WINDOW) {
+                full[b]++;
+                continue;
+            }
+            at = (size_t)side * HISTSET_WINDOW + k;
         }
-        int side = b > HIST_HALF;
-        int32_t s = start[side];
-        if (s < 0) {
-            long first = (long)b - HISTSET_WINDOW / 2;
-            if (first < 0)
-                first = 0;
-            if (first > HIST_BINS - HISTSET_WINDOW)
-                first = HIST_BINS - HISTSET_WINDOW;
-            s = start[side] = (int32_t)first;
-        }
-        size_t k = b - (size_t)s, at = (size_t)side * HISTSET_WINDOW + k;
-        if (k >= HISTSET_WINDOW)
-            full[b]++;
-        else if (++window[at] == 0 && ++carry[at] == 0)
-            full[b] += 1u << 24;
+        if (++window[at] == 0 && ++carry[at] == 0)
+            full[at < HISTSET_WINDOW ? (size_t)start[0] + at : (size_t)start[1] + at - HISTSET_WINDOW] += 1u << 24;
     }
     h->lo[i] = lo;
     h->hi[i] = hi;

@@ -213,6 +213,57 @@ static void adding_a_batch_is_adding_each_value(void **state)
     gsl_rng_free(r);
 }
 
+/* Every value lands in the bin hist_bin gives it, whichever path of
+ * histset_add_chunk counts it (a window's fast path by the double's bits, or
+ * hist_bin): each rank's quantile, for values of both signs around the
+ * windows' edges, at bin edges, below 2^HIST_EMIN and past 2^HIST_EMAX,
+ * and zeros of both signs, agrees with a plain histogram. */
+static void every_value_is_counted_in_its_bin(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    enum { N = 6000 };
+    static double x[N];
+    const double first[] = { 1000.0, -3.0 }; /* place the windows: 2^10 and -2^1.6 */
+    size_t n = 0;
+    x[n++] = first[0];
+    x[n++] = first[1];
+    while (n < N) {
+        double e = gsl_rng_uniform(r) * 60 - 15; /* 2^-15 .. 2^45: inside and outside the windows and the range */
+        double v = ldexp(1.0, (int)floor(e));
+        switch (gsl_rng_uniform_int(r, 5)) {
+        case 0: v *= 1 + gsl_rng_uniform_int(r, HIST_SUB) / (double)HIST_SUB; break; /* a bin's lower edge */
+        case 1: v = nextafter(v * (1 + gsl_rng_uniform_int(r, HIST_SUB) / (double)HIST_SUB), 0); break;
+        case 2: v = gsl_rng_uniform_int(r, 3) ? v * (1 + gsl_rng_uniform(r)) : 0; break;
+        default: v = ldexp(1.0 + gsl_rng_uniform(r), (int)floor(gsl_rng_uniform(r) * 8)) * 1000 / 16; break;
+        }
+        x[n++] = gsl_rng_uniform(r) < 0.4 ? -v : v;
+    }
+    struct histset *h = histset_new(2);
+    uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
+    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
+    struct chunk_moments c = { 0 };
+    for (size_t i = 0; i < N; i += 128)
+        histset_add_chunk(h, 1, x + i, i + 128 < N ? 128 : N - i, &c);
+    for (size_t i = 0; i < N; i++)
+        plain[hist_bin(x[i])]++;
+    static double q[N], want[N], got[N];
+    for (size_t i = 0; i < N; i++)
+        q[i] = (double)(i + 1) / N;
+    const uint32_t *hs[1] = { plain };
+    hist_quantiles(hs, 1, N, q, N, want);
+    const struct histset *sets[1] = { h };
+    double lo, hi;
+    histset_quantiles(sets, 1, 1, N, q, N, scratch, got, &lo, &hi);
+    for (size_t i = 0; i < N; i++)
+        assert_close(got[i], fmin(fmax(want[i], lo), hi), 0);
+    histset_free(h);
+    free(plain);
+    free(scratch);
+    gsl_rng_free(r);
+}
+
 static void moments_merge_like_two_passes(void **state)
 {
     (void)state;
@@ -264,6 +315,7 @@ int main(void)
         cmocka_unit_test(histogram_sets_count_like_one_histogram),
         cmocka_unit_test(counts_past_the_window_bits_are_kept),
         cmocka_unit_test(adding_a_batch_is_adding_each_value),
+        cmocka_unit_test(every_value_is_counted_in_its_bin),
         cmocka_unit_test(moments_merge_like_two_passes),
         cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
     };
