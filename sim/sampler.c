@@ -58,7 +58,7 @@ unsigned long sampler_poisson(const gsl_rng *r, double mu)
         return 0;
     if (mu > SAMPLER_MAX_MEAN)
         mu = SAMPLER_MAX_MEAN;
-    return mu < SAMPLER_SWITCH ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
+    return mu < SAMPLER_POISSON_SWITCH ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
 }
 
 /* log(k!) - (k + 1/2) log(k + 1) + (k + 1) - log(sqrt(2 pi)) ... the tail of
@@ -142,7 +142,7 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
 {
     unsigned long k = 0;
     if (n && !bp->never)
-        k = (double)n * bp->p < SAMPLER_SWITCH ? binomial_inversion(r, bp, n) : binomial_btrs(r, bp->p, n);
+        k = (double)n * bp->p < SAMPLER_BINOMIAL_SWITCH ? binomial_inversion(r, bp, n) : binomial_btrs(r, bp->p, n);
     return bp->flip ? n - k : k;
 }
 

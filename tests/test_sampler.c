@@ -38,7 +38,7 @@ static double chi_square_p(const unsigned *counts, const double *pmf, size_t nk)
 static void poisson_matches_its_distribution(void **state)
 {
     (void)state;
-    static const double mus[] = { 0.2, 1, 3.5, 9.5, 9.999, 10, 10.001, 12, 30, 150, 2500 };
+    static const double mus[] = { 0.2, 1, 3.5, 9.5, 10, 15, 19.999, 20, 20.001, 24, 30, 150, 2500 };
     gsl_rng *r = rng_new();
     static unsigned counts[MAXK];
     static double pmf[MAXK];
@@ -77,7 +77,8 @@ static void binomial_matches_its_distribution(void **state)
         unsigned long n;
         double p;
     } cases[] = {
-        { 1, 0.3 }, { 20, 0.1 }, { 200, 0.0499 }, { 200, 0.05 }, { 200, 0.0501 }, { 400, 0.03 },
+        { 1, 0.3 }, { 20, 0.1 }, { 200, 0.05 }, { 400, 0.03 }, { 600, 0.0499 }, { 600, 0.05 }, { 600, 0.0501 },
+        { 120, 0.2 }, { 64, 0.46 }, { 2000, 0.014 },
         { 1000, 0.5 }, { 1000, 0.97 }, { 33, 0.7 }, { 100000, 0.02 }, { 5000, 0.4 },
     };
     gsl_rng *r = rng_new();
