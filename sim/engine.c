@@ -23,14 +23,14 @@ const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 struct worker {
     struct engine *e;
     int id;
-    struct path *path;
+    struct path **lane;          /* [nlanes]: paths run side by side, month by month */
+    size_t nlanes;
     struct chunk_moments *chunk; /* [nmoments] */
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    double *batch;               /* [nhist * batch_paths]: figures of the last paths */
-    size_t batch_paths;          /* paths a batch holds: BATCH_MIN .. BATCH */
-    size_t nbatch;               /* paths in the batch */
+    double *row;                 /* [MM_COUNT * nlanes]: one month's figures, by figure, then lane */
+    double *summary;             /* [SM_COUNT * nlanes] */
 };
 
 struct engine {
@@ -93,60 +93,74 @@ static void progress(struct engine *e, int final)
     fflush(stderr);
 }
 
-/* Paths whose figures are held back and added together, entry by entry, so
- * that each histogram is touched many times in a row rather than once per
- * path: the histograms are far larger than the caches.  128 paths measured
- * about 10% faster than 32 on the bench model (user time, 20,000 paths, one
- * thread), and 256 no faster than 128.  The batch takes 8 bytes a figure
- * and path, so long horizons batch fewer paths to keep it within
- * BATCH_BYTES a thread (a 600-month model has 25,000 figures).  How many
- * paths a batch holds changes no result: each figure still takes its values
- * in path order. */
-#define BATCH 128
-#define BATCH_MIN 16
-#define BATCH_BYTES (4u << 20)
+/* Paths run side by side, month by month: each month, every figure takes
+ * the values of all of them in a row (in path order), so its histogram is
+ * touched many times at once; the histograms are far larger than the
+ * caches.  Lanes take memory for a path's workspace each, so long horizons
+ * run fewer side by side, to keep them within LANE_BYTES a thread.  How many
+ * run side by side changes no result: each figure still takes its values in
+ * path order. */
+#define LANES 16 /* at most PATH_LANES */
+#define LANES_MIN 8
+#define LANE_BYTES (4u << 20)
 
-/* Adds the batched figures to the chunk's moments and the histograms, in
- * path order, and empties the batch. */
-static void flush(struct worker *w)
+/* Takes the summary and cost lines of the paths of lanes 0..N-1 (paths in
+ * order), for scenario S, once their months are done. */
+static void accumulate_ends(struct worker *w, size_t s, size_t n)
 {
     struct engine *e = w->e;
-    const size_t nb = w->nbatch;
-    for (size_t i = 0; i < e->nhist; i++) {
-        histset_add_chunk(w->hist, i, w->batch + i * w->batch_paths, nb, &w->chunk[i]);
+    const double *plan = e->plan_summary + s * SM_COUNT;
+    for (size_t j = 0; j < n; j++) {
+        const struct path *p = w->lane[j];
+        const double *sv = path_summary(p);
+        for (size_t k = 0; k < SM_COUNT; k++) {
+            double v = sv[k];
+            w->summary[k * w->nlanes + j] = v;
+            int dir = summary_metric_direction[k];
+            if (dir && !isnan(v) && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
+                w->good[s * SM_COUNT + k]++;
+        }
+        w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
+        /* cost lines have moments only */
+        const double *lv = path_lines(p);
+        struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
+        for (size_t i = 0; i < e->L * LF_COUNT; i++)
+            if (!isnan(lv[i]))
+                chunk_add(&c[i], lv[i]);
     }
-    w->nbatch = 0;
+    for (size_t k = 0; k < SM_COUNT; k++) {
+        size_t i = e->nmonthly + s * SM_COUNT + k;
+        histset_add_chunk(w->hist, i, w->summary + k * w->nlanes, n, &w->chunk[i]);
+    }
 }
 
-/* Takes one path's figures for scenario S into the batch; counts what is
- * counted (paths as good as the plan, runway months) at once. */
-static void accumulate(struct worker *w, size_t s, const struct path *p)
+/* Runs paths FIRST .. FIRST + N - 1 (N at most nlanes) side by side. */
+static void run_lanes(struct worker *w, uint64_t first, size_t n)
 {
     struct engine *e = w->e;
-    const size_t b = w->nbatch;
-    const size_t per_month = (size_t)e->H * MM_COUNT;
-    const double *mv = path_monthly(p);
-    const size_t stride = w->batch_paths;
-    double *at = w->batch + s * per_month * stride + b;
-    for (size_t i = 0; i < per_month; i++)
-        at[i * stride] = mv[i];
-    const double *sv = path_summary(p);
-    const double *plan = e->plan_summary + s * SM_COUNT;
-    at = w->batch + (e->nmonthly + s * SM_COUNT) * stride + b;
-    for (size_t k = 0; k < SM_COUNT; k++) {
-        double v = sv[k];
-        at[k * stride] = v;
-        int dir = summary_metric_direction[k];
-        if (dir && !isnan(v) && !isnan(plan[k]) && (dir > 0 ? v >= plan[k] : v <= plan[k]))
-            w->good[s * SM_COUNT + k]++;
+    const struct run_options *o = e->o;
+    const enum path_mode mode = o->draws_only ? PATH_DRAWS_ONLY : PATH_RANDOM;
+    const size_t L = w->nlanes;
+    for (size_t j = 0; j < n; j++)
+        path_draw_shared(w->lane[j], o->seed, first + j);
+    for (size_t s = 0; s < e->S; s++) {
+        for (size_t j = 0; j < n; j++) {
+            path_draw_scenario(w->lane[j], o->scenarios[s]);
+            path_begin(w->lane[j], mode);
+        }
+        for (int mo = 1; mo <= e->H; mo++) {
+            path_month_lanes(w->lane, n, o->seed, first, mo, w->row, L);
+            if (mode == PATH_DRAWS_ONLY)
+                continue;
+            size_t at = (s * (size_t)e->H + (size_t)(mo - 1)) * MM_COUNT;
+            for (size_t k = 0; k < MM_COUNT; k++)
+                histset_add_chunk(w->hist, at + k, w->row + k * L, n, &w->chunk[at + k]);
+        }
+        for (size_t j = 0; j < n; j++)
+            path_end(w->lane[j]);
+        if (mode != PATH_DRAWS_ONLY)
+            accumulate_ends(w, s, n);
     }
-    w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
-    /* cost lines have moments only: no histogram to keep hot, so no batch */
-    const double *lv = path_lines(p);
-    struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
-    for (size_t i = 0; i < e->L * LF_COUNT; i++)
-        if (!isnan(lv[i]))
-            chunk_add(&c[i], lv[i]);
 }
 
 /* Adds the block being merged, as one replicate, to the moments INTO, and
@@ -210,25 +224,10 @@ static void *work(void *arg)
             break;
         uint64_t first = chunk * ENGINE_CHUNK;
         uint64_t last = first + ENGINE_CHUNK < e->paths ? first + ENGINE_CHUNK : e->paths;
-        for (uint64_t i = first; i < last; i++) {
-            path_draw_shared(w->path, o->seed, i);
-            for (size_t s = 0; s < e->S; s++) {
-                path_draw_scenario(w->path, o->scenarios[s]);
-                if (o->draws_only) {
-                    path_simulate(w->path, PATH_DRAWS_ONLY, o->seed, i);
-                    continue;
-                }
-                path_simulate(w->path, PATH_RANDOM, o->seed, i);
-                accumulate(w, s, w->path);
-            }
-            if (!o->draws_only && ++w->nbatch == w->batch_paths)
-                flush(w);
-        }
-        if (!o->draws_only) {
-            flush(w);
-            if (!merge_in_order(w, chunk))
-                break;
-        }
+        for (uint64_t i = first; i < last; i += w->nlanes)
+            run_lanes(w, i, last - i < w->nlanes ? (size_t)(last - i) : w->nlanes);
+        if (!o->draws_only && !merge_in_order(w, chunk))
+            break;
         atomic_fetch_add(&e->done_paths, last - first);
         if (w->id == 0)
             progress(e, 0);
@@ -250,12 +249,16 @@ static void evaluate_plan(struct engine *e, struct path *p)
 
 static void worker_free(struct worker *w)
 {
-    path_free(w->path);
+    if (w->lane)
+        for (size_t j = 0; j < w->nlanes; j++)
+            path_free(w->lane[j]);
+    mem_free(w->lane);
     mem_free(w->chunk);
     histset_free(w->hist);
     mem_free(w->good);
     mem_free(w->runway);
-    mem_free(w->batch);
+    mem_free(w->row);
+    mem_free(w->summary);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -263,15 +266,21 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     memset(w, 0, sizeof *w);
     w->e = e;
     w->id = id;
-    w->path = path_new(e->m);
+    size_t fit = LANE_BYTES / path_bytes(e->m);
+    w->nlanes = fit > LANES ? LANES : fit < LANES_MIN ? LANES_MIN : fit;
+    w->lane = mem_calloc(w->nlanes, sizeof *w->lane);
+    if (!w->lane)
+        return -1;
+    for (size_t j = 0; j < w->nlanes; j++)
+        if (!(w->lane[j] = path_new(e->m)))
+            return -1;
     w->chunk = mem_calloc(e->nmoments, sizeof *w->chunk);
     w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
-    size_t fit = BATCH_BYTES / (sizeof *w->batch * (e->nhist ? e->nhist : 1));
-    w->batch_paths = fit > BATCH ? BATCH : fit < BATCH_MIN ? BATCH_MIN : fit;
-    w->batch = mem_calloc(e->nhist * w->batch_paths, sizeof *w->batch);
-    return w->path && w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
+    w->row = mem_calloc(MM_COUNT * w->nlanes, sizeof *w->row);
+    w->summary = mem_calloc(SM_COUNT * w->nlanes, sizeof *w->summary);
+    return w->chunk && w->hist && w->good && w->runway && w->row && w->summary ? 0 : -1;
 }
 
 double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric)
@@ -469,7 +478,7 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     }
     e->sync_ready = 1;
     if (o->sampling != SAMPLING_MC) {
-        e->design = design_new(o->sampling, o->seed, path_dimensions(e->w[0].path));
+        e->design = design_new(o->sampling, o->seed, path_dimensions(e->w[0].lane[0]));
         e->block_sum = mem_calloc(e->nmoments, sizeof *e->block_sum);
         e->block_n = mem_calloc(e->nmoments, sizeof *e->block_n);
         e->between = mem_calloc(e->nmoments, sizeof *e->between);
@@ -478,9 +487,10 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             return NULL;
         }
         for (int t = 0; t < e->nthreads; t++)
-            path_set_design(e->w[t].path, e->design);
+            for (size_t j = 0; j < e->w[t].nlanes; j++)
+                path_set_design(e->w[t].lane[j], e->design);
     }
-    evaluate_plan(e, e->w[0].path);
+    evaluate_plan(e, e->w[0].lane[0]);
     *status = ST_OK;
     return e;
 }

@@ -90,6 +90,11 @@ struct path {
     size_t *per_customer, nper_customer; /* infra per-customer lines (their totals, after the months) */
     size_t *staffed, nstaffed;   /* roles that grow with customers */
     unsigned long *arrivals;     /* [P] */
+    /* the months' running state, path_begin .. path_end */
+    enum path_mode mode;
+    double rate, cash, min_cash, sum_cost, customer_months;
+    int runway, breakeven;
+    double last[MM_COUNT];       /* month H's figures */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
     double *out_lines;           /* [L * LF_COUNT] */
@@ -131,6 +136,15 @@ void path_line_info(const struct model *m, size_t l, const char **kind, const ch
     *name = m->features[l].name;
     *category = CAT_COGS;
     *exists = features_has_run(&m->features[l]);
+}
+
+size_t path_bytes(const struct model *m)
+{
+    const size_t H1 = (size_t)m->cal.months + 1, P = m->nplans, L = path_nlines(m);
+    const size_t Y = (size_t)(m->cal.months - 1) / 12 + 1, rows = m->ninfra + m->nroles + m->nfeatures;
+    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles) * Y;
+    /* and per row of the model: its draws, its uniforms and their slots, about 64 bytes */
+    return sizeof(struct path) + doubles * sizeof(double) + 2 * H1 * sizeof(rng_block) + 64 * rows;
 }
 
 /* Gives each uncertain cell (and each deal's and round's happening) a slot,
@@ -617,14 +631,11 @@ static void finish_lines(struct path *p)
     }
 }
 
-void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path)
+void path_begin(struct path *p, enum path_mode mode)
 {
-    const int stochastic = mode != PATH_PLAN;
     const struct model *m = p->m;
-    const int H = p->H;
-    const size_t I = m->ninfra, P = p->P, H1 = (size_t)H + 1, Y = p->Y;
     double total = 0;
-    for (size_t i = 0; i < P; i++) {
+    for (size_t i = 0; i < p->P; i++) {
         p->customers[i] = m->plans[i].customers;
         total += p->customers[i];
     }
@@ -634,118 +645,204 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             prepare_costs(p);
         memcpy(p->out_lines, p->base_lines, p->L * LF_COUNT * sizeof *p->out_lines);
     }
-    const double *fx = p->fx;
-
     sampler_binomial_prepare(p->scn.churn, &p->churn);
-    double rate = p->scn.new_customers, cash = m->cash, min_cash = INFINITY;
-    double sum_cost = 0, customer_months = 0;
-    int runway = H + 1, breakeven = H + 1;
-    double *row = NULL;
-    for (int mo = 1; mo <= H; mo++) {
-        if (mo > 1)
-            rate *= 1 + p->scn.growth;
-        double arrived, churned;
-        month_customers(p, stochastic, seed, path, mo, rate, &arrived, &churned);
-        if (mode == PATH_DRAWS_ONLY)
-            continue;
-        const size_t at = (size_t)mo, y = p->year[mo];
-        double revenue = 0, run_var = 0;
-        total = 0;
-        for (size_t i = 0; i < P; i++) {
-            double c = p->customers[i];
-            total += c;
-            revenue += c * p->price[i];
-            run_var += c * p->unit_plan[i * H1 + at];
-            p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
-        }
-        p->total_by_month[mo] = total;
-        p->total_sum[mo] = p->total_sum[mo - 1] + total;
+    p->mode = mode;
+    p->rate = p->scn.new_customers;
+    p->cash = m->cash;
+    p->min_cash = INFINITY;
+    p->sum_cost = p->customer_months = 0;
+    p->runway = p->breakeven = p->H + 1;
+}
 
-        double per_customer = fx[FX_UNIT * H1 + at] * total;
-        double c_infra = fx[FX_INFRA * H1 + at] + per_customer;
-        double cogs = fx[FX_INFRA_COGS * H1 + at] + fx[FX_UNIT_COGS * H1 + at] * total;
-        double variable = per_customer;
-        for (size_t j = 0; j < p->nsteps; j++) {
-            size_t i = p->steps[j];
-            const struct infra_line *l = &m->infra[i];
-            if (mo < l->from || mo > l->to)
-                continue;
-            double c = p->amount_y[i * Y + y] * infra_blocks(l, total);
-            c_infra += c;
-            if (l->category == CAT_COGS)
-                cogs += c;
-            variable += c;
-            line_add(p->out_lines + i * LF_COUNT, mo, H, c);
-        }
-        double c_staff = fx[FX_STAFF * H1 + at], heads_total = fx[FX_HEADS * H1 + at];
-        cogs += fx[FX_STAFF_COGS * H1 + at];
-        for (size_t j = 0; j < p->nstaffed; j++) {
-            size_t i = p->staffed[j];
-            const struct role *r = &m->roles[i];
-            int back = mo - (int)r->lag;
-            double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
-            double c = heads * p->rate_y[i * Y + y];
-            heads_total += heads;
-            c_staff += c;
-            if (r->category == CAT_COGS)
-                cogs += c;
-            variable += c;
-            line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
-        }
-        double run = fx[FX_RUN * H1 + at] + run_var;
-        double c_feat = fx[FX_BUILD * H1 + at] + run;
-        cogs += run;
-        variable += run_var;
-
-        double cost = c_infra + c_staff + c_feat;
-        cash += revenue - cost + p->funding[mo];
-        if (cash < min_cash)
-            min_cash = cash;
-        if (runway > H && cash < m->min_cash)
-            runway = mo;
-        if (breakeven > H && revenue >= cost)
-            breakeven = mo;
-        sum_cost += cost;
-        customer_months += total;
-
-        row = p->out_month + (size_t)(mo - 1) * MM_COUNT;
-        row[MM_CUSTOMERS] = total;
-        row[MM_NEW_CUSTOMERS] = arrived;
-        row[MM_CHURNED] = churned;
-        row[MM_REVENUE] = revenue;
-        row[MM_COST] = cost;
-        row[MM_COST_INFRA] = c_infra;
-        row[MM_COST_STAFF] = c_staff;
-        row[MM_COST_FEATURES] = c_feat;
-        row[MM_COGS] = cogs;
-        row[MM_GROSS_MARGIN] = revenue > 0 ? (revenue - cogs) / revenue : NAN;
-        row[MM_CPC] = total > 0 ? cost / total : NAN;
-        row[MM_CPC_VARIABLE] = total > 0 ? variable / total : NAN;
-        row[MM_CASH] = cash;
-        row[MM_HEADCOUNT] = heads_total;
+/* The rest of month MO once its customers are known (see path_month). */
+static void month_costs(struct path *p, int mo, double arrived, double churned, double *out, size_t stride)
+{
+    const struct model *m = p->m;
+    const int H = p->H;
+    const size_t I = m->ninfra, P = p->P, H1 = (size_t)H + 1, Y = p->Y;
+    const double *fx = p->fx;
+    const size_t at = (size_t)mo, y = p->year[mo];
+    double revenue = 0, run_var = 0, total = 0;
+    for (size_t i = 0; i < P; i++) {
+        double c = p->customers[i];
+        total += c;
+        revenue += c * p->price[i];
+        run_var += c * p->unit_plan[i * H1 + at];
+        p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
     }
-    if (mode == PATH_DRAWS_ONLY)
+    p->total_by_month[mo] = total;
+    p->total_sum[mo] = p->total_sum[mo - 1] + total;
+
+    double per_customer = fx[FX_UNIT * H1 + at] * total;
+    double c_infra = fx[FX_INFRA * H1 + at] + per_customer;
+    double cogs = fx[FX_INFRA_COGS * H1 + at] + fx[FX_UNIT_COGS * H1 + at] * total;
+    double variable = per_customer;
+    for (size_t j = 0; j < p->nsteps; j++) {
+        size_t i = p->steps[j];
+        const struct infra_line *l = &m->infra[i];
+        if (mo < l->from || mo > l->to)
+            continue;
+        double c = p->amount_y[i * Y + y] * infra_blocks(l, total);
+        c_infra += c;
+        if (l->category == CAT_COGS)
+            cogs += c;
+        variable += c;
+        line_add(p->out_lines + i * LF_COUNT, mo, H, c);
+    }
+    double c_staff = fx[FX_STAFF * H1 + at], heads_total = fx[FX_HEADS * H1 + at];
+    cogs += fx[FX_STAFF_COGS * H1 + at];
+    for (size_t j = 0; j < p->nstaffed; j++) {
+        size_t i = p->staffed[j];
+        const struct role *r = &m->roles[i];
+        int back = mo - (int)r->lag;
+        double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
+        double c = heads * p->rate_y[i * Y + y];
+        heads_total += heads;
+        c_staff += c;
+        if (r->category == CAT_COGS)
+            cogs += c;
+        variable += c;
+        line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
+    }
+    double run = fx[FX_RUN * H1 + at] + run_var;
+    double c_feat = fx[FX_BUILD * H1 + at] + run;
+    cogs += run;
+    variable += run_var;
+
+    double cost = c_infra + c_staff + c_feat;
+    double cash = p->cash += revenue - cost + p->funding[mo];
+    if (cash < p->min_cash)
+        p->min_cash = cash;
+    if (p->runway > H && cash < m->min_cash)
+        p->runway = mo;
+    if (p->breakeven > H && revenue >= cost)
+        p->breakeven = mo;
+    p->sum_cost += cost;
+    p->customer_months += total;
+
+    double row[MM_COUNT];
+    row[MM_CUSTOMERS] = total;
+    row[MM_NEW_CUSTOMERS] = arrived;
+    row[MM_CHURNED] = churned;
+    row[MM_REVENUE] = revenue;
+    row[MM_COST] = cost;
+    row[MM_COST_INFRA] = c_infra;
+    row[MM_COST_STAFF] = c_staff;
+    row[MM_COST_FEATURES] = c_feat;
+    row[MM_COGS] = cogs;
+    row[MM_GROSS_MARGIN] = revenue > 0 ? (revenue - cogs) / revenue : NAN;
+    row[MM_CPC] = total > 0 ? cost / total : NAN;
+    row[MM_CPC_VARIABLE] = total > 0 ? variable / total : NAN;
+    row[MM_CASH] = cash;
+    row[MM_HEADCOUNT] = heads_total;
+    for (size_t k = 0; k < MM_COUNT; k++)
+        out[k * stride] = row[k];
+    if (mo == H)
+        memcpy(p->last, row, sizeof row);
+}
+
+void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *out, size_t stride)
+{
+    if (mo > 1)
+        p->rate *= 1 + p->scn.growth;
+    double arrived, churned;
+    month_customers(p, p->mode != PATH_PLAN, seed, path, mo, p->rate, &arrived, &churned);
+    if (p->mode != PATH_DRAWS_ONLY)
+        month_costs(p, mo, arrived, churned, out, stride);
+}
+
+void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
+                      size_t stride)
+{
+    gsl_rng *r[PATH_LANES];
+    double mu[PATH_LANES], in[PATH_LANES], gone[PATH_LANES];
+    unsigned long count[PATH_LANES], left[PATH_LANES], k[PATH_LANES];
+    const struct binomial_p *bp[PATH_LANES];
+    const size_t P = lane[0]->P;
+    for (size_t j = 0; j < n; j++) {
+        struct path *p = lane[j];
+        if (mo > 1)
+            p->rate *= 1 + p->scn.growth;
+        rng_select_from(p->rng, seed, first + j, RNG_ARRIVALS, (uint32_t)mo, &p->first_block[2 * (size_t)mo]);
+        r[j] = p->rng;
+        mu[j] = p->rate;
+        in[j] = gone[j] = 0;
+    }
+    /* arrivals, split over plans: month_customers' draws, made plan by plan
+     * for all lanes (each lane still takes its own words in the same order) */
+    sampler_poisson_lanes(r, mu, n, left);
+    for (size_t i = 0; i < P; i++) {
+        if (i + 1 < P) {
+            for (size_t j = 0; j < n; j++)
+                bp[j] = &lane[j]->mix_cond[i];
+            sampler_binomial_lanes(r, bp, left, n, count);
+        } else {
+            memcpy(count, left, n * sizeof *count);
+        }
+        for (size_t j = 0; j < n; j++) {
+            lane[j]->arrivals[i] = count[j];
+            left[j] -= count[j];
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        struct path *p = lane[j];
+        rng_select_from(p->rng, seed, first + j, RNG_CHURN, (uint32_t)mo, &p->first_block[2 * (size_t)mo + 1]);
+        bp[j] = &p->churn;
+    }
+    for (size_t i = 0; i < P; i++) {
+        for (size_t j = 0; j < n; j++)
+            count[j] = (unsigned long)lane[j]->customers[i];
+        sampler_binomial_lanes(r, bp, count, n, k);
+        for (size_t j = 0; j < n; j++) {
+            struct path *p = lane[j];
+            const double *deals = p->deal_add + (size_t)mo * P;
+            double c = p->customers[i], d = (double)k[j];
+            p->customers[i] = c - d + p->arrivals[i] + deals[i];
+            in[j] += p->arrivals[i] + deals[i];
+            gone[j] += d;
+        }
+    }
+    if (lane[0]->mode == PATH_DRAWS_ONLY)
         return;
+    for (size_t j = 0; j < n; j++)
+        month_costs(lane[j], mo, in[j], gone[j], out + j, stride);
+}
+
+void path_end(struct path *p)
+{
+    if (p->mode == PATH_DRAWS_ONLY)
+        return;
+    const struct model *m = p->m;
+    const int H = p->H;
     finish_lines(p);
+    const double *row = p->last;
     double *s = p->out_summary;
-    s[SM_RUNWAY] = runway;
-    s[SM_PROB_CASH_OUT] = runway <= H;
-    s[SM_DEFAULT_ALIVE] = breakeven <= H && breakeven < runway;
-    s[SM_BREAKEVEN] = breakeven;
+    s[SM_RUNWAY] = p->runway;
+    s[SM_PROB_CASH_OUT] = p->runway <= H;
+    s[SM_DEFAULT_ALIVE] = p->breakeven <= H && p->breakeven < p->runway;
+    s[SM_BREAKEVEN] = p->breakeven;
     s[SM_CUSTOMERS_FINAL] = row[MM_CUSTOMERS];
     s[SM_REVENUE_FINAL] = row[MM_REVENUE];
     s[SM_COST_FINAL] = row[MM_COST];
     s[SM_CASH_FINAL] = row[MM_CASH];
     s[SM_CPC_FINAL] = row[MM_CPC];
     s[SM_CPC_VARIABLE_FINAL] = row[MM_CPC_VARIABLE];
-    s[SM_CPC_HORIZON] = customer_months > 0 ? sum_cost / customer_months : NAN;
+    s[SM_CPC_HORIZON] = p->customer_months > 0 ? p->sum_cost / p->customer_months : NAN;
     s[SM_GROSS_MARGIN_FINAL] = row[MM_GROSS_MARGIN];
-    s[SM_MIN_CASH] = min_cash;
-    s[SM_FUNDING_NEED] = fmax(0, m->min_cash - min_cash);
+    s[SM_MIN_CASH] = p->min_cash;
+    s[SM_FUNDING_NEED] = fmax(0, m->min_cash - p->min_cash);
     s[SM_HEADCOUNT_FINAL] = row[MM_HEADCOUNT];
     for (size_t l = 0; l < p->L; l++)
         p->out_lines[l * LF_COUNT + LF_CPC] =
-            customer_months > 0 ? p->out_lines[l * LF_COUNT + LF_TOTAL] / customer_months : NAN;
+            p->customer_months > 0 ? p->out_lines[l * LF_COUNT + LF_TOTAL] / p->customer_months : NAN;
+}
+
+void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path)
+{
+    path_begin(p, mode);
+    for (int mo = 1; mo <= p->H; mo++)
+        path_month(p, seed, path, mo, p->out_month + (size_t)(mo - 1) * MM_COUNT, 1);
+    path_end(p);
 }
 
 const double *path_monthly(const struct path *p) { return p->out_month; }

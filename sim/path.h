@@ -26,6 +26,8 @@ struct path;
  * NULL when memory runs out. */
 struct path *path_new(const struct model *m);
 void path_free(struct path *p);
+/* About the bytes a workspace for model M takes. */
+size_t path_bytes(const struct model *m);
 
 /* Draws the path's uniforms (all of them, scenarios' included, so that
  * scenarios share them) and the values that do not depend on the scenario. */
@@ -49,6 +51,24 @@ enum path_mode {
 
 /* Runs the months in MODE.  PATH_DRAWS_ONLY leaves the results unset. */
 void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path_index);
+
+/*
+ * path_simulate in steps, so that the engine can run many paths month by
+ * month side by side (each figure then takes a run of consecutive paths'
+ * values at once): path_begin, path_month for months 1..H in order, and
+ * path_end, which sets path_summary and path_lines (path_monthly is set by
+ * path_simulate only).  path_month writes month MO's MM_COUNT figures to
+ * OUT[k * STRIDE], k = 0 .. MM_COUNT - 1 (nothing in PATH_DRAWS_ONLY).
+ */
+void path_begin(struct path *p, enum path_mode mode);
+void path_month(struct path *p, uint64_t seed, uint64_t path_index, int month, double *out, size_t stride);
+void path_end(struct path *p);
+/* path_month of paths FIRST .. FIRST + N - 1 in the N workspaces LANE (N at
+ * most PATH_LANES, all begun in PATH_RANDOM or PATH_DRAWS_ONLY), their draws
+ * made together; lane j writes to OUT + j. */
+#define PATH_LANES 128
+void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int month, double *out,
+                      size_t stride);
 
 /* Results of the last path_simulate: monthly figures [(m - 1) * MM_COUNT + k],
  * summary figures [k], cost line figures [line * LF_COUNT + f]. */

@@ -146,6 +146,148 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
     return bp->flip ? n - k : k;
 }
 
+/*
+ * The inversion searches of many lanes, two lanes to an SSE2 register (part
+ * of every x86-64; elsewhere the lanes are drawn one by one).  Each lane
+ * does exactly the scalar search's operations in the same order, so it
+ * gives the same result; a lane whose search has ended keeps its values
+ * while the other runs on.  The search's step count is common to both lanes
+ * (it is each lane's count while that lane runs), so the divisions by it
+ * wait on no lane's test.
+ */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline __m128d pick(__m128d mask, __m128d a, __m128d b)
+{
+    return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
+}
+
+/* Poisson inversion of lanes 0, 1: uniforms U, means M, exp(-M) E. */
+static void poisson_search2(const double *u, const double *m, const double *e, double *k_out)
+{
+    const __m128d one = _mm_set1_pd(1), cap = _mm_set1_pd(1000), mm = _mm_loadu_pd(m), uu = _mm_loadu_pd(u);
+    __m128d p = _mm_loadu_pd(e), cum = p, k = _mm_setzero_pd(), step = _mm_setzero_pd();
+    for (;;) {
+        __m128d go = _mm_and_pd(_mm_cmpgt_pd(uu, cum), _mm_cmplt_pd(step, cap));
+        if (!_mm_movemask_pd(go))
+            break;
+        step = _mm_add_pd(step, one);
+        k = pick(go, step, k);
+        p = pick(go, _mm_mul_pd(p, _mm_div_pd(mm, step)), p);
+        cum = pick(go, _mm_add_pd(cum, p), cum);
+    }
+    _mm_storeu_pd(k_out, k);
+}
+
+/* Binomial inversion of lanes 0, 1: uniforms U, (1 - p)^n PROB, (n + 1) odds
+ * A, odds S, trials N. */
+static void binomial_search2(const double *u, const double *prob, const double *a, const double *s,
+                             const double *n, double *x_out)
+{
+    const __m128d one = _mm_set1_pd(1), aa = _mm_loadu_pd(a), ss = _mm_loadu_pd(s), nn = _mm_loadu_pd(n);
+    __m128d uu = _mm_loadu_pd(u), pp = _mm_loadu_pd(prob), x = _mm_setzero_pd(), step = _mm_setzero_pd();
+    for (;;) {
+        __m128d go = _mm_and_pd(_mm_cmpgt_pd(uu, pp), _mm_cmplt_pd(step, nn));
+        if (!_mm_movemask_pd(go))
+            break;
+        uu = pick(go, _mm_sub_pd(uu, pp), uu);
+        step = _mm_add_pd(step, one);
+        x = pick(go, step, x);
+        pp = pick(go, _mm_mul_pd(pp, _mm_sub_pd(_mm_div_pd(aa, step), ss)), pp);
+    }
+    _mm_storeu_pd(x_out, x);
+}
+#else
+static void poisson_search2(const double *u, const double *m, const double *e, double *k_out)
+{
+    for (int l = 0; l < 2; l++) {
+        double p = e[l], cum = p, k = 0;
+        while (u[l] > cum && k < 1000) {
+            k += 1;
+            p *= m[l] / k;
+            cum += p;
+        }
+        k_out[l] = k;
+    }
+}
+
+static void binomial_search2(const double *u, const double *prob, const double *a, const double *s,
+                             const double *n, double *x_out)
+{
+    for (int l = 0; l < 2; l++) {
+        double uu = u[l], pp = prob[l], x = 0;
+        while (uu > pp && x < n[l]) {
+            uu -= pp;
+            x += 1;
+            pp *= a[l] / x - s[l];
+        }
+        x_out[l] = x;
+    }
+}
+#endif
+
+void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out)
+{
+    /* the lanes drawn by inversion: their index, uniform, mean and exp(-mean);
+     * one spare slot pads an odd count with a lane whose search never runs */
+    size_t at[SAMPLER_LANES];
+    double u[SAMPLER_LANES + 1], m[SAMPLER_LANES + 1], e[SAMPLER_LANES + 1], k[2];
+    size_t n = 0;
+    for (size_t j = 0; j < count; j++) {
+        double x = mu[j] > SAMPLER_MAX_MEAN ? SAMPLER_MAX_MEAN : mu[j];
+        if (!(x > 0) || x >= SAMPLER_POISSON_SWITCH) {
+            out[j] = sampler_poisson(r[j], mu[j]);
+            continue;
+        }
+        at[n] = j;
+        u[n] = rng_fast_uniform(r[j]);
+        m[n] = x;
+        e[n] = exp(-x);
+        n++;
+    }
+    u[n] = 0, m[n] = 1, e[n] = 1;
+    for (size_t i = 0; i < n; i += 2) {
+        poisson_search2(u + i, m + i, e + i, k);
+        for (size_t l = 0; l < 2 && i + l < n; l++)
+            out[at[i + l]] = (unsigned long)k[l];
+    }
+}
+
+void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *bp, const unsigned long *n,
+                            size_t count, unsigned long *out)
+{
+    size_t at[SAMPLER_LANES];
+    double u[SAMPLER_LANES + 1], prob[SAMPLER_LANES + 1], a[SAMPLER_LANES + 1], s[SAMPLER_LANES + 1],
+        trials[SAMPLER_LANES + 1], x[2];
+    size_t m = 0;
+    for (size_t j = 0; j < count; j++) {
+        const struct binomial_p *b = bp[j];
+        unsigned long t = n[j];
+        if (!t || b->never || !((double)t * b->p < SAMPLER_BINOMIAL_SWITCH)) {
+            out[j] = sampler_binomial_prepared(r[j], b, t);
+            continue;
+        }
+        at[m] = j;
+        s[m] = b->odds;
+        a[m] = (double)(t + 1) * b->odds;
+        prob[m] = t < BINOMIAL_POW * BINOMIAL_POW ? b->high[t / BINOMIAL_POW] * b->low[t % BINOMIAL_POW]
+                                                  : exp((double)t * b->logq);
+        trials[m] = (double)t;
+        u[m] = rng_fast_uniform(r[j]);
+        m++;
+    }
+    u[m] = 0, prob[m] = 1, a[m] = 0, s[m] = 0, trials[m] = 0;
+    for (size_t i = 0; i < m; i += 2) {
+        binomial_search2(u + i, prob + i, a + i, s + i, trials + i, x);
+        for (size_t l = 0; l < 2 && i + l < m; l++) {
+            size_t j = at[i + l];
+            unsigned long k = (unsigned long)x[l];
+            out[j] = bp[j]->flip ? n[j] - k : k;
+        }
+    }
+}
+
 unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n)
 {
     struct binomial_p bp;

@@ -52,6 +52,19 @@ struct binomial_p {
 void sampler_binomial_prepare(double p, struct binomial_p *out);
 unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n);
 
+/*
+ * Draws for COUNT independent lanes at once (paths run side by side):
+ * OUT[j] is what sampler_poisson(R[j], MU[j]), or
+ * sampler_binomial_prepared(R[j], BP[j], N[j]), would give, bit for bit,
+ * drawing the same words from R[j].  Lanes drawn by inversion share one
+ * search loop, two at a time in SIMD registers; the others are drawn one by
+ * one.  COUNT is at most SAMPLER_LANES.
+ */
+#define SAMPLER_LANES 256
+void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out);
+void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *bp, const unsigned long *n,
+                            size_t count, unsigned long *out);
+
 /* Splits N over K categories into OUT by conditional binomials, whose
  * probabilities COND[0..K-1) come from sampler_multinomial_prepare. */
 void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond);

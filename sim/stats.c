@@ -117,63 +117,6 @@ double moments_sd(const struct moments *m)
     return sqrt(m->m2 / (m->n - 1));
 }
 
-/* Per figure: a count of zeros (so common that they get their own counter:
- * nothing churned, no funding needed), a window for negative and one for
- * positive values, each placed around the first value of its sign, and the
- * full-size fallback. */
-struct histset {
-    size_t n;
-    uint64_t *zeros;    /* [n] */
-    uint8_t *window;    /* [n * 2 * HISTSET_WINDOW]: negative, then positive; the low 8 bits of
-                           the counts, so that the windows of all figures stay in cache */
-    uint16_t *carry;    /* [n * 2 * HISTSET_WINDOW]: the next 16 bits (written at every 256th
-                           count; the higher ones go to full), touched at creation so
-                           that memory does not grow with the paths */
-    int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
-    uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
-    double *lo, *hi;    /* [n] */
-};
-
-struct histset *histset_new(size_t n)
-{
-    struct histset *h = mem_calloc(1, sizeof *h);
-    if (!h)
-        return NULL;
-    h->n = n;
-    h->zeros = mem_calloc(n, sizeof *h->zeros);
-    h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
-    h->carry = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->carry);
-    h->start = mem_calloc(n * 2, sizeof *h->start);
-    h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
-    h->lo = mem_calloc(n, sizeof *h->lo);
-    h->hi = mem_calloc(n, sizeof *h->hi);
-    if (!h->zeros || !h->window || !h->carry || !h->start || !h->full || !h->lo || !h->hi) {
-        histset_free(h);
-        return NULL;
-    }
-    memset(h->carry, 0, n * 2 * HISTSET_WINDOW * sizeof *h->carry);
-    for (size_t i = 0; i < n; i++) {
-        h->start[2 * i] = h->start[2 * i + 1] = -1;
-        h->lo[i] = INFINITY;
-        h->hi[i] = -INFINITY;
-    }
-    return h;
-}
-
-void histset_free(struct histset *h)
-{
-    if (!h)
-        return;
-    mem_free(h->zeros);
-    mem_free(h->window);
-    mem_free(h->carry);
-    mem_free(h->start);
-    mem_free(h->full);
-    mem_free(h->lo);
-    mem_free(h->hi);
-    mem_free(h);
-}
-
 /*
  * The fast path of a window.  A finite value's magnitude key, bits 45..62 of
  * the double (its exponent and top HIST_SUB_BITS mantissa bits), grows with
@@ -217,6 +160,66 @@ static struct fast_side fast_range(int side, int32_t s)
     return f;
 }
 
+/* Per figure: a count of zeros (so common that they get their own counter:
+ * nothing churned, no funding needed), a window for negative and one for
+ * positive values, each placed around the first value of its sign, and the
+ * full-size fallback. */
+struct histset {
+    size_t n;
+    uint64_t *zeros;    /* [n] */
+    uint8_t *window;    /* [n * 2 * HISTSET_WINDOW]: negative, then positive; the low 8 bits of
+                           the counts, so that the windows of all figures stay in cache */
+    uint16_t *carry;    /* [n * 2 * HISTSET_WINDOW]: the next 16 bits (written at every 256th
+                           count; the higher ones go to full), touched at creation so
+                           that memory does not grow with the paths */
+    int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
+    struct fast_side *fast; /* [n * 2]: each window's fast range (fast_range), kept with it */
+    uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
+    double *lo, *hi;    /* [n] */
+};
+
+struct histset *histset_new(size_t n)
+{
+    struct histset *h = mem_calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->n = n;
+    h->zeros = mem_calloc(n, sizeof *h->zeros);
+    h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
+    h->carry = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->carry);
+    h->start = mem_calloc(n * 2, sizeof *h->start);
+    h->fast = mem_calloc(n * 2, sizeof *h->fast); /* zeros: no fast range */
+    h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
+    h->lo = mem_calloc(n, sizeof *h->lo);
+    h->hi = mem_calloc(n, sizeof *h->hi);
+    if (!h->zeros || !h->window || !h->carry || !h->start || !h->fast || !h->full || !h->lo || !h->hi) {
+        histset_free(h);
+        return NULL;
+    }
+    memset(h->carry, 0, n * 2 * HISTSET_WINDOW * sizeof *h->carry);
+    for (size_t i = 0; i < n; i++) {
+        h->start[2 * i] = h->start[2 * i + 1] = -1;
+        h->lo[i] = INFINITY;
+        h->hi[i] = -INFINITY;
+    }
+    return h;
+}
+
+void histset_free(struct histset *h)
+{
+    if (!h)
+        return;
+    mem_free(h->zeros);
+    mem_free(h->window);
+    mem_free(h->carry);
+    mem_free(h->start);
+    mem_free(h->fast);
+    mem_free(h->full);
+    mem_free(h->lo);
+    mem_free(h->hi);
+    mem_free(h);
+}
+
 void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
 {
     /* histset_add and chunk_add with the figure's state in locals: the
@@ -229,7 +232,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
     uint8_t *window = h->window + 2 * i * HISTSET_WINDOW;
     uint16_t *carry = h->carry + 2 * i * HISTSET_WINDOW;
     uint32_t *full = h->full + i * HIST_BINS;
-    struct fast_side fast[2] = { fast_range(0, start[0]), fast_range(1, start[1]) };
+    struct fast_side fast[2] = { h->fast[2 * i], h->fast[2 * i + 1] };
     for (size_t j = 0; j < n; j++) {
         double v = x[j];
         if (isnan(v))
@@ -265,7 +268,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
                 if (first > HIST_BINS - HISTSET_WINDOW)
                     first = HIST_BINS - HISTSET_WINDOW;
                 s = start[side] = (int32_t)first;
-                fast[side] = fast_range(side, s);
+                fast[side] = h->fast[2 * i + (size_t)side] = fast_range(side, s);
             }
             size_t k = b - (size_t)s;
             if (k >= HISTSET_WINDOW) {
