@@ -148,6 +148,55 @@ static void multinomial_splits_by_shares(void **state)
     gsl_rng_free(r);
 }
 
+/* Lanes drawn together give, bit for bit, what each lane's own draws give,
+ * and take the same words from each lane's stream: lanes of every kind
+ * (inversion, rejection, no trials, a certain outcome, p above 1/2), an odd
+ * count, and for the Poisson means on both sides of the switch. */
+static void lanes_draw_as_one_by_one(void **state)
+{
+    (void)state;
+    enum { NL = 37 };
+    gsl_rng *a[NL], *b[NL];
+    for (int j = 0; j < NL; j++) {
+        a[j] = rng_new();
+        b[j] = rng_new();
+    }
+    const double ps[] = { 0.02, 0.3, 0.55, 0.97, 0, 1, 0.0499 };
+    struct binomial_p prep[7];
+    for (int i = 0; i < 7; i++)
+        sampler_binomial_prepare(ps[i], &prep[i]);
+    gsl_rng *ra = rng_new();
+    rng_select(ra, 4, 0, RNG_PARAM, 0);
+    for (int round = 0; round < 400; round++) {
+        const struct binomial_p *bp[NL];
+        unsigned long n[NL], got[NL];
+        double mu[NL];
+        for (int j = 0; j < NL; j++) {
+            rng_select(a[j], 9, (uint64_t)(round * NL + j), RNG_CHURN, 1);
+            rng_select(b[j], 9, (uint64_t)(round * NL + j), RNG_CHURN, 1);
+            bp[j] = &prep[gsl_rng_uniform_int(ra, 7)];
+            unsigned long sizes[] = { 0, 1, 7, 40, 300, 601, 5000, 100000 };
+            n[j] = sizes[gsl_rng_uniform_int(ra, 8)];
+            double means[] = { 0, -1, 0.3, 4, 9.9, 19.999, 20, 35, 400 };
+            mu[j] = means[gsl_rng_uniform_int(ra, 9)] * (1 + gsl_rng_uniform(ra) * 1e-3);
+        }
+        size_t count = (size_t)(round % NL) + 1;
+        sampler_poisson_lanes(a, mu, count, got);
+        for (size_t j = 0; j < count; j++)
+            assert_int_equal(got[j], sampler_poisson(b[j], mu[j]));
+        sampler_binomial_lanes(a, bp, n, count, got);
+        for (size_t j = 0; j < count; j++)
+            assert_int_equal(got[j], sampler_binomial_prepared(b[j], bp[j], n[j]));
+        for (size_t j = 0; j < count; j++) /* the streams are at the same word */
+            assert_int_equal(gsl_rng_get(a[j]), gsl_rng_get(b[j]));
+    }
+    for (int j = 0; j < NL; j++) {
+        gsl_rng_free(a[j]);
+        gsl_rng_free(b[j]);
+    }
+    gsl_rng_free(ra);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
@@ -155,6 +204,7 @@ int main(void)
         cmocka_unit_test(poisson_matches_its_distribution),
         cmocka_unit_test(binomial_matches_its_distribution),
         cmocka_unit_test(multinomial_splits_by_shares),
+        cmocka_unit_test(lanes_draw_as_one_by_one),
     };
     return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
 }
