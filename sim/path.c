@@ -80,10 +80,10 @@ struct path {
     size_t Y;                    /* years: (H - 1) / 12 + 1 */
     size_t *year;                /* [H + 1]: calendar_year of each month */
     rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
-    double *fx;                  /* [FX_COUNT * (H + 1)] */
-    double *unit_plan;           /* [P * (H + 1)]: features' run cost per customer of each plan */
-    double *amount_y;            /* [ninfra * Y]: each infra line's cost, year by year */
-    double *rate_y;              /* [nroles * Y]: each role's loaded monthly rate, year by year */
+    double *fx;                  /* [(H + 1) * FX_COUNT]: month by month */
+    double *unit_plan;           /* [(H + 1) * P]: features' run cost per customer of each plan, by month */
+    double *amount_y;            /* [Y * ninfra]: each infra line's cost, year by year */
+    double *rate_y;              /* [Y * nroles]: each role's loaded monthly rate, year by year */
     double *base_lines;          /* [L * LF_COUNT]: totals and final months of the lines priced here */
     /* the lines priced month by month, with customers: */
     size_t *steps, nsteps;       /* infra step lines */
@@ -500,12 +500,12 @@ static void prepare_costs(struct path *p)
     for (size_t i = 0; i < I; i++) {
         double a = p->infra[i].cost;
         for (size_t y = 0; y < Y; y++, a *= p->infra[i].growth)
-            p->amount_y[i * Y + y] = a;
+            p->amount_y[y * I + i] = a;
     }
     for (size_t i = 0; i < R; i++) {
         double a = p->roles[i].rate_per_month;
         for (size_t y = 0; y < Y; y++, a *= p->roles[i].growth)
-            p->rate_y[i * Y + y] = a;
+            p->rate_y[y * R + i] = a;
     }
     int first, last;
     for (size_t i = 0; i < I; i++) {
@@ -513,21 +513,21 @@ static void prepare_costs(struct path *p)
         if (l->driver == DRIVER_STEP || !infra_months(l, H, &first, &last))
             continue;
         const int fixed = l->driver == DRIVER_FIXED, cogs = l->category == CAT_COGS;
-        const double *amount = p->amount_y + i * Y;
-        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT) * H1;
-        double *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) * H1;
+        const double *amount = p->amount_y + i; /* year y at amount[y * I] */
+        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT);
+        double *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS);
         double total = 0;
         for (int mo = first; mo <= last; mo++) {
-            double v = amount[year[mo]];
-            sum[mo] += v;
+            double v = amount[year[mo] * I];
+            sum[(size_t)mo * FX_COUNT] += v;
             if (cogs)
-                sum_cogs[mo] += v;
+                sum_cogs[(size_t)mo * FX_COUNT] += v;
             total += v;
         }
         if (fixed) { /* per-customer lines get their totals in finish_lines */
             lines[i * LF_COUNT + LF_TOTAL] = total;
             if (last == H)
-                lines[i * LF_COUNT + LF_FINAL] = amount[year[H]];
+                lines[i * LF_COUNT + LF_FINAL] = amount[year[H] * I];
         }
     }
     for (size_t i = 0; i < R; i++) {
@@ -535,14 +535,14 @@ static void prepare_costs(struct path *p)
         if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
             continue;
         const int cogs = r->category == CAT_COGS;
-        const double *rate = p->rate_y + i * Y;
+        const double *rate = p->rate_y + i; /* year y at rate[y * R] */
         double total = 0, v = 0;
         for (int mo = first; mo <= last; mo++) {
-            v = r->headcount * rate[year[mo]];
-            fx[FX_STAFF * H1 + (size_t)mo] += v;
+            v = r->headcount * rate[year[mo] * R];
+            fx[(size_t)mo * FX_COUNT + FX_STAFF] += v;
             if (cogs)
-                fx[FX_STAFF_COGS * H1 + (size_t)mo] += v;
-            fx[FX_HEADS * H1 + (size_t)mo] += r->headcount;
+                fx[(size_t)mo * FX_COUNT + FX_STAFF_COGS] += v;
+            fx[(size_t)mo * FX_COUNT + FX_HEADS] += r->headcount;
             total += v;
         }
         lines[(I + i) * LF_COUNT + LF_TOTAL] = total;
@@ -553,15 +553,15 @@ static void prepare_costs(struct path *p)
         const struct feature *f = &m->features[i];
         const struct feature_draw *fd = &p->feats[i];
         if (features_build_months(f, H, &first, &last)) {
-            const double *rate = p->rate_y + (size_t)f->role * Y;
+            const double *rate = p->rate_y + (size_t)f->role; /* year y at rate[y * R] */
             double *line = lines + (I + R + i) * LF_COUNT;
             for (int mo = first; mo <= last; mo++) {
-                double v = features_build_cost(f, fd, rate[year[mo]]);
-                fx[FX_BUILD * H1 + (size_t)mo] += v;
+                double v = features_build_cost(f, fd, rate[year[mo] * R]);
+                fx[(size_t)mo * FX_COUNT + FX_BUILD] += v;
                 line[LF_TOTAL] += v;
             }
             if (last == H)
-                line[LF_FINAL] = features_build_cost(f, fd, rate[year[H]]);
+                line[LF_FINAL] = features_build_cost(f, fd, rate[year[H] * R]);
         }
         first = features_run_from(f);
         if (first < 1)
@@ -569,14 +569,14 @@ static void prepare_costs(struct path *p)
         if (first > H)
             continue;
         for (int mo = first; mo <= H; mo++)
-            fx[FX_RUN * H1 + (size_t)mo] += fd->run;
+            fx[(size_t)mo * FX_COUNT + FX_RUN] += fd->run;
         lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] = fd->run * (H - first + 1);
         lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = fd->run;
         if (fd->run_per_customer != 0)
             for (size_t k = 0; k < p->P; k++)
                 if (f->all_plans || f->on_plan[k])
                     for (int mo = first; mo <= H; mo++)
-                        p->unit_plan[k * H1 + (size_t)mo] += fd->run_per_customer;
+                        p->unit_plan[(size_t)mo * p->P + k] += fd->run_per_customer;
     }
     p->costs_ready = 1;
 }
@@ -589,7 +589,7 @@ static void finish_lines(struct path *p)
 {
     const struct model *m = p->m;
     const int H = p->H;
-    const size_t Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures, P = p->P;
+    const size_t I = m->ninfra, R = m->nroles, F = m->nfeatures, P = p->P;
     const double *sum = p->total_sum;
     int first, last;
     for (size_t j = 0; j < p->nper_customer; j++) {
@@ -601,10 +601,10 @@ static void finish_lines(struct path *p)
             int a = (int)y * 12 + 1, b = (int)y * 12 + 12;
             a = a < first ? first : a;
             b = b > last ? last : b;
-            line[LF_TOTAL] += p->amount_y[i * Y + y] * (sum[b] - sum[a - 1]);
+            line[LF_TOTAL] += p->amount_y[y * I + i] * (sum[b] - sum[a - 1]);
         }
         if (last == H)
-            line[LF_FINAL] = p->amount_y[i * Y + p->year[H]] * p->total_by_month[H];
+            line[LF_FINAL] = p->amount_y[p->year[H] * I + i] * p->total_by_month[H];
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
@@ -659,44 +659,44 @@ static void month_costs(struct path *p, int mo, double arrived, double churned, 
 {
     const struct model *m = p->m;
     const int H = p->H;
-    const size_t I = m->ninfra, P = p->P, H1 = (size_t)H + 1, Y = p->Y;
-    const double *fx = p->fx;
+    const size_t I = m->ninfra, R = m->nroles, P = p->P;
     const size_t at = (size_t)mo, y = p->year[mo];
     double revenue = 0, run_var = 0, total = 0;
     for (size_t i = 0; i < P; i++) {
         double c = p->customers[i];
         total += c;
         revenue += c * p->price[i];
-        run_var += c * p->unit_plan[i * H1 + at];
+        run_var += c * p->unit_plan[at * P + i];
         p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
     }
     p->total_by_month[mo] = total;
     p->total_sum[mo] = p->total_sum[mo - 1] + total;
 
-    double per_customer = fx[FX_UNIT * H1 + at] * total;
-    double c_infra = fx[FX_INFRA * H1 + at] + per_customer;
-    double cogs = fx[FX_INFRA_COGS * H1 + at] + fx[FX_UNIT_COGS * H1 + at] * total;
+    const double *f = p->fx + at * FX_COUNT;
+    double per_customer = f[FX_UNIT] * total;
+    double c_infra = f[FX_INFRA] + per_customer;
+    double cogs = f[FX_INFRA_COGS] + f[FX_UNIT_COGS] * total;
     double variable = per_customer;
     for (size_t j = 0; j < p->nsteps; j++) {
         size_t i = p->steps[j];
         const struct infra_line *l = &m->infra[i];
         if (mo < l->from || mo > l->to)
             continue;
-        double c = p->amount_y[i * Y + y] * infra_blocks(l, total);
+        double c = p->amount_y[y * I + i] * infra_blocks(l, total);
         c_infra += c;
         if (l->category == CAT_COGS)
             cogs += c;
         variable += c;
         line_add(p->out_lines + i * LF_COUNT, mo, H, c);
     }
-    double c_staff = fx[FX_STAFF * H1 + at], heads_total = fx[FX_HEADS * H1 + at];
-    cogs += fx[FX_STAFF_COGS * H1 + at];
+    double c_staff = f[FX_STAFF], heads_total = f[FX_HEADS];
+    cogs += f[FX_STAFF_COGS];
     for (size_t j = 0; j < p->nstaffed; j++) {
         size_t i = p->staffed[j];
         const struct role *r = &m->roles[i];
         int back = mo - (int)r->lag;
         double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
-        double c = heads * p->rate_y[i * Y + y];
+        double c = heads * p->rate_y[y * R + i];
         heads_total += heads;
         c_staff += c;
         if (r->category == CAT_COGS)
@@ -704,8 +704,8 @@ static void month_costs(struct path *p, int mo, double arrived, double churned, 
         variable += c;
         line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
     }
-    double run = fx[FX_RUN * H1 + at] + run_var;
-    double c_feat = fx[FX_BUILD * H1 + at] + run;
+    double run = f[FX_RUN] + run_var;
+    double c_feat = f[FX_BUILD] + run;
     cogs += run;
     variable += run_var;
 
