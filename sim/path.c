@@ -48,8 +48,38 @@ struct slot {
 };
 
 struct path {
+    /* what the month loop reads every month, together (a path runs in a
+     * lane beside others, so its hot state should take few cache lines) */
     const struct model *m;
     gsl_rng *rng;
+    int H;
+    enum path_mode mode;
+    size_t P, L, Y;              /* Y: years, (H - 1) / 12 + 1 */
+    double rate, cash, min_cash, sum_cost, customer_months; /* the months' running state */
+    int runway, breakeven;
+    double *customers;           /* [P] */
+    double *price;               /* [P] */
+    unsigned long *arrivals;     /* [P] */
+    size_t *year;                /* [H + 1]: calendar_year of each month */
+    rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
+    double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
+    double *funding;             /* [H + 1] cash arriving by month */
+    double *total_by_month;      /* [H + 1] C(m), for staffing lags */
+    double *plan_sum;            /* [(H + 1) * P]: C_p(1) + ... + C_p(m) */
+    double *total_sum;           /* [H + 1]: C(1) + ... + C(m) */
+    /* the path's costs that do not depend on customers, by month (set up
+     * once per path for all its scenarios; see prepare_costs) */
+    double *fx;                  /* [(H + 1) * FX_COUNT]: month by month */
+    double *unit_plan;           /* [(H + 1) * P]: features' run cost per customer of each plan, by month */
+    double *amount_y;            /* [Y * ninfra]: each infra line's cost, year by year */
+    double *rate_y;              /* [Y * nroles]: each role's loaded monthly rate, year by year */
+    /* the lines priced month by month, with customers: */
+    size_t *steps, nsteps;       /* infra step lines */
+    size_t *staffed, nstaffed;   /* roles that grow with customers */
+    double *out_lines;           /* [L * LF_COUNT] */
+    struct scenario_draw scn;
+    double last[MM_COUNT];       /* month H's figures */
+
     const struct design *design; /* NULL: plain Monte Carlo */
     /* the per-path uniforms, in the order of their dimensions (the most
      * telling first, for the quasi-random design); per cell, its slot or -1 */
@@ -58,46 +88,17 @@ struct path {
     double *u;                   /* [nslots], this path's */
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
-    int H;
-    size_t P, L;
     double *mix;                 /* [P] normalised */
     struct binomial_p *mix_cond; /* [P]: the multinomial's conditional shares */
-    struct binomial_p churn;     /* this scenario's churn, prepared */
-    double *price;               /* [P] */
     struct infra_draw *infra;    /* [ninfra] */
     struct role_draw *roles;     /* [nroles] */
     struct feature_draw *feats;  /* [nfeatures] */
-    double *funding;             /* [H + 1] cash arriving by month */
-    struct scenario_draw scn;
-    double *deal_add;            /* [(H + 1) * P] customers closing by month and plan */
-    double *customers;           /* [P] */
-    double *total_by_month;      /* [H + 1] C(m), for staffing lags */
-    double *plan_sum;            /* [(H + 1) * P]: C_p(1) + ... + C_p(m) */
-    double *total_sum;           /* [H + 1]: C(1) + ... + C(m) */
-    /* the path's costs that do not depend on customers, by month (set up
-     * once per path for all its scenarios; see prepare_costs) */
     int costs_ready;
-    size_t Y;                    /* years: (H - 1) / 12 + 1 */
-    size_t *year;                /* [H + 1]: calendar_year of each month */
-    rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
-    double *fx;                  /* [(H + 1) * FX_COUNT]: month by month */
-    double *unit_plan;           /* [(H + 1) * P]: features' run cost per customer of each plan, by month */
-    double *amount_y;            /* [Y * ninfra]: each infra line's cost, year by year */
-    double *rate_y;              /* [Y * nroles]: each role's loaded monthly rate, year by year */
     double *base_lines;          /* [L * LF_COUNT]: totals and final months of the lines priced here */
-    /* the lines priced month by month, with customers: */
-    size_t *steps, nsteps;       /* infra step lines */
     size_t *per_customer, nper_customer; /* infra per-customer lines (their totals, after the months) */
-    size_t *staffed, nstaffed;   /* roles that grow with customers */
-    unsigned long *arrivals;     /* [P] */
-    /* the months' running state, path_begin .. path_end */
-    enum path_mode mode;
-    double rate, cash, min_cash, sum_cost, customer_months;
-    int runway, breakeven;
-    double last[MM_COUNT];       /* month H's figures */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
-    double *out_lines;           /* [L * LF_COUNT] */
+    struct binomial_p churn;     /* this scenario's churn, prepared */
 };
 
 size_t path_nlines(const struct model *m)
@@ -774,7 +775,7 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
     for (size_t i = 0; i < P; i++) {
         if (i + 1 < P) {
             for (size_t j = 0; j < n; j++)
-                bp[j] = &lane[j]->mix_cond[i];
+                bp[j] = &lane[0]->mix_cond[i]; /* the same in every lane: one copy stays in cache */
             sampler_binomial_lanes(r, bp, left, n, count);
         } else {
             memcpy(count, left, n * sizeof *count);
