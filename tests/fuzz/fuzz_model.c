@@ -1,6 +1,6 @@
 /*
  * fuzz_model.c - libFuzzer harness for model_load (sim/model.h) and a tiny
- * engine_run (sim/engine.h) on what loads.
+ * engine_run (sim/engine.h) on what loads, after model_prepare_draws.
  *
  * The input is a model folder written as one text: its files in the order
  * company.csv, plans.csv, scenarios.csv, infra.csv, staff.csv, features.csv,
@@ -189,7 +189,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(m->sources[i].present == written[i]);
     model_warn_clamping(m, d);
 
-    if (m->cal.months <= MAX_ENGINE_MONTHS) {
+    /* as run does: beta and PERT cells draw through their quantile tables */
+    enum status prepared = model_prepare_draws(m);
+    CHECK(prepared == ST_OK || prepared == ST_NOMEM);
+    if (prepared == ST_OK && m->cal.months <= MAX_ENGINE_MONTHS) {
         size_t *scen = calloc(m->nscenarios, sizeof *scen);
         if (scen) {
             double per = ((double)m->cal.months * MM_COUNT + SM_COUNT) * HIST_BINS * sizeof(uint32_t);
