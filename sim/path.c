@@ -655,91 +655,125 @@ void path_begin(struct path *p, enum path_mode mode)
     p->runway = p->breakeven = p->H + 1;
 }
 
-/* The rest of month MO once its customers are known (see path_month). */
-static void month_costs(struct path *p, int mo, double arrived, double churned, double *out, size_t stride)
+/*
+ * The rest of month MO of N paths side by side once their customers are
+ * known (ARRIVED and CHURNED per lane; see path_month): lane j writes its
+ * figures to OUT + j, at STRIDE.  The cost lines that move with customers
+ * are priced line by line across the lanes, so a line's terms are read
+ * once and the lanes' divisions overlap; each lane still adds its costs in
+ * the same order, so a lane's figures are those of a path run alone.
+ */
+static void month_costs(struct path *const *lane, size_t n, int mo, const double *arrived, const double *churned,
+                        double *out, size_t stride)
 {
-    const struct model *m = p->m;
-    const int H = p->H;
-    const size_t I = m->ninfra, R = m->nroles, P = p->P;
-    const size_t at = (size_t)mo, y = p->year[mo];
-    double revenue = 0, run_var = 0, total = 0;
-    for (size_t i = 0; i < P; i++) {
-        double c = p->customers[i];
-        total += c;
-        revenue += c * p->price[i];
-        run_var += c * p->unit_plan[at * P + i];
-        p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
+    const struct path *p0 = lane[0];
+    const struct model *m = p0->m;
+    const int H = p0->H;
+    const size_t I = m->ninfra, R = m->nroles, P = p0->P;
+    const size_t at = (size_t)mo, y = p0->year[mo];
+    double total[PATH_LANES], revenue[PATH_LANES], run_var[PATH_LANES], c_infra[PATH_LANES], cogs[PATH_LANES],
+        variable[PATH_LANES], c_staff[PATH_LANES], heads_total[PATH_LANES];
+    for (size_t j = 0; j < n; j++) {
+        struct path *p = lane[j];
+        double r = 0, v = 0, t = 0;
+        for (size_t i = 0; i < P; i++) {
+            double c = p->customers[i];
+            t += c;
+            r += c * p->price[i];
+            v += c * p->unit_plan[at * P + i];
+            p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
+        }
+        p->total_by_month[mo] = t;
+        p->total_sum[mo] = p->total_sum[mo - 1] + t;
+        const double *f = p->fx + at * FX_COUNT;
+        double per_customer = f[FX_UNIT] * t;
+        total[j] = t;
+        revenue[j] = r;
+        run_var[j] = v;
+        c_infra[j] = f[FX_INFRA] + per_customer;
+        cogs[j] = f[FX_INFRA_COGS] + f[FX_UNIT_COGS] * t;
+        variable[j] = per_customer;
     }
-    p->total_by_month[mo] = total;
-    p->total_sum[mo] = p->total_sum[mo - 1] + total;
-
-    const double *f = p->fx + at * FX_COUNT;
-    double per_customer = f[FX_UNIT] * total;
-    double c_infra = f[FX_INFRA] + per_customer;
-    double cogs = f[FX_INFRA_COGS] + f[FX_UNIT_COGS] * total;
-    double variable = per_customer;
-    for (size_t j = 0; j < p->nsteps; j++) {
-        size_t i = p->steps[j];
+    for (size_t k = 0; k < p0->nsteps; k++) {
+        size_t i = p0->steps[k];
         const struct infra_line *l = &m->infra[i];
         if (mo < l->from || mo > l->to)
             continue;
-        double c = p->amount_y[y * I + i] * infra_blocks(l, total);
-        c_infra += c;
-        if (l->category == CAT_COGS)
-            cogs += c;
-        variable += c;
-        line_add(p->out_lines + i * LF_COUNT, mo, H, c);
+        const int in_cogs = l->category == CAT_COGS;
+        for (size_t j = 0; j < n; j++) {
+            struct path *p = lane[j];
+            double c = p->amount_y[y * I + i] * infra_blocks(l, total[j]);
+            c_infra[j] += c;
+            if (in_cogs)
+                cogs[j] += c;
+            variable[j] += c;
+            line_add(p->out_lines + i * LF_COUNT, mo, H, c);
+        }
     }
-    double c_staff = f[FX_STAFF], heads_total = f[FX_HEADS];
-    cogs += f[FX_STAFF_COGS];
-    for (size_t j = 0; j < p->nstaffed; j++) {
-        size_t i = p->staffed[j];
+    for (size_t j = 0; j < n; j++) {
+        const double *f = lane[j]->fx + at * FX_COUNT;
+        c_staff[j] = f[FX_STAFF];
+        heads_total[j] = f[FX_HEADS];
+        cogs[j] += f[FX_STAFF_COGS];
+    }
+    for (size_t k = 0; k < p0->nstaffed; k++) {
+        size_t i = p0->staffed[k];
         const struct role *r = &m->roles[i];
+        const int in_cogs = r->category == CAT_COGS;
         int back = mo - (int)r->lag;
-        double heads = staff_heads(r, mo, p->total_by_month[back > 0 ? back : 0]);
-        double c = heads * p->rate_y[y * R + i];
-        heads_total += heads;
-        c_staff += c;
-        if (r->category == CAT_COGS)
-            cogs += c;
-        variable += c;
-        line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
+        back = back > 0 ? back : 0;
+        for (size_t j = 0; j < n; j++) {
+            struct path *p = lane[j];
+            double heads = staff_heads(r, mo, p->total_by_month[back]);
+            double c = heads * p->rate_y[y * R + i];
+            heads_total[j] += heads;
+            c_staff[j] += c;
+            if (in_cogs)
+                cogs[j] += c;
+            variable[j] += c;
+            line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
+        }
     }
-    double run = f[FX_RUN] + run_var;
-    double c_feat = f[FX_BUILD] + run;
-    cogs += run;
-    variable += run_var;
+    for (size_t j = 0; j < n; j++) {
+        struct path *p = lane[j];
+        const double *f = p->fx + at * FX_COUNT;
+        double run = f[FX_RUN] + run_var[j];
+        double c_feat = f[FX_BUILD] + run;
+        double cg = cogs[j] + run;
+        double var = variable[j] + run_var[j];
+        double t = total[j], r = revenue[j];
 
-    double cost = c_infra + c_staff + c_feat;
-    double cash = p->cash += revenue - cost + p->funding[mo];
-    if (cash < p->min_cash)
-        p->min_cash = cash;
-    if (p->runway > H && cash < m->min_cash)
-        p->runway = mo;
-    if (p->breakeven > H && revenue >= cost)
-        p->breakeven = mo;
-    p->sum_cost += cost;
-    p->customer_months += total;
+        double cost = c_infra[j] + c_staff[j] + c_feat;
+        double cash = p->cash += r - cost + p->funding[mo];
+        if (cash < p->min_cash)
+            p->min_cash = cash;
+        if (p->runway > H && cash < m->min_cash)
+            p->runway = mo;
+        if (p->breakeven > H && r >= cost)
+            p->breakeven = mo;
+        p->sum_cost += cost;
+        p->customer_months += t;
 
-    double row[MM_COUNT];
-    row[MM_CUSTOMERS] = total;
-    row[MM_NEW_CUSTOMERS] = arrived;
-    row[MM_CHURNED] = churned;
-    row[MM_REVENUE] = revenue;
-    row[MM_COST] = cost;
-    row[MM_COST_INFRA] = c_infra;
-    row[MM_COST_STAFF] = c_staff;
-    row[MM_COST_FEATURES] = c_feat;
-    row[MM_COGS] = cogs;
-    row[MM_GROSS_MARGIN] = revenue > 0 ? (revenue - cogs) / revenue : NAN;
-    row[MM_CPC] = total > 0 ? cost / total : NAN;
-    row[MM_CPC_VARIABLE] = total > 0 ? variable / total : NAN;
-    row[MM_CASH] = cash;
-    row[MM_HEADCOUNT] = heads_total;
-    for (size_t k = 0; k < MM_COUNT; k++)
-        out[k * stride] = row[k];
-    if (mo == H)
-        memcpy(p->last, row, sizeof row);
+        double row[MM_COUNT];
+        row[MM_CUSTOMERS] = t;
+        row[MM_NEW_CUSTOMERS] = arrived[j];
+        row[MM_CHURNED] = churned[j];
+        row[MM_REVENUE] = r;
+        row[MM_COST] = cost;
+        row[MM_COST_INFRA] = c_infra[j];
+        row[MM_COST_STAFF] = c_staff[j];
+        row[MM_COST_FEATURES] = c_feat;
+        row[MM_COGS] = cg;
+        row[MM_GROSS_MARGIN] = r > 0 ? (r - cg) / r : NAN;
+        row[MM_CPC] = t > 0 ? cost / t : NAN;
+        row[MM_CPC_VARIABLE] = t > 0 ? var / t : NAN;
+        row[MM_CASH] = cash;
+        row[MM_HEADCOUNT] = heads_total[j];
+        for (size_t k = 0; k < MM_COUNT; k++)
+            out[k * stride + j] = row[k];
+        if (mo == H)
+            memcpy(p->last, row, sizeof row);
+    }
 }
 
 void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *out, size_t stride)
@@ -749,7 +783,7 @@ void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *ou
     double arrived, churned;
     month_customers(p, p->mode != PATH_PLAN, seed, path, mo, p->rate, &arrived, &churned);
     if (p->mode != PATH_DRAWS_ONLY)
-        month_costs(p, mo, arrived, churned, out, stride);
+        month_costs(&p, 1, mo, &arrived, &churned, out, stride);
 }
 
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
@@ -803,10 +837,8 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
             gone[j] += d;
         }
     }
-    if (lane[0]->mode == PATH_DRAWS_ONLY)
-        return;
-    for (size_t j = 0; j < n; j++)
-        month_costs(lane[j], mo, in[j], gone[j], out + j, stride);
+    if (lane[0]->mode != PATH_DRAWS_ONLY)
+        month_costs(lane, n, mo, in, gone, out, stride);
 }
 
 void path_end(struct path *p)
