@@ -14,6 +14,7 @@
 #include "design.h"
 #include "engine.h"
 #include "model.h"
+#include "path.h"
 
 /* Every rule at least once: mix, growth, churn, uncertain price and
  * arrivals, yearly escalation and raises (14 months), a step line with
@@ -333,6 +334,66 @@ static void scenarios_share_random_numbers(void **state)
     tu_rmdir(dir);
 }
 
+/* Paths run side by side in lanes, their draws made together, give bit for
+ * bit what each path gives run alone (path_simulate): every monthly figure,
+ * the summary and the cost lines, for lane groups of every size up to
+ * PATH_LANES and both scenarios of a model whose churn and arrivals cross
+ * the samplers' switches. */
+static void lanes_equal_paths_run_alone(void **state)
+{
+    (void)state;
+    const char *files[8][2];
+    memcpy(files, hand_files, sizeof files);
+    files[1][1] = "plan,price,customers,mix\na,100,900,3\nb,\"uniform(300, 500)\",2,1\nc,50,0,1\n";
+    files[2][1] = "scenario,new_customers,growth,churn,deal_slip,deal_loss\n"
+                  "s,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n"
+                  "t,\"uniform(5, 40)\",\"normal(0.05, 0.05)\",\"beta(2, 60)\",0.5,0.2\n";
+    char *dir;
+    struct model *m = load_files(files, 8, &dir);
+    const size_t H = (size_t)m->cal.months, L = path_nlines(m);
+    struct path *alone = path_new(m), *lane[PATH_LANES];
+    for (size_t j = 0; j < PATH_LANES; j++)
+        lane[j] = path_new(m);
+    double *out = calloc(MM_COUNT * PATH_LANES, sizeof *out);
+    const uint64_t seed = 77;
+    uint64_t first = 0;
+    for (size_t n = 1; n <= PATH_LANES; n++) {
+        for (size_t s = 0; s < m->nscenarios; s++) {
+            for (size_t j = 0; j < n; j++) {
+                path_draw_shared(lane[j], seed, first + j);
+                path_draw_scenario(lane[j], s);
+                path_begin(lane[j], PATH_RANDOM);
+            }
+            double *rows = calloc(H * MM_COUNT * n, sizeof *rows); /* [month][figure][lane] */
+            for (int mo = 1; mo <= (int)H; mo++) {
+                path_month_lanes(lane, n, seed, first, mo, out, n);
+                memcpy(rows + (size_t)(mo - 1) * MM_COUNT * n, out, MM_COUNT * n * sizeof *out);
+            }
+            for (size_t j = 0; j < n; j++) {
+                path_end(lane[j]);
+                path_draw_shared(alone, seed, first + j);
+                path_draw_scenario(alone, s);
+                path_simulate(alone, PATH_RANDOM, seed, first + j);
+                for (size_t mo = 0; mo < H; mo++)
+                    for (size_t k = 0; k < MM_COUNT; k++) {
+                        double a = path_monthly(alone)[mo * MM_COUNT + k], b = rows[(mo * MM_COUNT + k) * n + j];
+                        assert_true(memcmp(&a, &b, sizeof a) == 0);
+                    }
+                assert_memory_equal(path_summary(alone), path_summary(lane[j]), SM_COUNT * sizeof(double));
+                assert_memory_equal(path_lines(alone), path_lines(lane[j]), L * LF_COUNT * sizeof(double));
+            }
+            free(rows);
+        }
+        first += n;
+    }
+    free(out);
+    for (size_t j = 0; j < PATH_LANES; j++)
+        path_free(lane[j]);
+    path_free(alone);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
@@ -342,6 +403,7 @@ int main(void)
         cmocka_unit_test(prob_cash_out_has_its_known_value),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
+        cmocka_unit_test(lanes_equal_paths_run_alone),
         cmocka_unit_test(extending_a_run_equals_one_run),
         cmocka_unit_test(cost_lines_add_up),
         cmocka_unit_test(designs_are_unbiased_and_sharper),
