@@ -177,7 +177,8 @@ static void poisson_search2(const double *u, const double *m, const double *e, d
         p = pick(go, _mm_mul_pd(p, _mm_div_pd(mm, step)), p);
         cum = pick(go, _mm_add_pd(cum, p), cum);
     }
-    _mm_storeu_pd(k_out, k);
+    k_out[0] = _mm_cvtsd_f64(k);
+    k_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(k, k));
 }
 
 /* Binomial inversion of lanes 0, 1: uniforms U, (1 - p)^n PROB, (n + 1) odds
@@ -196,7 +197,8 @@ static void binomial_search2(const double *u, const double *prob, const double *
         x = pick(go, step, x);
         pp = pick(go, _mm_mul_pd(pp, _mm_sub_pd(_mm_div_pd(aa, step), ss)), pp);
     }
-    _mm_storeu_pd(x_out, x);
+    x_out[0] = _mm_cvtsd_f64(x);
+    x_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(x, x));
 }
 #else
 static void poisson_search2(const double *u, const double *m, const double *e, double *k_out)
@@ -250,7 +252,7 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
     for (size_t i = 0; i < n; i += 2) {
         poisson_search2(u + i, m + i, e + i, k);
         for (size_t l = 0; l < 2 && i + l < n; l++)
-            out[at[i + l]] = (unsigned long)k[l];
+            out[at[i + l]] = (unsigned long)(long)k[l]; /* at most 1000 */
     }
 }
 
@@ -282,7 +284,7 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
         binomial_search2(u + i, prob + i, a + i, s + i, trials + i, x);
         for (size_t l = 0; l < 2 && i + l < m; l++) {
             size_t j = at[i + l];
-            unsigned long k = (unsigned long)x[l];
+            unsigned long k = (unsigned long)(long)x[l]; /* a whole number below 2^53 */
             out[j] = bp[j]->flip ? n[j] - k : k;
         }
     }
