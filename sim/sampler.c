@@ -147,11 +147,11 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
 }
 
 /*
- * The inversion searches of many lanes, two lanes to an SSE2 register (part
- * of every x86-64; elsewhere the lanes are drawn one by one).  Each lane
+ * The inversion searches of many lanes, four at a time in two SSE2
+ * registers (part of every x86-64; elsewhere one by one).  Each lane
  * does exactly the scalar search's operations in the same order, so it
  * gives the same result; a lane whose search has ended keeps its values
- * while the other runs on.  The search's step count is common to both lanes
+ * while the others run on.  The search's step count is common to the lanes
  * (it is each lane's count while that lane runs), so the divisions by it
  * wait on no lane's test.
  */
@@ -163,47 +163,66 @@ static inline __m128d pick(__m128d mask, __m128d a, __m128d b)
     return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
 }
 
-/* Poisson inversion of lanes 0, 1: uniforms U, means M, exp(-M) E. */
-static void poisson_search2(const double *u, const double *m, const double *e, double *k_out)
+/* Poisson inversion of lanes 0..3: uniforms U, means M, exp(-M) E; the
+ * counts into K_OUT.  Four lanes in two registers, so that one loop exit
+ * (a branch the predictor misses) serves four draws. */
+static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
 {
-    const __m128d one = _mm_set1_pd(1), cap = _mm_set1_pd(1000), mm = _mm_loadu_pd(m), uu = _mm_loadu_pd(u);
-    __m128d p = _mm_loadu_pd(e), cum = p, k = _mm_setzero_pd(), step = _mm_setzero_pd();
+    const __m128d one = _mm_set1_pd(1), cap = _mm_set1_pd(1000);
+    const __m128d m0 = _mm_loadu_pd(m), m1 = _mm_loadu_pd(m + 2), u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2);
+    __m128d p0 = _mm_loadu_pd(e), p1 = _mm_loadu_pd(e + 2), c0 = p0, c1 = p1;
+    __m128d k0 = _mm_setzero_pd(), k1 = k0, step = k0;
     for (;;) {
-        __m128d go = _mm_and_pd(_mm_cmpgt_pd(uu, cum), _mm_cmplt_pd(step, cap));
-        if (!_mm_movemask_pd(go))
+        __m128d more = _mm_cmplt_pd(step, cap);
+        __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, c0), more), g1 = _mm_and_pd(_mm_cmpgt_pd(u1, c1), more);
+        if (!_mm_movemask_pd(_mm_or_pd(g0, g1)))
             break;
         step = _mm_add_pd(step, one);
-        k = pick(go, step, k);
-        p = pick(go, _mm_mul_pd(p, _mm_div_pd(mm, step)), p);
-        cum = pick(go, _mm_add_pd(cum, p), cum);
+        k0 = pick(g0, step, k0);
+        k1 = pick(g1, step, k1);
+        p0 = pick(g0, _mm_mul_pd(p0, _mm_div_pd(m0, step)), p0);
+        p1 = pick(g1, _mm_mul_pd(p1, _mm_div_pd(m1, step)), p1);
+        c0 = pick(g0, _mm_add_pd(c0, p0), c0);
+        c1 = pick(g1, _mm_add_pd(c1, p1), c1);
     }
-    k_out[0] = _mm_cvtsd_f64(k);
-    k_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(k, k));
+    k_out[0] = _mm_cvtsd_f64(k0);
+    k_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(k0, k0));
+    k_out[2] = _mm_cvtsd_f64(k1);
+    k_out[3] = _mm_cvtsd_f64(_mm_unpackhi_pd(k1, k1));
 }
 
-/* Binomial inversion of lanes 0, 1: uniforms U, (1 - p)^n PROB, (n + 1) odds
- * A, odds S, trials N. */
-static void binomial_search2(const double *u, const double *prob, const double *a, const double *s,
+/* Binomial inversion of lanes 0..3: uniforms U, (1 - p)^n PROB, (n + 1) odds
+ * A, odds S, trials N; the counts into X_OUT. */
+static void binomial_search4(const double *u, const double *prob, const double *a, const double *s,
                              const double *n, double *x_out)
 {
-    const __m128d one = _mm_set1_pd(1), aa = _mm_loadu_pd(a), ss = _mm_loadu_pd(s), nn = _mm_loadu_pd(n);
-    __m128d uu = _mm_loadu_pd(u), pp = _mm_loadu_pd(prob), x = _mm_setzero_pd(), step = _mm_setzero_pd();
+    const __m128d one = _mm_set1_pd(1);
+    const __m128d a0 = _mm_loadu_pd(a), a1 = _mm_loadu_pd(a + 2), s0 = _mm_loadu_pd(s), s1 = _mm_loadu_pd(s + 2);
+    const __m128d n0 = _mm_loadu_pd(n), n1 = _mm_loadu_pd(n + 2);
+    __m128d u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2), p0 = _mm_loadu_pd(prob), p1 = _mm_loadu_pd(prob + 2);
+    __m128d x0 = _mm_setzero_pd(), x1 = x0, step = x0;
     for (;;) {
-        __m128d go = _mm_and_pd(_mm_cmpgt_pd(uu, pp), _mm_cmplt_pd(step, nn));
-        if (!_mm_movemask_pd(go))
+        __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(step, n0));
+        __m128d g1 = _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(step, n1));
+        if (!_mm_movemask_pd(_mm_or_pd(g0, g1)))
             break;
-        uu = pick(go, _mm_sub_pd(uu, pp), uu);
+        u0 = pick(g0, _mm_sub_pd(u0, p0), u0);
+        u1 = pick(g1, _mm_sub_pd(u1, p1), u1);
         step = _mm_add_pd(step, one);
-        x = pick(go, step, x);
-        pp = pick(go, _mm_mul_pd(pp, _mm_sub_pd(_mm_div_pd(aa, step), ss)), pp);
+        x0 = pick(g0, step, x0);
+        x1 = pick(g1, step, x1);
+        p0 = pick(g0, _mm_mul_pd(p0, _mm_sub_pd(_mm_div_pd(a0, step), s0)), p0);
+        p1 = pick(g1, _mm_mul_pd(p1, _mm_sub_pd(_mm_div_pd(a1, step), s1)), p1);
     }
-    x_out[0] = _mm_cvtsd_f64(x);
-    x_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(x, x));
+    x_out[0] = _mm_cvtsd_f64(x0);
+    x_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(x0, x0));
+    x_out[2] = _mm_cvtsd_f64(x1);
+    x_out[3] = _mm_cvtsd_f64(_mm_unpackhi_pd(x1, x1));
 }
 #else
-static void poisson_search2(const double *u, const double *m, const double *e, double *k_out)
+static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
 {
-    for (int l = 0; l < 2; l++) {
+    for (int l = 0; l < 4; l++) {
         double p = e[l], cum = p, k = 0;
         while (u[l] > cum && k < 1000) {
             k += 1;
@@ -214,10 +233,10 @@ static void poisson_search2(const double *u, const double *m, const double *e, d
     }
 }
 
-static void binomial_search2(const double *u, const double *prob, const double *a, const double *s,
+static void binomial_search4(const double *u, const double *prob, const double *a, const double *s,
                              const double *n, double *x_out)
 {
-    for (int l = 0; l < 2; l++) {
+    for (int l = 0; l < 4; l++) {
         double uu = u[l], pp = prob[l], x = 0;
         while (uu > pp && x < n[l]) {
             uu -= pp;
@@ -232,9 +251,9 @@ static void binomial_search2(const double *u, const double *prob, const double *
 void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out)
 {
     /* the lanes drawn by inversion: their index, uniform, mean and exp(-mean);
-     * one spare slot pads an odd count with a lane whose search never runs */
+     * three spare slots pad the count with lanes whose search never runs */
     size_t at[SAMPLER_LANES];
-    double u[SAMPLER_LANES + 1], m[SAMPLER_LANES + 1], e[SAMPLER_LANES + 1], k[2];
+    double u[SAMPLER_LANES + 3], m[SAMPLER_LANES + 3], e[SAMPLER_LANES + 3], k[4];
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
         double x = mu[j] > SAMPLER_MAX_MEAN ? SAMPLER_MAX_MEAN : mu[j];
@@ -248,10 +267,11 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
         e[n] = exp(-x);
         n++;
     }
-    u[n] = 0, m[n] = 1, e[n] = 1;
-    for (size_t i = 0; i < n; i += 2) {
-        poisson_search2(u + i, m + i, e + i, k);
-        for (size_t l = 0; l < 2 && i + l < n; l++)
+    for (size_t l = n; l < n + 3; l++) /* lanes whose search never runs, up to a multiple of 4 */
+        u[l] = 0, m[l] = 1, e[l] = 1;
+    for (size_t i = 0; i < n; i += 4) {
+        poisson_search4(u + i, m + i, e + i, k);
+        for (size_t l = 0; l < 4 && i + l < n; l++)
             out[at[i + l]] = (unsigned long)(long)k[l]; /* at most 1000 */
     }
 }
@@ -260,8 +280,8 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
                             size_t count, unsigned long *out)
 {
     size_t at[SAMPLER_LANES];
-    double u[SAMPLER_LANES + 1], prob[SAMPLER_LANES + 1], a[SAMPLER_LANES + 1], s[SAMPLER_LANES + 1],
-        trials[SAMPLER_LANES + 1], x[2];
+    double u[SAMPLER_LANES + 3], prob[SAMPLER_LANES + 3], a[SAMPLER_LANES + 3], s[SAMPLER_LANES + 3],
+        trials[SAMPLER_LANES + 3], x[4];
     size_t m = 0;
     for (size_t j = 0; j < count; j++) {
         const struct binomial_p *b = bp[j];
@@ -279,10 +299,11 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
         u[m] = rng_fast_uniform(r[j]);
         m++;
     }
-    u[m] = 0, prob[m] = 1, a[m] = 0, s[m] = 0, trials[m] = 0;
-    for (size_t i = 0; i < m; i += 2) {
-        binomial_search2(u + i, prob + i, a + i, s + i, trials + i, x);
-        for (size_t l = 0; l < 2 && i + l < m; l++) {
+    for (size_t l = m; l < m + 3; l++)
+        u[l] = 0, prob[l] = 1, a[l] = 0, s[l] = 0, trials[l] = 0;
+    for (size_t i = 0; i < m; i += 4) {
+        binomial_search4(u + i, prob + i, a + i, s + i, trials + i, x);
+        for (size_t l = 0; l < 4 && i + l < m; l++) {
             size_t j = at[i + l];
             unsigned long k = (unsigned long)(long)x[l]; /* a whole number below 2^53 */
             out[j] = bp[j]->flip ? n[j] - k : k;

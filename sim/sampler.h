@@ -57,7 +57,7 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
  * OUT[j] is what sampler_poisson(R[j], MU[j]), or
  * sampler_binomial_prepared(R[j], BP[j], N[j]), would give, bit for bit,
  * drawing the same words from R[j].  Lanes drawn by inversion share one
- * search loop, two at a time in SIMD registers; the others are drawn one by
+ * search loop, four at a time in SIMD registers; the others are drawn one by
  * one.  COUNT is at most SAMPLER_LANES.
  */
 #define SAMPLER_LANES 256
