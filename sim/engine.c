@@ -95,10 +95,11 @@ static void progress(struct engine *e, int final)
 }
 
 /* Paths run side by side, month by month, in lanes: their draws are made
- * together (path_month_lanes), and the lanes' workspaces should stay in
- * the first-level cache: 8 lanes measured faster than 4 or 16 (D1 misses
- * for 2,000 bench paths in cachegrind: 9, 14 and 22 million).  Lanes take memory for a path's
- * workspace each, so long horizons run fewer side by side, within
+ * together (path_month_lanes), and the lanes' workspaces should mostly stay
+ * in the first-level cache.  8 lanes measured faster than 4 or 16 (first-
+ * level misses for 2,000 bench paths in cachegrind, with 4, 8 and 16 lanes:
+ * 9, 14 and 22 million; 4 lanes draw less at once).  Lanes take memory for
+ * a path's workspace each, so long horizons run fewer side by side, within
  * LANE_BYTES a thread.
  *
  * Their figures are held back for BATCH paths and then added together,

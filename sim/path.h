@@ -64,8 +64,8 @@ void path_begin(struct path *p, enum path_mode mode);
 void path_month(struct path *p, uint64_t seed, uint64_t path_index, int month, double *out, size_t stride);
 void path_end(struct path *p);
 /* path_month of paths FIRST .. FIRST + N - 1 in the N workspaces LANE (N at
- * most PATH_LANES, all begun in PATH_RANDOM or PATH_DRAWS_ONLY), their draws
- * made together; lane j writes to OUT + j. */
+ * most PATH_LANES, all begun in the same mode, PATH_RANDOM or
+ * PATH_DRAWS_ONLY), their draws made together; lane j writes to OUT + j. */
 #define PATH_LANES 16
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int month, double *out,
                       size_t stride);
