@@ -170,6 +170,25 @@ static void counts_past_the_window_bits_are_kept(void **state)
     free(scratch);
 }
 
+/* Figure FIG of H has the quantiles Q (NQ of them) of the plain histogram
+ * PLAIN of the same N values, clamped to the figure's extremes, which come
+ * back through LO and HI. */
+static void assert_quantiles_match(const struct histset *h, size_t fig, const uint32_t *plain, uint64_t n,
+                                   const double *q, size_t nq, double *lo, double *hi)
+{
+    double *want = calloc(nq, sizeof *want), *got = calloc(nq, sizeof *got);
+    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
+    const uint32_t *hs[1] = { plain };
+    hist_quantiles(hs, 1, n, q, nq, want);
+    const struct histset *sets[1] = { h };
+    histset_quantiles(sets, 1, fig, n, q, nq, scratch, got, lo, hi);
+    for (size_t k = 0; k < nq; k++)
+        assert_close(got[k], fmin(fmax(want[k], *lo), *hi), 0);
+    free(want);
+    free(got);
+    free(scratch);
+}
+
 /* A batch added in one pass, moments and all, counts like a plain histogram
  * filled value by value (hist_bin, an independent reference), with the same
  * extremes and bit-for-bit the same moments as chunk_add; NANs skipped. */
@@ -180,7 +199,6 @@ static void adding_a_batch_is_adding_each_value(void **state)
     gsl_rng_set(r, 5);
     struct histset *h = histset_new(3);
     uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
-    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
     struct chunk_moments want = { 0 }, got = { 0 };
     double x[300], lo = INFINITY, hi = -INFINITY;
     uint64_t n = 0;
@@ -198,18 +216,12 @@ static void adding_a_batch_is_adding_each_value(void **state)
     histset_add_chunk(h, 2, x + 100, 200, &got);
     assert_true(want.n == got.n && want.shift == got.shift && want.s1 == got.s1 && want.s2 == got.s2);
     const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
-    double expect[7], out[7], glo, ghi;
-    const uint32_t *hs[1] = { plain };
-    hist_quantiles(hs, 1, n, q, 7, expect);
-    const struct histset *sets[1] = { h };
-    histset_quantiles(sets, 1, 2, n, q, 7, scratch, out, &glo, &ghi);
-    for (int k = 0; k < 7; k++)
-        assert_close(out[k], fmin(fmax(expect[k], lo), hi), 0);
+    double glo, ghi;
+    assert_quantiles_match(h, 2, plain, n, q, 7, &glo, &ghi);
     assert_close(glo, lo, 0);
     assert_close(ghi, hi, 0);
     histset_free(h);
     free(plain);
-    free(scratch);
     gsl_rng_free(r);
 }
 
@@ -242,25 +254,18 @@ static void every_value_is_counted_in_its_bin(void **state)
     }
     struct histset *h = histset_new(2);
     uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
-    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
     struct chunk_moments c = { 0 };
     for (size_t i = 0; i < N; i += 128)
         histset_add_chunk(h, 1, x + i, i + 128 < N ? 128 : N - i, &c);
     for (size_t i = 0; i < N; i++)
         plain[hist_bin(x[i])]++;
-    static double q[N], want[N], got[N];
+    static double q[N];
     for (size_t i = 0; i < N; i++)
         q[i] = (double)(i + 1) / N;
-    const uint32_t *hs[1] = { plain };
-    hist_quantiles(hs, 1, N, q, N, want);
-    const struct histset *sets[1] = { h };
     double lo, hi;
-    histset_quantiles(sets, 1, 1, N, q, N, scratch, got, &lo, &hi);
-    for (size_t i = 0; i < N; i++)
-        assert_close(got[i], fmin(fmax(want[i], lo), hi), 0);
+    assert_quantiles_match(h, 1, plain, N, q, N, &lo, &hi);
     histset_free(h);
     free(plain);
-    free(scratch);
     gsl_rng_free(r);
 }
 
