@@ -10,19 +10,25 @@
 
 #include "rng.h"
 
-/* Inversion by sequential search from 0: exact for the means it is used for,
- * where exp(-mu) is far from underflow. */
-static unsigned long poisson_inversion(const gsl_rng *r, double mu)
+/* Inversion by sequential search from 0 of the uniform U, for a Poisson mean
+ * MU with E = exp(-MU): exact for the means it is used for, where exp(-mu)
+ * is far from underflow.  Counts are whole doubles (sampler_poisson_lanes
+ * does the same steps in SIMD registers). */
+static double poisson_search(double u, double mu, double e)
 {
-    double u = rng_fast_uniform(r);
-    double p = exp(-mu), cum = p;
-    unsigned long k = 0;
+    double p = e, cum = p, k = 0;
     while (u > cum && k < 1000) {
-        k++;
-        p *= mu / (double)k;
+        k += 1;
+        p *= mu / k;
         cum += p;
     }
     return k;
+}
+
+static unsigned long poisson_inversion(const gsl_rng *r, double mu)
+{
+    double u = rng_fast_uniform(r);
+    return (unsigned long)poisson_search(u, mu, exp(-mu));
 }
 
 static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
@@ -76,19 +82,32 @@ static double stirling_tail(double k)
     return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
+/* (1 - p)^N, the chance of no success, where binomial inversion starts. */
+static double binomial_start(const struct binomial_p *bp, unsigned long n)
+{
+    return n < BINOMIAL_POW * BINOMIAL_POW ? bp->high[n / BINOMIAL_POW] * bp->low[n % BINOMIAL_POW]
+                                           : exp((double)n * bp->logq);
+}
+
+/* Inversion by sequential search from 0 of the uniform U: PROB = (1 - p)^n,
+ * A = (n + 1) p / (1 - p), S = p / (1 - p), N trials; a whole double. */
+static double binomial_search(double u, double prob, double a, double s, double n)
+{
+    double x = 0;
+    while (u > prob && x < n) {
+        u -= prob;
+        x += 1;
+        prob *= a / x - s;
+    }
+    return x;
+}
+
 static unsigned long binomial_inversion(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
     double s = bp->odds, a = (double)(n + 1) * s;
-    double prob = n < BINOMIAL_POW * BINOMIAL_POW ? bp->high[n / BINOMIAL_POW] * bp->low[n % BINOMIAL_POW]
-                                                  : exp((double)n * bp->logq);
+    double prob = binomial_start(bp, n);
     double u = rng_fast_uniform(r);
-    unsigned long x = 0;
-    while (u > prob && x < n) {
-        u -= prob;
-        x++;
-        prob *= a / (double)x - s;
-    }
-    return x;
+    return (unsigned long)binomial_search(u, prob, a, s, (double)n);
 }
 
 static unsigned long binomial_btrs(const gsl_rng *r, double p, unsigned long n)
@@ -222,29 +241,15 @@ static void binomial_search4(const double *u, const double *prob, const double *
 #else
 static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
 {
-    for (int l = 0; l < 4; l++) {
-        double p = e[l], cum = p, k = 0;
-        while (u[l] > cum && k < 1000) {
-            k += 1;
-            p *= m[l] / k;
-            cum += p;
-        }
-        k_out[l] = k;
-    }
+    for (int l = 0; l < 4; l++)
+        k_out[l] = poisson_search(u[l], m[l], e[l]);
 }
 
 static void binomial_search4(const double *u, const double *prob, const double *a, const double *s,
                              const double *n, double *x_out)
 {
-    for (int l = 0; l < 4; l++) {
-        double uu = u[l], pp = prob[l], x = 0;
-        while (uu > pp && x < n[l]) {
-            uu -= pp;
-            x += 1;
-            pp *= a[l] / x - s[l];
-        }
-        x_out[l] = x;
-    }
+    for (int l = 0; l < 4; l++)
+        x_out[l] = binomial_search(u[l], prob[l], a[l], s[l], n[l]);
 }
 #endif
 
@@ -293,8 +298,7 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
         at[m] = j;
         s[m] = b->odds;
         a[m] = (double)(t + 1) * b->odds;
-        prob[m] = t < BINOMIAL_POW * BINOMIAL_POW ? b->high[t / BINOMIAL_POW] * b->low[t % BINOMIAL_POW]
-                                                  : exp((double)t * b->logq);
+        prob[m] = binomial_start(b, t);
         trials[m] = (double)t;
         u[m] = rng_fast_uniform(r[j]);
         m++;
