@@ -434,35 +434,21 @@ void path_eval_scenario(struct path *p, size_t s)
         deals_expect(&m->deals[i], p->scn.slip, p->scn.loss, p->H, p->deal_add + m->deals[i].plan, p->P);
 }
 
-/* Customer flows of month M: arrivals split over plans and churn, into
- * p->customers; returns arrivals (with deals) and churn through the
- * pointers. */
-static void month_customers(struct path *p, int stochastic, uint64_t seed, uint64_t path, int m, double rate,
-                            double *arrived, double *churned)
+/* Customer flows of month M at their expectations (the plan): arrivals
+ * split over plans by mix, churn at the churn rate, into p->customers;
+ * returns arrivals (with deals) and churn through the pointers.  Random
+ * months are drawn by path_month_lanes. */
+static void month_expected(struct path *p, int m, double rate, double *arrived, double *churned)
 {
     double in = 0, out = 0;
     const double *deals = p->deal_add + (size_t)m * p->P;
-    if (stochastic) {
-        rng_select_from(p->rng, seed, path, RNG_ARRIVALS, (uint32_t)m, &p->first_block[2 * (size_t)m]);
-        unsigned long n = sampler_poisson(p->rng, rate);
-        sampler_multinomial(p->rng, p->P, n, p->mix_cond, p->arrivals);
-        rng_select_from(p->rng, seed, path, RNG_CHURN, (uint32_t)m, &p->first_block[2 * (size_t)m + 1]);
-        for (size_t i = 0; i < p->P; i++) {
-            double c = p->customers[i];
-            double d = (double)sampler_binomial_prepared(p->rng, &p->churn, (unsigned long)c);
-            p->customers[i] = c - d + p->arrivals[i] + deals[i];
-            in += p->arrivals[i] + deals[i];
-            out += d;
-        }
-    } else {
-        for (size_t i = 0; i < p->P; i++) {
-            double c = p->customers[i];
-            double d = c * p->scn.churn;
-            double a = rate * p->mix[i];
-            p->customers[i] = c - d + a + deals[i];
-            in += a + deals[i];
-            out += d;
-        }
+    for (size_t i = 0; i < p->P; i++) {
+        double c = p->customers[i];
+        double d = c * p->scn.churn;
+        double a = rate * p->mix[i];
+        p->customers[i] = c - d + a + deals[i];
+        in += a + deals[i];
+        out += d;
     }
     *arrived = in;
     *churned = out;
@@ -778,12 +764,15 @@ static void month_costs(struct path *const *lane, size_t n, int mo, const double
 
 void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *out, size_t stride)
 {
+    if (p->mode != PATH_PLAN) { /* one lane: a random path has one way of drawing its months */
+        path_month_lanes(&p, 1, seed, path, mo, out, stride);
+        return;
+    }
     if (mo > 1)
         p->rate *= 1 + p->scn.growth;
     double arrived, churned;
-    month_customers(p, p->mode != PATH_PLAN, seed, path, mo, p->rate, &arrived, &churned);
-    if (p->mode != PATH_DRAWS_ONLY)
-        month_costs(&p, 1, mo, &arrived, &churned, out, stride);
+    month_expected(p, mo, p->rate, &arrived, &churned);
+    month_costs(&p, 1, mo, &arrived, &churned, out, stride);
 }
 
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
@@ -802,10 +791,10 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
         rng_select_from(p->rng, seed, first + j, RNG_ARRIVALS, (uint32_t)mo, &p->first_block[2 * (size_t)mo]);
         r[j] = p->rng;
         mu[j] = p->rate;
-        in[j] = gone[j] = 0;
     }
-    /* arrivals, split over plans: month_customers' draws, made plan by plan
-     * for all lanes (each lane still takes its own words in the same order) */
+    /* arrivals, split over plans by conditional binomials, then churn plan
+     * by plan: each draw made for all lanes at once, each lane taking its
+     * own streams' words in the same order whatever the number of lanes */
     sampler_poisson_lanes(r, mu, n, left);
     for (size_t i = 0; i < P; i++) {
         if (i + 1 < P) {

@@ -335,10 +335,12 @@ static void scenarios_share_random_numbers(void **state)
 }
 
 /* Paths run side by side in lanes, their draws made together, give bit for
- * bit what each path gives run alone (path_simulate): every monthly figure,
- * the summary and the cost lines, for lane groups of every size up to
- * PATH_LANES and both scenarios of a model whose churn and arrivals cross
- * the samplers' switches. */
+ * bit what each path gives run alone (path_simulate, one lane): every
+ * monthly figure, the summary and the cost lines, for lane groups of every
+ * size up to PATH_LANES and both scenarios of a model whose churn and
+ * arrivals cross the samplers' switches.  That the lane samplers draw as
+ * the one-by-one samplers do is test_sampler's; that the draws have the
+ * right distributions, monte_carlo_means_match_the_plan's. */
 static void lanes_equal_paths_run_alone(void **state)
 {
     (void)state;
