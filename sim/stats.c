@@ -173,7 +173,6 @@ struct histset {
                            count; the higher ones go to full), touched at creation so
                            that memory does not grow with the paths */
     int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
-    struct fast_side *fast; /* [n * 2]: each window's fast range (fast_range), kept with it */
     uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
     double *lo, *hi;    /* [n] */
 };
@@ -188,11 +187,10 @@ struct histset *histset_new(size_t n)
     h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
     h->carry = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->carry);
     h->start = mem_calloc(n * 2, sizeof *h->start);
-    h->fast = mem_calloc(n * 2, sizeof *h->fast); /* zeros: no fast range */
     h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
     h->lo = mem_calloc(n, sizeof *h->lo);
     h->hi = mem_calloc(n, sizeof *h->hi);
-    if (!h->zeros || !h->window || !h->carry || !h->start || !h->fast || !h->full || !h->lo || !h->hi) {
+    if (!h->zeros || !h->window || !h->carry || !h->start || !h->full || !h->lo || !h->hi) {
         histset_free(h);
         return NULL;
     }
@@ -213,7 +211,6 @@ void histset_free(struct histset *h)
     mem_free(h->window);
     mem_free(h->carry);
     mem_free(h->start);
-    mem_free(h->fast);
     mem_free(h->full);
     mem_free(h->lo);
     mem_free(h->hi);
@@ -232,7 +229,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
     uint8_t *window = h->window + 2 * i * HISTSET_WINDOW;
     uint16_t *carry = h->carry + 2 * i * HISTSET_WINDOW;
     uint32_t *full = h->full + i * HIST_BINS;
-    struct fast_side fast[2] = { h->fast[2 * i], h->fast[2 * i + 1] };
+    struct fast_side fast[2] = { fast_range(0, start[0]), fast_range(1, start[1]) };
     for (size_t j = 0; j < n; j++) {
         double v = x[j];
         if (isnan(v))
@@ -268,7 +265,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
                 if (first > HIST_BINS - HISTSET_WINDOW)
                     first = HIST_BINS - HISTSET_WINDOW;
                 s = start[side] = (int32_t)first;
-                fast[side] = h->fast[2 * i + (size_t)side] = fast_range(side, s);
+                fast[side] = fast_range(side, s);
             }
             size_t k = b - (size_t)s;
             if (k >= HISTSET_WINDOW) {
