@@ -778,14 +778,14 @@ void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *ou
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
                       size_t stride)
 {
-    /* zeroed: the compiler cannot see that lanes 0..N-1 are all set */
-    gsl_rng *r[PATH_LANES] = { 0 };
-    double mu[PATH_LANES] = { 0 }, in[PATH_LANES] = { 0 }, gone[PATH_LANES] = { 0 };
-    unsigned long count[PATH_LANES] = { 0 }, left[PATH_LANES] = { 0 }, k[PATH_LANES] = { 0 };
-    const struct binomial_p *bp[PATH_LANES] = { 0 };
+    gsl_rng *r[PATH_LANES];
+    double mu[PATH_LANES], in[PATH_LANES], gone[PATH_LANES];
+    unsigned long count[PATH_LANES], left[PATH_LANES], k[PATH_LANES];
+    const struct binomial_p *bp[PATH_LANES];
     const size_t P = lane[0]->P;
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];
+        in[j] = gone[j] = 0;
         if (mo > 1)
             p->rate *= 1 + p->scn.growth;
         rng_select_from(p->rng, seed, first + j, RNG_ARRIVALS, (uint32_t)mo, &p->first_block[2 * (size_t)mo]);
