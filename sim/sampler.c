@@ -10,6 +10,24 @@
 
 #include "rng.h"
 
+/* 1/k for k = 1 .. RECIP_N, so that the inversion searches multiply where
+ * they would divide: a division takes four to five times a multiplication's
+ * throughput, and each step of a search takes one.  Folded by the compiler,
+ * correctly rounded. */
+#define RECIP_N 1024
+#define R1(k) 1.0 / (k)
+#define R4(k) R1(k), R1((k) + 1), R1((k) + 2), R1((k) + 3)
+#define R16(k) R4(k), R4((k) + 4), R4((k) + 8), R4((k) + 12)
+#define R64(k) R16(k), R16((k) + 16), R16((k) + 32), R16((k) + 48)
+#define R256(k) R64(k), R64((k) + 64), R64((k) + 128), R64((k) + 192)
+static const double recip[RECIP_N] = { R256(1), R256(257), R256(513), R256(769) };
+
+/* 1/K for a whole K >= 1: from the table, or divided past its end. */
+static inline double recip_of(double k)
+{
+    return k <= RECIP_N ? recip[(int)k - 1] : 1 / k;
+}
+
 /* Inversion by sequential search from 0 of the uniform U, for a Poisson mean
  * MU with E = exp(-MU): exact for the means it is used for, where exp(-mu)
  * is far from underflow.  Counts are whole doubles (sampler_poisson_lanes
@@ -19,7 +37,7 @@ static double poisson_search(double u, double mu, double e)
     double p = e, cum = p, k = 0;
     while (u > cum && k < 1000) {
         k += 1;
-        p *= mu / k;
+        p *= mu * recip_of(k);
         cum += p;
     }
     return k;
@@ -97,7 +115,7 @@ static double binomial_search(double u, double prob, double a, double s, double 
     while (u > prob && x < n) {
         u -= prob;
         x += 1;
-        prob *= a / x - s;
+        prob *= a * recip_of(x) - s;
     }
     return x;
 }
@@ -168,41 +186,37 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
 /*
  * The inversion searches of many lanes, four at a time in two SSE2
  * registers (part of every x86-64; elsewhere one by one).  Each lane
- * does exactly the scalar search's operations in the same order, so it
- * gives the same result; a lane whose search has ended keeps its values
- * while the others run on.  The search's step count is common to the lanes
- * (it is each lane's count while that lane runs), so the divisions by it
- * wait on no lane's test.
+ * does exactly the scalar search's operations in the same order while it
+ * runs, so it gives the same result.  A lane's live mask turns off for good
+ * when its search ends, and its count stops there; its other values are
+ * then zeroed rather than kept, so the loop carries no selects (and no
+ * value of an ended lane can drift into subnormals).  The search's step
+ * count is common to the lanes (it is each lane's count while that lane
+ * runs), so its reciprocal is one load for all of them.
  */
 #ifdef __SSE2__
 #include <emmintrin.h>
-
-static inline __m128d pick(__m128d mask, __m128d a, __m128d b)
-{
-    return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
-}
 
 /* Poisson inversion of lanes 0..3: uniforms U, means M, exp(-M) E; the
  * counts into K_OUT.  Four lanes in two registers, so that one loop exit
  * (a branch the predictor misses) serves four draws. */
 static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
 {
-    const __m128d one = _mm_set1_pd(1), cap = _mm_set1_pd(1000);
+    const __m128d one = _mm_set1_pd(1);
     const __m128d m0 = _mm_loadu_pd(m), m1 = _mm_loadu_pd(m + 2), u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2);
     __m128d p0 = _mm_loadu_pd(e), p1 = _mm_loadu_pd(e + 2), c0 = p0, c1 = p1;
-    __m128d k0 = _mm_setzero_pd(), k1 = k0, step = k0;
-    for (;;) {
-        __m128d more = _mm_cmplt_pd(step, cap);
-        __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, c0), more), g1 = _mm_and_pd(_mm_cmpgt_pd(u1, c1), more);
-        if (!_mm_movemask_pd(_mm_or_pd(g0, g1)))
-            break;
-        step = _mm_add_pd(step, one);
-        k0 = pick(g0, step, k0);
-        k1 = pick(g1, step, k1);
-        p0 = pick(g0, _mm_mul_pd(p0, _mm_div_pd(m0, step)), p0);
-        p1 = pick(g1, _mm_mul_pd(p1, _mm_div_pd(m1, step)), p1);
-        c0 = pick(g0, _mm_add_pd(c0, p0), c0);
-        c1 = pick(g1, _mm_add_pd(c1, p1), c1);
+    __m128d k0 = _mm_setzero_pd(), k1 = k0;
+    __m128d g0 = _mm_cmpgt_pd(u0, c0), g1 = _mm_cmpgt_pd(u1, c1);
+    for (double step = 1; _mm_movemask_pd(_mm_or_pd(g0, g1)) && step <= 1000; step += 1) {
+        const __m128d r = _mm_set1_pd(recip_of(step));
+        k0 = _mm_add_pd(k0, _mm_and_pd(g0, one));
+        k1 = _mm_add_pd(k1, _mm_and_pd(g1, one));
+        p0 = _mm_and_pd(g0, _mm_mul_pd(p0, _mm_mul_pd(m0, r)));
+        p1 = _mm_and_pd(g1, _mm_mul_pd(p1, _mm_mul_pd(m1, r)));
+        c0 = _mm_add_pd(c0, p0);
+        c1 = _mm_add_pd(c1, p1);
+        g0 = _mm_and_pd(g0, _mm_cmpgt_pd(u0, c0));
+        g1 = _mm_and_pd(g1, _mm_cmpgt_pd(u1, c1));
     }
     k_out[0] = _mm_cvtsd_f64(k0);
     k_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(k0, k0));
@@ -219,19 +233,19 @@ static void binomial_search4(const double *u, const double *prob, const double *
     const __m128d a0 = _mm_loadu_pd(a), a1 = _mm_loadu_pd(a + 2), s0 = _mm_loadu_pd(s), s1 = _mm_loadu_pd(s + 2);
     const __m128d n0 = _mm_loadu_pd(n), n1 = _mm_loadu_pd(n + 2);
     __m128d u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2), p0 = _mm_loadu_pd(prob), p1 = _mm_loadu_pd(prob + 2);
-    __m128d x0 = _mm_setzero_pd(), x1 = x0, step = x0;
-    for (;;) {
-        __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(step, n0));
-        __m128d g1 = _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(step, n1));
-        if (!_mm_movemask_pd(_mm_or_pd(g0, g1)))
-            break;
-        u0 = pick(g0, _mm_sub_pd(u0, p0), u0);
-        u1 = pick(g1, _mm_sub_pd(u1, p1), u1);
-        step = _mm_add_pd(step, one);
-        x0 = pick(g0, step, x0);
-        x1 = pick(g1, step, x1);
-        p0 = pick(g0, _mm_mul_pd(p0, _mm_sub_pd(_mm_div_pd(a0, step), s0)), p0);
-        p1 = pick(g1, _mm_mul_pd(p1, _mm_sub_pd(_mm_div_pd(a1, step), s1)), p1);
+    __m128d x0 = _mm_setzero_pd(), x1 = x0;
+    __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(x0, n0));
+    __m128d g1 = _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(x1, n1));
+    for (double step = 1; _mm_movemask_pd(_mm_or_pd(g0, g1)); step += 1) {
+        const __m128d r = _mm_set1_pd(recip_of(step)), st = _mm_set1_pd(step);
+        u0 = _mm_sub_pd(u0, p0);
+        u1 = _mm_sub_pd(u1, p1);
+        x0 = _mm_add_pd(x0, _mm_and_pd(g0, one));
+        x1 = _mm_add_pd(x1, _mm_and_pd(g1, one));
+        p0 = _mm_and_pd(g0, _mm_mul_pd(p0, _mm_sub_pd(_mm_mul_pd(a0, r), s0)));
+        p1 = _mm_and_pd(g1, _mm_mul_pd(p1, _mm_sub_pd(_mm_mul_pd(a1, r), s1)));
+        g0 = _mm_and_pd(g0, _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(st, n0)));
+        g1 = _mm_and_pd(g1, _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(st, n1)));
     }
     x_out[0] = _mm_cvtsd_f64(x0);
     x_out[1] = _mm_cvtsd_f64(_mm_unpackhi_pd(x0, x0));
