@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,7 +30,9 @@ struct worker {
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    double *batch;               /* [nhist * batch_paths]: figures of the last paths, by figure, then path */
+    double *batch;               /* [nhist * batch_paths]: figures of the last paths, by figure, then path,
+                                    at a cache line's start (in batch_mem) */
+    double *batch_mem;
     size_t batch_paths;          /* paths a batch holds: a multiple of nlanes */
     size_t nbatch;               /* paths in the batch */
 };
@@ -117,6 +120,7 @@ static void progress(struct engine *e, int final)
 #define LANE_BYTES (2u << 20)
 #define BATCH 128
 #define BATCH_BYTES (4u << 20)
+#define CACHE_LINE 64
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch. */
@@ -284,7 +288,7 @@ static void worker_free(struct worker *w)
     histset_free(w->hist);
     mem_free(w->good);
     mem_free(w->runway);
-    mem_free(w->batch);
+    mem_free(w->batch_mem);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -307,8 +311,13 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     fit = BATCH_BYTES / (sizeof *w->batch * (e->nhist ? e->nhist : 1));
     fit = fit > BATCH ? BATCH : fit;
     w->batch_paths = fit > w->nlanes ? fit / w->nlanes * w->nlanes : w->nlanes;
-    w->batch = mem_calloc(e->nhist * w->batch_paths, sizeof *w->batch);
-    return w->chunk && w->hist && w->good && w->runway && w->batch ? 0 : -1;
+    /* eight lanes' figures are one cache line when the batch starts a line
+     * (a large calloc starts 16 bytes into a page) */
+    w->batch_mem = mem_calloc(e->nhist * w->batch_paths + CACHE_LINE / sizeof(double), sizeof *w->batch);
+    if (!w->batch_mem)
+        return -1;
+    w->batch = w->batch_mem + (CACHE_LINE - (uintptr_t)w->batch_mem % CACHE_LINE) % CACHE_LINE / sizeof(double);
+    return w->chunk && w->hist && w->good && w->runway ? 0 : -1;
 }
 
 double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric)
