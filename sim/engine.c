@@ -123,13 +123,21 @@ static void progress(struct engine *e, int final)
 #define CACHE_LINE 64
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
- * path order, and empties the batch. */
+ * path order, and empties the batch.  The windows of the figure
+ * PREFETCH_AHEAD on are fetched meanwhile: the windows of all figures are
+ * far larger than the caches (paired runs: 5% faster with 2 ahead, every
+ * 16th value; 1 ahead or every 32nd, no gain). */
+#define PREFETCH_AHEAD 2
 static void flush(struct worker *w)
 {
     struct engine *e = w->e;
     if (!e->o->draws_only) /* the floor's batch is left empty */
-        for (size_t i = 0; i < e->nhist; i++)
+        for (size_t i = 0; i < e->nhist; i++) {
+            if (i + PREFETCH_AHEAD < e->nhist)
+                histset_prefetch(w->hist, i + PREFETCH_AHEAD, w->batch + (i + PREFETCH_AHEAD) * w->batch_paths,
+                                 w->nbatch);
             histset_add_chunk(w->hist, i, w->batch + i * w->batch_paths, w->nbatch, &w->chunk[i]);
+        }
     w->nbatch = 0;
 }
 

@@ -288,6 +288,18 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
     c->n = cn;
 }
 
+void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t n)
+{
+    for (size_t j = 0; j < n; j += HISTSET_PREFETCH_EVERY) {
+        size_t b = hist_bin(x[j]);
+        size_t side = 2 * i + (b > HIST_HALF);
+        int32_t s = h->start[side];
+        size_t k = b - (size_t)s;
+        if (s >= 0 && k < HISTSET_WINDOW)
+            __builtin_prefetch(h->window + side * HISTSET_WINDOW + k, 1);
+    }
+}
+
 void histset_add(struct histset *h, size_t i, double x)
 {
     struct chunk_moments unused = { 0 };

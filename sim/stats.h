@@ -65,6 +65,12 @@ struct histset *histset_new(size_t n);
 void histset_free(struct histset *h);
 /* Adds finite X to histogram I. */
 void histset_add(struct histset *h, size_t i, double x);
+/* Asks the cache for the window lines that values X[0..N-1] of figure I
+ * will count in, judged by every HISTSET_PREFETCH_EVERY-th value (a
+ * figure's values cluster in a few lines), so that adding them a little
+ * later does not wait on memory.  Changes nothing else. */
+#define HISTSET_PREFETCH_EVERY 16
+void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t n);
 /*
  * Quantiles of histogram I merged over the NH sets H (threads), whose counts
  * add up to N, into OUT (NAN when N is 0), clamped to the smallest and
