@@ -86,6 +86,7 @@ struct path {
     struct slot *slots;
     size_t nslots;
     double *u;                   /* [nslots], this path's */
+    rng_block *slot_block;       /* [nslots]: the first block of each slot's stream */
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
     double *mix;                 /* [P] normalised */
@@ -158,6 +159,7 @@ static int assign_slots(struct path *p)
                   m->nroles * ROLE_NVALUES + m->nfeatures * FEAT_NVALUES;
     p->slots = mem_calloc(most, sizeof *p->slots);
     p->u = mem_calloc(most, sizeof *p->u);
+    p->slot_block = mem_calloc(most, sizeof *p->slot_block);
     p->at_price = mem_calloc(m->nplans, sizeof(int));
     p->at_infra = mem_calloc(m->ninfra * INFRA_NVALUES, sizeof(int));
     p->at_role = mem_calloc(m->nroles * ROLE_NVALUES, sizeof(int));
@@ -165,7 +167,7 @@ static int assign_slots(struct path *p)
     p->at_amount = mem_calloc(m->nrounds, sizeof(int));
     p->at_happen = mem_calloc(m->nrounds, sizeof(int));
     p->at_deal = mem_calloc(m->ndeals * 2, sizeof(int));
-    if (!p->slots || !p->u || !p->at_price || !p->at_infra || !p->at_role || !p->at_feat || !p->at_amount ||
+    if (!p->slots || !p->u || !p->slot_block || !p->at_price || !p->at_infra || !p->at_role || !p->at_feat || !p->at_amount ||
         !p->at_happen || !p->at_deal)
         return -1;
     size_t n = 0;
@@ -306,6 +308,7 @@ void path_free(struct path *p)
     mem_free(p->mix_cond);
     mem_free(p->slots);
     mem_free(p->u);
+    mem_free(p->slot_block);
     mem_free(p->at_price);
     mem_free(p->at_infra);
     mem_free(p->at_role);
@@ -349,12 +352,25 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
 {
     const struct model *m = p->m;
     p->costs_ready = 0;
+    /* each slot's uniform is the first nonzero word of its stream (the
+     * second for a deal's slip): the streams' first blocks are made
+     * together, four at a time, and a stream is run as a generator only in
+     * the rare case that one of the words it needs is zero */
+    for (size_t k = 0; k < p->nslots; k++)
+        p->slot_block[k] = rng_stream_counter(path, p->slots[k].purpose, p->slots[k].index);
+    rng_first_blocks(seed, p->slot_block, p->nslots, p->slot_block);
     for (size_t k = 0; k < p->nslots; k++) {
         const struct slot *sl = &p->slots[k];
-        rng_select(p->rng, seed, path, sl->purpose, sl->index);
-        double v = rng_uniform(p->rng);
-        if (sl->second)
+        const rng_block *b = &p->slot_block[k];
+        double v;
+        if (b->v[3] != 0 && (!sl->second || b->v[2] != 0)) {
+            v = (sl->second ? b->v[2] : b->v[3]) / 4294967296.0; /* as rng_uniform's words, last first */
+        } else {
+            rng_select(p->rng, seed, path, sl->purpose, sl->index);
             v = rng_uniform(p->rng);
+            if (sl->second)
+                v = rng_uniform(p->rng);
+        }
         p->u[k] = p->design ? design_uniform(p->design, path, k, v) : v;
     }
     for (size_t i = 0; i < p->P; i++)
@@ -376,9 +392,10 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
         features_draw(&m->features[i], u, &p->feats[i]);
     }
     for (int mo = 1; mo <= p->H; mo++) {
-        p->first_block[2 * (size_t)mo] = rng_first_block(seed, path, RNG_ARRIVALS, (uint32_t)mo);
-        p->first_block[2 * (size_t)mo + 1] = rng_first_block(seed, path, RNG_CHURN, (uint32_t)mo);
+        p->first_block[2 * (size_t)mo] = rng_stream_counter(path, RNG_ARRIVALS, (uint32_t)mo);
+        p->first_block[2 * (size_t)mo + 1] = rng_stream_counter(path, RNG_CHURN, (uint32_t)mo);
     }
+    rng_first_blocks(seed, p->first_block + 2, 2 * (size_t)p->H, p->first_block + 2);
     memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
     for (size_t i = 0; i < m->nrounds; i++) {
         const struct round *r = &m->rounds[i];

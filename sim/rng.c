@@ -61,6 +61,82 @@ rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose
     return philox4x32(stream_counter(path, purpose, index), stream_key(seed)); /* block 0: n = 0 */
 }
 
+rng_block rng_stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index)
+{
+    return stream_counter(path, purpose, index);
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The high and low 32 bits of the four products M * X (Philox's mulhilo, in
+ * each 32-bit lane). */
+static inline void mulhilo4(__m128i m, __m128i x, __m128i *hi, __m128i *lo)
+{
+    __m128i even = _mm_mul_epu32(x, m);                    /* lanes 0, 2: lo, hi, lo, hi */
+    __m128i odd = _mm_mul_epu32(_mm_srli_epi64(x, 32), m); /* lanes 1, 3 */
+    __m128i e = _mm_shuffle_epi32(even, _MM_SHUFFLE(3, 1, 2, 0)); /* lo0 lo2 hi0 hi2 */
+    __m128i o = _mm_shuffle_epi32(odd, _MM_SHUFFLE(3, 1, 2, 0));  /* lo1 lo3 hi1 hi3 */
+    *lo = _mm_unpacklo_epi32(e, o);
+    *hi = _mm_unpackhi_epi32(e, o);
+}
+
+/* Philox4x32-10 of four counters at once, word w of all four in register
+ * X[w]; the same rounds and key schedule as Random123's philox4x32. */
+static void philox4x32_x4(__m128i x[4], philox4x32_key_t key)
+{
+    const __m128i m0 = _mm_set1_epi32((int)PHILOX_M4x32_0), m1 = _mm_set1_epi32((int)PHILOX_M4x32_1);
+    uint32_t k0 = key.v[0], k1 = key.v[1];
+    for (int r = 0; r < philox4x32_rounds; r++) {
+        __m128i hi0, lo0, hi1, lo1;
+        mulhilo4(m0, x[0], &hi0, &lo0);
+        mulhilo4(m1, x[2], &hi1, &lo1);
+        x[0] = _mm_xor_si128(_mm_xor_si128(hi1, x[1]), _mm_set1_epi32((int)k0));
+        x[1] = lo1;
+        x[2] = _mm_xor_si128(_mm_xor_si128(hi0, x[3]), _mm_set1_epi32((int)k1));
+        x[3] = lo0;
+        k0 += PHILOX_W32_0;
+        k1 += PHILOX_W32_1;
+    }
+}
+
+/* Swaps rows and columns of the 4x4 words in A..D. */
+static inline void transpose4(__m128i *a, __m128i *b, __m128i *c, __m128i *d)
+{
+    __m128i t0 = _mm_unpacklo_epi32(*a, *b), t1 = _mm_unpacklo_epi32(*c, *d);
+    __m128i t2 = _mm_unpackhi_epi32(*a, *b), t3 = _mm_unpackhi_epi32(*c, *d);
+    *a = _mm_unpacklo_epi64(t0, t1);
+    *b = _mm_unpackhi_epi64(t0, t1);
+    *c = _mm_unpacklo_epi64(t2, t3);
+    *d = _mm_unpackhi_epi64(t2, t3);
+}
+
+void rng_first_blocks(uint64_t seed, const rng_block *counter, size_t n, rng_block *out)
+{
+    const philox4x32_key_t key = stream_key(seed);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m128i x[4];
+        for (int k = 0; k < 4; k++)
+            x[k] = _mm_loadu_si128((const __m128i *)(const void *)counter[i + (size_t)k].v);
+        transpose4(&x[0], &x[1], &x[2], &x[3]);
+        philox4x32_x4(x, key);
+        transpose4(&x[0], &x[1], &x[2], &x[3]);
+        for (int k = 0; k < 4; k++)
+            _mm_storeu_si128((__m128i *)(void *)out[i + (size_t)k].v, x[k]);
+    }
+    for (; i < n; i++)
+        out[i] = philox4x32(counter[i], key);
+}
+#else
+void rng_first_blocks(uint64_t seed, const rng_block *counter, size_t n, rng_block *out)
+{
+    const philox4x32_key_t key = stream_key(seed);
+    for (size_t i = 0; i < n; i++)
+        out[i] = philox4x32(counter[i], key);
+}
+#endif
+
 void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
                      const rng_block *first)
 {

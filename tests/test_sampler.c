@@ -197,6 +197,54 @@ static void lanes_draw_as_one_by_one(void **state)
     gsl_rng_free(ra);
 }
 
+/* The first blocks made four at a time are Philox4x32-10's (Random123's
+ * known answers), each stream's first four words (a generator selected on
+ * the stream gives them, last first), for counts that leave 0 to 3 blocks
+ * past the groups of four, and in place. */
+static void first_blocks_are_the_streams_first_words(void **state)
+{
+    (void)state;
+    const rng_block kat_in[3] = { { { 0, 0, 0, 0 } },
+                                  { { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff } },
+                                  { { 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 } } };
+    const uint64_t kat_seed[3] = { 0, UINT64_C(0xffffffffffffffff), UINT64_C(0x299f31d0a4093822) };
+    const uint32_t kat_out[3][4] = { { 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 },
+                                     { 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd },
+                                     { 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 } };
+    for (int i = 0; i < 3; i++) {
+        rng_block four[4] = { kat_in[i], kat_in[i], kat_in[i], kat_in[i] }, out[4];
+        rng_first_blocks(kat_seed[i], four, 4, out); /* the SIMD rounds */
+        rng_first_blocks(kat_seed[i], four, 1, four); /* one by one */
+        for (int w = 0; w < 4; w++) {
+            assert_int_equal(out[0].v[w], kat_out[i][w]);
+            assert_int_equal(out[3].v[w], kat_out[i][w]);
+            assert_int_equal(four[0].v[w], kat_out[i][w]);
+        }
+    }
+    gsl_rng *r = rng_new();
+    const enum rng_purpose purposes[] = { RNG_ARRIVALS, RNG_CHURN, RNG_PARAM, RNG_DEAL, RNG_FUNDING };
+    for (size_t n = 0; n <= 11; n++) {
+        rng_block blocks[11] = { { { 0 } } };
+        uint64_t path[11];
+        for (size_t i = 0; i < n; i++) {
+            path[i] = (UINT64_C(1) << 40) * i + 977 * i + n;
+            blocks[i] = rng_stream_counter(path[i], purposes[i % 5], (uint32_t)(i * 131 + 1)); /* as below */
+        }
+        const uint64_t seed = UINT64_C(0x123456789abc) + n;
+        rng_first_blocks(seed, blocks, n, blocks);
+        for (size_t i = 0; i < n; i++) {
+            const uint32_t index = (uint32_t)(i * 131 + 1);
+            rng_block one = rng_first_block(seed, path[i], purposes[i % 5], index);
+            rng_select(r, seed, path[i], purposes[i % 5], index);
+            for (int w = 0; w < 4; w++) {
+                assert_int_equal(blocks[i].v[w], one.v[w]);
+                assert_int_equal(gsl_rng_get(r), blocks[i].v[3 - w]);
+            }
+        }
+    }
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
@@ -205,6 +253,7 @@ int main(void)
         cmocka_unit_test(binomial_matches_its_distribution),
         cmocka_unit_test(multinomial_splits_by_shares),
         cmocka_unit_test(lanes_draw_as_one_by_one),
+        cmocka_unit_test(first_blocks_are_the_streams_first_words),
     };
     return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
 }
