@@ -286,8 +286,11 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
         e[n] = exp(-x);
         n++;
     }
-    for (size_t l = n; l < n + 3; l++) /* lanes whose search never runs, up to a multiple of 4 */
-        u[l] = 0, m[l] = 1, e[l] = 1;
+    /* three lanes whose search never runs, up to a multiple of 4 (written
+     * out: as loops, they were four calls of memset a draw) */
+    u[n] = u[n + 1] = u[n + 2] = 0;
+    m[n] = m[n + 1] = m[n + 2] = 1;
+    e[n] = e[n + 1] = e[n + 2] = 1;
     for (size_t i = 0; i < n; i += 4) {
         poisson_search4(u + i, m + i, e + i, k);
         for (size_t l = 0; l < 4 && i + l < n; l++)
@@ -317,8 +320,11 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
         u[m] = rng_fast_uniform(r[j]);
         m++;
     }
-    for (size_t l = m; l < m + 3; l++)
-        u[l] = 0, prob[l] = 1, a[l] = 0, s[l] = 0, trials[l] = 0;
+    u[m] = u[m + 1] = u[m + 2] = 0; /* as in sampler_poisson_lanes */
+    prob[m] = prob[m + 1] = prob[m + 2] = 1;
+    a[m] = a[m + 1] = a[m + 2] = 0;
+    s[m] = s[m + 1] = s[m + 2] = 0;
+    trials[m] = trials[m + 1] = trials[m + 2] = 0;
     for (size_t i = 0; i < m; i += 4) {
         binomial_search4(u + i, prob + i, a + i, s + i, trials + i, x);
         for (size_t l = 0; l < 4 && i + l < m; l++) {
