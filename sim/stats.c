@@ -12,6 +12,10 @@
 
 #include "mem.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 size_t hist_bin(double x)
 {
     /* without branches (the sign of cash and margins is a coin toss a
@@ -217,71 +221,153 @@ void histset_free(struct histset *h)
     mem_free(h);
 }
 
+/* A figure's counters, in locals while a chunk is added: the counters are
+ * bytes, which may alias anything, so through pointers the compiler would
+ * reload every field after every count. */
+struct figure {
+    int32_t start[2];
+    struct fast_side fast[2];
+    uint8_t *window;
+    uint16_t *carry;
+    uint32_t *full;
+    uint64_t zeros;
+};
+
+/* Counts one at window slot AT (negative side first). */
+static inline void count_at(struct figure *f, size_t at)
+{
+    if (++f->window[at] == 0 && ++f->carry[at] == 0)
+        f->full[at < HISTSET_WINDOW ? (size_t)f->start[0] + at : (size_t)f->start[1] + at - HISTSET_WINDOW] +=
+            1u << 24;
+}
+
+/* Counts V, which missed its side's fast range: by hist_bin, into the
+ * zeros, the window of its side (placed around it if it is the side's
+ * first value) or the full histogram. */
+static void count_slow(struct figure *f, double v)
+{
+    size_t b = hist_bin(v);
+    if (b == HIST_HALF) {
+        f->zeros++;
+        return;
+    }
+    int side = b > HIST_HALF;
+    int32_t s = f->start[side];
+    if (s < 0) {
+        long first = (long)b - HISTSET_WINDOW / 2;
+        if (first < 0)
+            first = 0;
+        if (first > HIST_BINS - HISTSET_WINDOW)
+            first = HIST_BINS - HISTSET_WINDOW;
+        s = f->start[side] = (int32_t)first;
+        f->fast[side] = fast_range(side, s);
+    }
+    size_t k = b - (size_t)s;
+    if (k >= HISTSET_WINDOW)
+        f->full[b]++;
+    else
+        count_at(f, (size_t)side * HISTSET_WINDOW + k);
+}
+
+/* Whether the N values X (N >= 1) are all above zero (so none is NAN), and
+ * their least and greatest; two at a time in SSE2 registers where there
+ * are some. */
+static int all_positive(const double *x, size_t n, double *least, double *most)
+{
+    double lo = x[0], hi = x[0];
+    int ok = x[0] > 0;
+    size_t j = 1;
+#ifdef __SSE2__
+    if (n >= 2) {
+        __m128d l = _mm_loadu_pd(x), u = l, good = _mm_cmpgt_pd(l, _mm_setzero_pd());
+        for (j = 2; j + 2 <= n; j += 2) {
+            __m128d v = _mm_loadu_pd(x + j);
+            good = _mm_and_pd(good, _mm_cmpgt_pd(v, _mm_setzero_pd())); /* false for NAN */
+            l = _mm_min_pd(l, v);
+            u = _mm_max_pd(u, v);
+        }
+        ok = _mm_movemask_pd(good) == 3;
+        double ls[2], us[2];
+        _mm_storeu_pd(ls, l);
+        _mm_storeu_pd(us, u);
+        lo = ls[0] < ls[1] ? ls[0] : ls[1];
+        hi = us[0] > us[1] ? us[0] : us[1];
+    }
+#endif
+    for (; j < n; j++) {
+        ok &= x[j] > 0;
+        lo = x[j] < lo ? x[j] : lo;
+        hi = x[j] > hi ? x[j] : hi;
+    }
+    *least = lo;
+    *most = hi;
+    return ok;
+}
+
 void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
 {
-    /* histset_add and chunk_add with the figure's state in locals: the
-     * counters are bytes, which may alias anything, so through pointers the
-     * compiler reloads every field after every count */
     double lo = h->lo[i], hi = h->hi[i];
     double shift = c->shift, s1 = c->s1, s2 = c->s2;
-    uint64_t zeros = h->zeros[i], cn = c->n;
-    int32_t start[2] = { h->start[2 * i], h->start[2 * i + 1] };
-    uint8_t *window = h->window + 2 * i * HISTSET_WINDOW;
-    uint16_t *carry = h->carry + 2 * i * HISTSET_WINDOW;
-    uint32_t *full = h->full + i * HIST_BINS;
-    struct fast_side fast[2] = { fast_range(0, start[0]), fast_range(1, start[1]) };
-    for (size_t j = 0; j < n; j++) {
-        double v = x[j];
-        if (isnan(v))
-            continue;
-        if (cn++ == 0)
-            shift = v;
-        double dx = v - shift;
-        s1 += dx;
-        s2 += dx * dx;
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-        uint64_t bits;
-        memcpy(&bits, &v, sizeof bits);
-        int side = !(bits >> 63);
-        uint64_t key = (bits >> KEY_SHIFT) & ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1);
-        uint64_t t = key ^ ((uint64_t)side - 1); /* complemented if negative */
-        uint64_t where = t - fast[side].base;
-        size_t at;
-        if (where < fast[side].len) {
-            at = (size_t)side * HISTSET_WINDOW + fast[side].first + (size_t)where;
-        } else {
-            size_t b = hist_bin(v);
-            if (b == HIST_HALF) {
-                zeros++;
-                continue;
-            }
-            side = b > HIST_HALF;
-            int32_t s = start[side];
-            if (s < 0) {
-                long first = (long)b - HISTSET_WINDOW / 2;
-                if (first < 0)
-                    first = 0;
-                if (first > HIST_BINS - HISTSET_WINDOW)
-                    first = HIST_BINS - HISTSET_WINDOW;
-                s = start[side] = (int32_t)first;
-                fast[side] = fast_range(side, s);
-            }
-            size_t k = b - (size_t)s;
-            if (k >= HISTSET_WINDOW) {
-                full[b]++;
-                continue;
-            }
-            at = (size_t)side * HISTSET_WINDOW + k;
+    uint64_t cn = c->n;
+    struct figure f = {
+        { h->start[2 * i], h->start[2 * i + 1] },
+        { fast_range(0, h->start[2 * i]), fast_range(1, h->start[2 * i + 1]) },
+        h->window + 2 * i * HISTSET_WINDOW,
+        h->carry + 2 * i * HISTSET_WINDOW,
+        h->full + i * HIST_BINS,
+        h->zeros[i],
+    };
+    double least, most;
+    if (n && all_positive(x, n, &least, &most)) {
+        /* the common case, every value above zero (no NAN, no zero, one
+         * side), in a leaner loop: the extremes are known, and the first
+         * value sets the shift */
+        lo = least < lo ? least : lo;
+        hi = most > hi ? most : hi;
+        if (cn == 0)
+            shift = x[0];
+        cn += n;
+        for (size_t j = 0; j < n; j++) {
+            double v = x[j], dx = v - shift;
+            s1 += dx;
+            s2 += dx * dx;
+            uint64_t bits;
+            memcpy(&bits, &v, sizeof bits);
+            uint64_t where = (bits >> KEY_SHIFT) - f.fast[1].base; /* the sign bit is 0 */
+            if (where < f.fast[1].len)
+                count_at(&f, HISTSET_WINDOW + f.fast[1].first + (size_t)where);
+            else
+                count_slow(&f, v);
         }
-        if (++window[at] == 0 && ++carry[at] == 0)
-            full[at < HISTSET_WINDOW ? (size_t)start[0] + at : (size_t)start[1] + at - HISTSET_WINDOW] += 1u << 24;
+    } else {
+        for (size_t j = 0; j < n; j++) {
+            double v = x[j];
+            if (isnan(v))
+                continue;
+            if (cn++ == 0)
+                shift = v;
+            double dx = v - shift;
+            s1 += dx;
+            s2 += dx * dx;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+            uint64_t bits;
+            memcpy(&bits, &v, sizeof bits);
+            int side = !(bits >> 63);
+            uint64_t key = (bits >> KEY_SHIFT) & ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1);
+            uint64_t t = key ^ ((uint64_t)side - 1); /* complemented if negative */
+            uint64_t where = t - f.fast[side].base;
+            if (where < f.fast[side].len)
+                count_at(&f, (size_t)side * HISTSET_WINDOW + f.fast[side].first + (size_t)where);
+            else
+                count_slow(&f, v);
+        }
     }
     h->lo[i] = lo;
     h->hi[i] = hi;
-    h->zeros[i] = zeros;
-    h->start[2 * i] = start[0];
-    h->start[2 * i + 1] = start[1];
+    h->zeros[i] = f.zeros;
+    h->start[2 * i] = f.start[0];
+    h->start[2 * i + 1] = f.start[1];
     c->shift = shift;
     c->s1 = s1;
     c->s2 = s2;

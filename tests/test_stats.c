@@ -225,6 +225,63 @@ static void adding_a_batch_is_adding_each_value(void **state)
     gsl_rng_free(r);
 }
 
+/* Chunks of values all above zero take a leaner loop: they count, and add
+ * to the moments and extremes, exactly as value by value, for chunks of odd
+ * and even sizes (one value too), values below 2^HIST_EMIN and past
+ * 2^HIST_EMAX, a first chunk that places the window, and chunks that hold a
+ * NAN or a zero among positive values (which take the general loop). */
+static void positive_chunks_are_added_as_each_value(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 17);
+    enum { N = 5000 };
+    static double x[N], q[N];
+    for (int mixed = 0; mixed < 2; mixed++) { /* all positive; then some NANs and zeros too */
+        for (size_t i = 0; i < N; i++) {
+            double v = 3000 * exp(gsl_ran_gaussian(r, 0.4));
+            switch (gsl_rng_uniform_int(r, mixed ? 40 : 30)) {
+            case 0: v = ldexp(1.0, HIST_EMIN - 3); break; /* below the range: the zero bin */
+            case 1: v = ldexp(1.5, HIST_EMAX + 2); break; /* past it: the last bin */
+            case 2: v = v * 1e6; break;                   /* outside the window */
+            case 30: v = i % 3 ? v : NAN; break;
+            case 31: v = i % 2 ? v : 0; break;
+            default: break;
+            }
+            x[i] = v;
+        }
+        struct histset *h = histset_new(1);
+        uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
+        struct chunk_moments want = { 0 }, got = { 0 };
+        double lo = INFINITY, hi = -INFINITY;
+        size_t n = 0;
+        for (size_t i = 0; i < N; i++)
+            if (!isnan(x[i])) {
+                chunk_add(&want, x[i]);
+                plain[hist_bin(x[i])]++;
+                lo = fmin(lo, x[i]);
+                hi = fmax(hi, x[i]);
+                n++;
+            }
+        const size_t sizes[] = { 1, 2, 3, 127, 128, 5, 64, 33 };
+        for (size_t i = 0, k = 0; i < N; k++) {
+            size_t m = sizes[k % 8] < N - i ? sizes[k % 8] : N - i;
+            histset_add_chunk(h, 0, x + i, m, &got);
+            i += m;
+        }
+        assert_true(want.n == got.n && want.shift == got.shift && want.s1 == got.s1 && want.s2 == got.s2);
+        for (size_t i = 0; i < n; i++)
+            q[i] = (double)(i + 1) / (double)n;
+        double glo, ghi;
+        assert_quantiles_match(h, 0, plain, n, q, n, &glo, &ghi);
+        assert_close(glo, lo, 0);
+        assert_close(ghi, hi, 0);
+        histset_free(h);
+        free(plain);
+    }
+    gsl_rng_free(r);
+}
+
 /* Every value lands in the bin hist_bin gives it, whichever path of
  * histset_add_chunk counts it (a window's fast path by the double's bits, or
  * hist_bin): each rank's quantile, for values of both signs around the
@@ -320,6 +377,7 @@ int main(void)
         cmocka_unit_test(histogram_sets_count_like_one_histogram),
         cmocka_unit_test(counts_past_the_window_bits_are_kept),
         cmocka_unit_test(adding_a_batch_is_adding_each_value),
+        cmocka_unit_test(positive_chunks_are_added_as_each_value),
         cmocka_unit_test(every_value_is_counted_in_its_bin),
         cmocka_unit_test(moments_merge_like_two_passes),
         cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
