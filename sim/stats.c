@@ -233,12 +233,20 @@ struct figure {
     uint64_t zeros;
 };
 
-/* Counts one at window slot AT (negative side first). */
-static inline void count_at(struct figure *f, size_t at)
+/* Carries a window count at slot AT (negative side first) that wrapped
+ * past 255 into the next 16 bits, and those into the full histogram. */
+static void carry_at(struct figure *f, size_t at)
 {
-    if (++f->window[at] == 0 && ++f->carry[at] == 0)
+    if (++f->carry[at] == 0)
         f->full[at < HISTSET_WINDOW ? (size_t)f->start[0] + at : (size_t)f->start[1] + at - HISTSET_WINDOW] +=
             1u << 24;
+}
+
+/* Counts one at window slot AT. */
+static inline void count_at(struct figure *f, size_t at)
+{
+    if (++f->window[at] == 0)
+        carry_at(f, at);
 }
 
 /* Counts V, which missed its side's fast range: by hist_bin, into the
@@ -327,19 +335,33 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
         if (cn == 0)
             shift = x[0];
         cn += n;
+        /* the positive window's fast range in registers: a count through
+         * the byte pointer could change anything in memory, f too */
+        uint8_t *window = f.window + HISTSET_WINDOW;
+        uint64_t base = f.fast[1].base, len = f.fast[1].len;
+        size_t first = f.fast[1].first;
         for (size_t j = 0; j < n; j++) {
             double v = x[j], dx = v - shift;
             s1 += dx;
             s2 += dx * dx;
             uint64_t bits;
             memcpy(&bits, &v, sizeof bits);
-            uint64_t where = (bits >> KEY_SHIFT) - f.fast[1].base; /* the sign bit is 0 */
-            if (where < f.fast[1].len)
-                count_at(&f, HISTSET_WINDOW + f.fast[1].first + (size_t)where);
-            else
-                count_slow(&f, v);
+            uint64_t where = (bits >> KEY_SHIFT) - base; /* the sign bit is 0 */
+            if (where < len) {
+                size_t at = first + (size_t)where;
+                if (++window[at] == 0)
+                    carry_at(&f, HISTSET_WINDOW + at);
+            } else {
+                count_slow(&f, v); /* may place the window */
+                base = f.fast[1].base;
+                len = f.fast[1].len;
+                first = f.fast[1].first;
+            }
         }
     } else {
+        uint64_t base0 = f.fast[0].base, len0 = f.fast[0].len, base1 = f.fast[1].base, len1 = f.fast[1].len;
+        size_t first0 = f.fast[0].first, first1 = f.fast[1].first + HISTSET_WINDOW;
+        uint8_t *window = f.window; /* in registers, as above */
         for (size_t j = 0; j < n; j++) {
             double v = x[j];
             if (isnan(v))
@@ -356,11 +378,16 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
             int side = !(bits >> 63);
             uint64_t key = (bits >> KEY_SHIFT) & ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1);
             uint64_t t = key ^ ((uint64_t)side - 1); /* complemented if negative */
-            uint64_t where = t - f.fast[side].base;
-            if (where < f.fast[side].len)
-                count_at(&f, (size_t)side * HISTSET_WINDOW + f.fast[side].first + (size_t)where);
-            else
-                count_slow(&f, v);
+            uint64_t where = t - (side ? base1 : base0);
+            if (where < (side ? len1 : len0)) {
+                size_t at = (side ? first1 : first0) + (size_t)where;
+                if (++window[at] == 0)
+                    carry_at(&f, at);
+            } else {
+                count_slow(&f, v); /* may place a window */
+                base0 = f.fast[0].base, len0 = f.fast[0].len, base1 = f.fast[1].base, len1 = f.fast[1].len;
+                first0 = f.fast[0].first, first1 = f.fast[1].first + HISTSET_WINDOW;
+            }
         }
     }
     h->lo[i] = lo;
