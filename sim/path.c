@@ -840,16 +840,20 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
         rng_select_from(p->rng, seed, first + j, RNG_CHURN, (uint32_t)mo, &p->first_block[2 * (size_t)mo + 1]);
         bp[j] = &p->churn;
     }
+    /* counts convert through signed integers, one instruction each way
+     * (unsigned ones take a test and two paths): customers stay far below
+     * 2^63, as counts in the model are at most 1e9 and a month's arrivals
+     * have a mean of at most SAMPLER_MAX_MEAN */
     for (size_t i = 0; i < P; i++) {
         for (size_t j = 0; j < n; j++)
-            count[j] = (unsigned long)lane[j]->customers[i];
+            count[j] = (unsigned long)(long)lane[j]->customers[i];
         sampler_binomial_lanes(r, bp, count, n, k);
         for (size_t j = 0; j < n; j++) {
             struct path *p = lane[j];
             const double *deals = p->deal_add + (size_t)mo * P;
-            double c = p->customers[i], d = (double)k[j];
-            p->customers[i] = c - d + p->arrivals[i] + deals[i];
-            in[j] += p->arrivals[i] + deals[i];
+            double c = p->customers[i], d = (double)(long)k[j], a = (double)(long)p->arrivals[i];
+            p->customers[i] = c - d + a + deals[i];
+            in[j] += a + deals[i];
             gone[j] += d;
         }
     }
