@@ -795,8 +795,9 @@ void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *ou
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
                       size_t stride)
 {
-    /* Not zeroed: zeroing every lane array took eight rep stos a month, 8%
-     * of a run.  The first loop sets R and MU of all PATH_LANES lanes, those
+    /* Not zeroed: zeroing every lane array took eight rep stos a month
+     * (about 4% of a run, tests/bench/compare.py; a first, noisier timing
+     * said 8%).  The first loop sets R and MU of all PATH_LANES lanes, those
      * past N too, or the compiler (inlining at link time) cannot always see
      * that the samplers read only lanes it set. */
     gsl_rng *r[PATH_LANES];
