@@ -189,47 +189,61 @@ static void assert_quantiles_match(const struct histset *h, size_t fig, const ui
     free(scratch);
 }
 
-/* A batch added in one pass, moments and all, counts like a plain histogram
- * filled value by value (hist_bin, an independent reference), with the same
+/* Adds X[0..N-1] to a figure in chunks of SIZES[0], SIZES[1], ... (cycled)
+ * and checks it counts like a plain histogram filled value by value
+ * (hist_bin, an independent reference) at quantiles Q, with the same
  * extremes and bit-for-bit the same moments as chunk_add; NANs skipped. */
-static void adding_a_batch_is_adding_each_value(void **state)
+static void assert_chunks_add_as_values(const double *x, size_t n, const size_t *sizes, size_t nsizes,
+                                        const double *q, size_t nq)
 {
-    (void)state;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 5);
     struct histset *h = histset_new(3);
     uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
     struct chunk_moments want = { 0 }, got = { 0 };
-    double x[300], lo = INFINITY, hi = -INFINITY;
-    uint64_t n = 0;
-    for (int i = 0; i < 300; i++) {
-        x[i] = i % 17 == 0 ? NAN : i % 23 == 0 ? 0 : gsl_ran_gaussian(r, 1e5);
+    double lo = INFINITY, hi = -INFINITY;
+    uint64_t counted = 0;
+    for (size_t i = 0; i < n; i++)
         if (!isnan(x[i])) {
             chunk_add(&want, x[i]);
             plain[hist_bin(x[i])]++;
             lo = fmin(lo, x[i]);
             hi = fmax(hi, x[i]);
-            n++;
+            counted++;
         }
+    for (size_t i = 0, k = 0; i < n; k++) {
+        size_t m = sizes[k % nsizes] < n - i ? sizes[k % nsizes] : n - i;
+        histset_add_chunk(h, 2, x + i, m, &got);
+        i += m;
     }
-    histset_add_chunk(h, 2, x, 100, &got);
-    histset_add_chunk(h, 2, x + 100, 200, &got);
     assert_true(want.n == got.n && want.shift == got.shift && want.s1 == got.s1 && want.s2 == got.s2);
-    const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
     double glo, ghi;
-    assert_quantiles_match(h, 2, plain, n, q, 7, &glo, &ghi);
+    assert_quantiles_match(h, 2, plain, counted, q, nq, &glo, &ghi);
     assert_close(glo, lo, 0);
     assert_close(ghi, hi, 0);
     histset_free(h);
     free(plain);
+}
+
+/* A batch added in one pass, moments and all, is each value added: values
+ * of both signs, zeros and NANs. */
+static void adding_a_batch_is_adding_each_value(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    double x[300];
+    for (int i = 0; i < 300; i++)
+        x[i] = i % 17 == 0 ? NAN : i % 23 == 0 ? 0 : gsl_ran_gaussian(r, 1e5);
+    const size_t sizes[] = { 100, 200 };
+    const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
+    assert_chunks_add_as_values(x, 300, sizes, 2, q, 7);
     gsl_rng_free(r);
 }
 
-/* Chunks of values all above zero take a leaner loop: they count, and add
- * to the moments and extremes, exactly as value by value, for chunks of odd
- * and even sizes (one value too), values below 2^HIST_EMIN and past
- * 2^HIST_EMAX, a first chunk that places the window, and chunks that hold a
- * NAN or a zero among positive values (which take the general loop). */
+/* Chunks of values all above zero take a leaner loop: they too are each
+ * value added, for chunks of odd and even sizes (one value too), values
+ * below 2^HIST_EMIN and past 2^HIST_EMAX, a first chunk that places the
+ * window, and, among positive chunks, chunks that hold a NAN or a zero
+ * (which take the general loop); at every rank. */
 static void positive_chunks_are_added_as_each_value(void **state)
 {
     (void)state;
@@ -238,6 +252,7 @@ static void positive_chunks_are_added_as_each_value(void **state)
     enum { N = 5000 };
     static double x[N], q[N];
     for (int mixed = 0; mixed < 2; mixed++) { /* all positive; then some NANs and zeros too */
+        size_t nan = 0;
         for (size_t i = 0; i < N; i++) {
             double v = 3000 * exp(gsl_ran_gaussian(r, 0.4));
             switch (gsl_rng_uniform_int(r, mixed ? 40 : 30)) {
@@ -248,36 +263,13 @@ static void positive_chunks_are_added_as_each_value(void **state)
             case 31: v = i % 2 ? v : 0; break;
             default: break;
             }
+            nan += isnan(v);
             x[i] = v;
         }
-        struct histset *h = histset_new(1);
-        uint32_t *plain = calloc(HIST_BINS, sizeof *plain);
-        struct chunk_moments want = { 0 }, got = { 0 };
-        double lo = INFINITY, hi = -INFINITY;
-        size_t n = 0;
-        for (size_t i = 0; i < N; i++)
-            if (!isnan(x[i])) {
-                chunk_add(&want, x[i]);
-                plain[hist_bin(x[i])]++;
-                lo = fmin(lo, x[i]);
-                hi = fmax(hi, x[i]);
-                n++;
-            }
+        for (size_t i = 0; i < N - nan; i++) /* every rank of the values counted */
+            q[i] = (double)(i + 1) / (double)(N - nan);
         const size_t sizes[] = { 1, 2, 3, 127, 128, 5, 64, 33 };
-        for (size_t i = 0, k = 0; i < N; k++) {
-            size_t m = sizes[k % 8] < N - i ? sizes[k % 8] : N - i;
-            histset_add_chunk(h, 0, x + i, m, &got);
-            i += m;
-        }
-        assert_true(want.n == got.n && want.shift == got.shift && want.s1 == got.s1 && want.s2 == got.s2);
-        for (size_t i = 0; i < n; i++)
-            q[i] = (double)(i + 1) / (double)n;
-        double glo, ghi;
-        assert_quantiles_match(h, 0, plain, n, q, n, &glo, &ghi);
-        assert_close(glo, lo, 0);
-        assert_close(ghi, hi, 0);
-        histset_free(h);
-        free(plain);
+        assert_chunks_add_as_values(x, N, sizes, 8, q, N - nan);
     }
     gsl_rng_free(r);
 }
