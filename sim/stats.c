@@ -221,9 +221,10 @@ void histset_free(struct histset *h)
     mem_free(h);
 }
 
-/* A figure's counters, in locals while a chunk is added: the counters are
- * bytes, which may alias anything, so through pointers the compiler would
- * reload every field after every count. */
+/* A figure's counters, copied out of the set while a chunk is added (and
+ * the loops keep the hot ones in registers): a count through a byte pointer
+ * may change any memory, so the compiler reloads whatever it reaches
+ * through a pointer after every count. */
 struct figure {
     int32_t start[2];
     struct fast_side fast[2];
@@ -240,13 +241,6 @@ static void carry_at(struct figure *f, size_t at)
     if (++f->carry[at] == 0)
         f->full[at < HISTSET_WINDOW ? (size_t)f->start[0] + at : (size_t)f->start[1] + at - HISTSET_WINDOW] +=
             1u << 24;
-}
-
-/* Counts one at window slot AT. */
-static inline void count_at(struct figure *f, size_t at)
-{
-    if (++f->window[at] == 0)
-        carry_at(f, at);
 }
 
 /* Counts V, which missed its side's fast range: by hist_bin, into the
@@ -270,11 +264,11 @@ static void count_slow(struct figure *f, double v)
         s = f->start[side] = (int32_t)first;
         f->fast[side] = fast_range(side, s);
     }
-    size_t k = b - (size_t)s;
+    size_t k = b - (size_t)s, at = (size_t)side * HISTSET_WINDOW + k;
     if (k >= HISTSET_WINDOW)
         f->full[b]++;
-    else
-        count_at(f, (size_t)side * HISTSET_WINDOW + k);
+    else if (++f->window[at] == 0)
+        carry_at(f, at);
 }
 
 /* Whether the N values X (N >= 1) are all above zero (so none is NAN), and
