@@ -56,14 +56,9 @@ void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpo
     s->elem = 0;
 }
 
-rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index)
-{
-    return philox4x32(stream_counter(path, purpose, index), stream_key(seed)); /* block 0: n = 0 */
-}
-
 rng_block rng_stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
-    return stream_counter(path, purpose, index);
+    return stream_counter(path, purpose, index); /* block 0: n = 0 in the last word */
 }
 
 #ifdef __SSE2__

@@ -67,18 +67,20 @@ static inline uint32_t rng_state_next(struct rng_state *s)
     return s->out.v[--s->elem];
 }
 
-/* The first block of four words of the stream (SEED, PATH, PURPOSE, INDEX):
- * scenarios share the streams of arrivals and churn, so a path computes
- * these once and each scenario starts from them (rng_select_from). */
+/* A block of four words of a stream.  Scenarios share the streams of
+ * arrivals and churn, so a path computes their first blocks once and each
+ * scenario starts from them (rng_select_from); a path's uncertain cells
+ * take their uniforms straight from their streams' first blocks. */
 typedef philox4x32_ctr_t rng_block;
-rng_block rng_first_block(uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index);
-/* The first blocks of N streams of seed SEED: OUT[i] is rng_first_block of
- * the stream whose (path, purpose, index) gave rng_stream_counter's
- * COUNTER[i] (OUT may be COUNTER).  Four streams at a time in SIMD
- * registers where there are some (SSE2, part of every x86-64). */
+/* The counter of the first block of stream (PATH, PURPOSE, INDEX). */
 rng_block rng_stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index);
+/* The first blocks of N streams of seed SEED: OUT[i] is the first block of
+ * the stream whose rng_stream_counter is COUNTER[i] (OUT may be COUNTER),
+ * the words a generator selected on it gives first (last word first).
+ * Four streams at a time in SIMD registers where there are some (SSE2, part
+ * of every x86-64). */
 void rng_first_blocks(uint64_t seed, const rng_block *counter, size_t n, rng_block *out);
-/* As rng_select, with FIRST the stream's first block from rng_first_block. */
+/* As rng_select, with FIRST the stream's first block from rng_first_blocks. */
 void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
                      const rng_block *first);
 

@@ -234,12 +234,9 @@ static void first_blocks_are_the_streams_first_words(void **state)
         rng_first_blocks(seed, blocks, n, blocks);
         for (size_t i = 0; i < n; i++) {
             const uint32_t index = (uint32_t)(i * 131 + 1);
-            rng_block one = rng_first_block(seed, path[i], purposes[i % 5], index);
             rng_select(r, seed, path[i], purposes[i % 5], index);
-            for (int w = 0; w < 4; w++) {
-                assert_int_equal(blocks[i].v[w], one.v[w]);
+            for (int w = 0; w < 4; w++)
                 assert_int_equal(gsl_rng_get(r), blocks[i].v[3 - w]);
-            }
         }
     }
     gsl_rng_free(r);
