@@ -145,8 +145,9 @@ size_t path_bytes(const struct model *m)
     const size_t H1 = (size_t)m->cal.months + 1, P = m->nplans, L = path_nlines(m);
     const size_t Y = (size_t)(m->cal.months - 1) / 12 + 1, rows = m->ninfra + m->nroles + m->nfeatures;
     size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles) * Y;
-    /* and per row of the model: its draws, its uniforms and their slots, about 64 bytes */
-    return sizeof(struct path) + doubles * sizeof(double) + 2 * H1 * sizeof(rng_block) + 64 * rows;
+    /* and per row of the model: its draws, its uniforms with their slots
+     * and streams' first blocks, about 96 bytes */
+    return sizeof(struct path) + doubles * sizeof(double) + 2 * H1 * sizeof(rng_block) + 96 * rows;
 }
 
 /* Gives each uncertain cell (and each deal's and round's happening) a slot,
@@ -352,20 +353,17 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
 {
     const struct model *m = p->m;
     p->costs_ready = 0;
-    /* each slot's uniform is the first nonzero word of its stream (the
-     * second for a deal's slip): the streams' first blocks are made
-     * together, four at a time, and a stream is run as a generator only in
-     * the rare case that one of the words it needs is zero */
+    /* each slot's uniform is the first of its stream (the second for a
+     * deal's slip): the streams' first blocks are made together, four at a
+     * time, and a stream is run as a generator only when its block has too
+     * few nonzero words */
     for (size_t k = 0; k < p->nslots; k++)
         p->slot_block[k] = rng_stream_counter(path, p->slots[k].purpose, p->slots[k].index);
     rng_first_blocks(seed, p->slot_block, p->nslots, p->slot_block);
     for (size_t k = 0; k < p->nslots; k++) {
         const struct slot *sl = &p->slots[k];
-        const rng_block *b = &p->slot_block[k];
         double v;
-        if (b->v[3] != 0 && (!sl->second || b->v[2] != 0)) {
-            v = (sl->second ? b->v[2] : b->v[3]) / 4294967296.0; /* as rng_uniform's words, last first */
-        } else {
+        if (rng_block_uniform(&p->slot_block[k], (unsigned)sl->second, &v)) {
             rng_select(p->rng, seed, path, sl->purpose, sl->index);
             v = rng_uniform(p->rng);
             if (sl->second)

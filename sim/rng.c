@@ -56,6 +56,16 @@ void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpo
     s->elem = 0;
 }
 
+int rng_block_uniform(const rng_block *b, unsigned nth, double *u)
+{
+    for (int w = 3; w >= 0; w--) /* as rng_state_next gives them */
+        if (b->v[w] != 0 && nth-- == 0) {
+            *u = b->v[w] / 4294967296.0; /* as rng_fast_uniform */
+            return 0;
+        }
+    return -1;
+}
+
 rng_block rng_stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
     return stream_counter(path, purpose, index); /* block 0: n = 0 in the last word */

@@ -242,6 +242,36 @@ static void first_blocks_are_the_streams_first_words(void **state)
     gsl_rng_free(r);
 }
 
+/* A uniform read off a first block is the one rng_uniform gives, first or
+ * second, on a stream started at that block: for blocks with zeros in every
+ * place (which rng_uniform skips), down to a block too short of nonzero
+ * words, which says so. */
+static void block_uniforms_are_the_streams_uniforms(void **state)
+{
+    (void)state;
+    gsl_rng *r = rng_new();
+    for (unsigned zeros = 0; zeros < 16; zeros++) { /* bit w: word w is 0 */
+        rng_block b;
+        for (int w = 0; w < 4; w++)
+            b.v[w] = zeros >> w & 1 ? 0 : 0x9E3779B9u * (uint32_t)(w + 1);
+        unsigned nonzero = 4 - (unsigned)__builtin_popcount(zeros);
+        for (unsigned nth = 0; nth < 2; nth++) {
+            double got = -1, want = 0;
+            int st = rng_block_uniform(&b, nth, &got);
+            rng_select_from(r, 5, zeros, RNG_PARAM, 3, &b);
+            for (unsigned k = 0; k <= nth; k++)
+                want = rng_uniform(r);
+            if (nth < nonzero) {
+                assert_int_equal(st, 0);
+                assert_true(got == want);
+            } else {
+                assert_int_equal(st, -1); /* the generator reads past the block */
+            }
+        }
+    }
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
@@ -251,6 +281,7 @@ int main(void)
         cmocka_unit_test(multinomial_splits_by_shares),
         cmocka_unit_test(lanes_draw_as_one_by_one),
         cmocka_unit_test(first_blocks_are_the_streams_first_words),
+        cmocka_unit_test(block_uniforms_are_the_streams_uniforms),
     };
     return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
 }
