@@ -76,13 +76,25 @@ static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
     }
 }
 
+/* The mean drawn for MU: at most SAMPLER_MAX_MEAN. */
+static double poisson_mean(double mu)
+{
+    return mu > SAMPLER_MAX_MEAN ? SAMPLER_MAX_MEAN : mu;
+}
+
+/* Whether a Poisson draw of mean MU (> 0, from poisson_mean) inverts; the
+ * one rule for draws made one by one and in lanes. */
+static int poisson_inverts(double mu)
+{
+    return mu < SAMPLER_POISSON_SWITCH;
+}
+
 unsigned long sampler_poisson(const gsl_rng *r, double mu)
 {
     if (!(mu > 0))
         return 0;
-    if (mu > SAMPLER_MAX_MEAN)
-        mu = SAMPLER_MAX_MEAN;
-    return mu < SAMPLER_POISSON_SWITCH ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
+    mu = poisson_mean(mu);
+    return poisson_inverts(mu) ? poisson_inversion(r, mu) : poisson_ptrs(r, mu);
 }
 
 /* log(k!) - (k + 1/2) log(k + 1) + (k + 1) - log(sqrt(2 pi)) ... the tail of
@@ -175,11 +187,18 @@ void sampler_binomial_prepare(double p, struct binomial_p *out)
         out->high[k] = out->high[k - 1] * q64;
 }
 
+/* Whether a binomial draw of N > 0 trials of BP (not never) inverts; the
+ * one rule for draws made one by one and in lanes. */
+static int binomial_inverts(const struct binomial_p *bp, unsigned long n)
+{
+    return (double)n * bp->p < SAMPLER_BINOMIAL_SWITCH;
+}
+
 unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
     unsigned long k = 0;
     if (n && !bp->never)
-        k = (double)n * bp->p < SAMPLER_BINOMIAL_SWITCH ? binomial_inversion(r, bp, n) : binomial_btrs(r, bp->p, n);
+        k = binomial_inverts(bp, n) ? binomial_inversion(r, bp, n) : binomial_btrs(r, bp->p, n);
     return bp->flip ? n - k : k;
 }
 
@@ -275,8 +294,8 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
     double u[SAMPLER_LANES + 3], m[SAMPLER_LANES + 3], e[SAMPLER_LANES + 3], k[4];
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
-        double x = mu[j] > SAMPLER_MAX_MEAN ? SAMPLER_MAX_MEAN : mu[j];
-        if (!(x > 0) || x >= SAMPLER_POISSON_SWITCH) {
+        double x = poisson_mean(mu[j]);
+        if (!(x > 0) || !poisson_inverts(x)) {
             out[j] = sampler_poisson(r[j], mu[j]);
             continue;
         }
@@ -308,7 +327,7 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
     for (size_t j = 0; j < count; j++) {
         const struct binomial_p *b = bp[j];
         unsigned long t = n[j];
-        if (!t || b->never || !((double)t * b->p < SAMPLER_BINOMIAL_SWITCH)) {
+        if (!t || b->never || !binomial_inverts(b, t)) {
             out[j] = sampler_binomial_prepared(r[j], b, t);
             continue;
         }
