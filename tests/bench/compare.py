@@ -8,8 +8,9 @@ Runs the builds in turn, round after round, on the same model, and compares
 each build's CPU time (user + system) with OLD's in the same round: a slow
 spell of the machine slows both runs of a round, so the ratio of a round
 keeps far less of the noise than either time.  Prints each build's minimum
-and median seconds, and the median of its ratios to OLD with a 90% interval
-(distribution-free, from the ratios' order statistics).  An interval that
+and median seconds, and the median of its ratios to OLD with an interval of
+about 90% (distribution-free, from the ratios' order statistics: 88% for
+15 rounds).  An interval that
 holds 1 means the rounds cannot tell the builds apart.
 
 --same first checks that every build writes the same reports as OLD, byte
@@ -38,12 +39,14 @@ SAME_CASES = [
 
 
 def cpu_seconds(cmd):
-    """Runs CMD; its user + system CPU seconds."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    err = p.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f'compare: {" ".join(cmd)} failed: {err[-500:]}')
+    """Runs CMD; its user + system CPU seconds.  Its messages go to a file,
+    not a pipe, which a chatty failure could fill before wait4 returns."""
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            sys.exit(f'compare: {" ".join(cmd)} failed: {err.read().decode()[-500:]}')
     return usage.ru_utime + usage.ru_stime
 
 
@@ -71,7 +74,8 @@ def check_same(builds):
 
 
 def median_interval(values, level=1.645):
-    """The median of VALUES and a ~90% distribution-free interval for it."""
+    """The median of VALUES and a distribution-free interval for it of about
+    90%: the order statistics k and n - 1 - k around the middle."""
     v = sorted(values)
     n = len(v)
     k = max(0, int(math.floor(n / 2 - level * math.sqrt(n) / 2)))
@@ -99,7 +103,7 @@ def main():
                 times[b].append(cpu_seconds([b, 'run', a.model, '-n', str(a.paths), '-j', str(a.threads),
                                              '-q', '-o', out]))
     print(f'{a.rounds} rounds, {a.paths} paths, {a.threads} thread(s), model {a.model}')
-    print(f'{"build":<40} {"min s":>7} {"median s":>9}   time / first build: median [90% interval]')
+    print(f'{"build":<40} {"min s":>7} {"median s":>9}   time / first build: median [~90% interval]')
     for b in builds:
         ratios = [t / t0 for t, t0 in zip(times[b], times[builds[0]])]
         med, lo, hi = median_interval(ratios)
