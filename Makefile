@@ -26,7 +26,7 @@ LIBS = $(GSL_LIBS) -lcsv -lm -pthread
 MODEL_SRC = $(wildcard models/*.c)
 SIM_SRC = $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_SRC = $(MODEL_SRC) $(SIM_SRC)
-HEADERS = $(wildcard models/*.h sim/*.h)
+HEADERS = $(wildcard models/*.h sim/*.h sim/*.inc)
 
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))

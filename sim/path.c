@@ -17,6 +17,7 @@
 #include "rng.h"
 #include "sampler.h"
 #include "design.h"
+#include "simd.h"
 
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
@@ -76,6 +77,7 @@ struct path {
     /* the lines priced month by month, with customers: */
     size_t *steps, nsteps;       /* infra step lines */
     size_t *staffed, nstaffed;   /* roles that grow with customers */
+    double *group;               /* [2 * (nsteps + nstaffed) * PATH_LANES]: see group_amount */
     double *out_lines;           /* [L * LF_COUNT] */
     struct scenario_draw scn;
     double last[MM_COUNT];       /* month H's figures */
@@ -144,7 +146,8 @@ size_t path_bytes(const struct model *m)
 {
     const size_t H1 = (size_t)m->cal.months + 1, P = m->nplans, L = path_nlines(m);
     const size_t Y = (size_t)(m->cal.months - 1) / 12 + 1, rows = m->ninfra + m->nroles + m->nfeatures;
-    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles) * Y;
+    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles) * Y +
+                     2 * (m->ninfra + m->nroles) * PATH_LANES; /* and at most this for a group's lines */
     /* and per row of the model: its draws, its uniforms with their slots
      * and streams' first blocks, about 96 bytes */
     return sizeof(struct path) + doubles * sizeof(double) + 2 * H1 * sizeof(rng_block) + 96 * rows;
@@ -287,6 +290,11 @@ struct path *path_new(const struct model *m)
     for (size_t i = 0; i < m->nroles; i++)
         if (staff_is_variable(&m->roles[i]))
             p->staffed[p->nstaffed++] = i;
+    p->group = mem_calloc(2 * (p->nsteps + p->nstaffed) * PATH_LANES + 1, sizeof *p->group);
+    if (!p->group) {
+        path_free(p);
+        return NULL;
+    }
     for (int mo = 1; mo <= p->H; mo++)
         p->year[mo] = (size_t)calendar_year(mo);
     for (size_t i = 0; i < p->P; i++)
@@ -340,6 +348,7 @@ void path_free(struct path *p)
     mem_free(p->steps);
     mem_free(p->per_customer);
     mem_free(p->staffed);
+    mem_free(p->group);
     mem_free(p);
 }
 
@@ -467,15 +476,6 @@ static void month_expected(struct path *p, int m, double rate, double *arrived, 
     }
     *arrived = in;
     *churned = out;
-}
-
-/* Adds V to the line's total, and its final-month cost when M is the last
- * month. */
-static inline void line_add(double *line, int m, int H, double v)
-{
-    line[LF_TOTAL] += v;
-    if (m == H)
-        line[LF_FINAL] = v;
 }
 
 /*
@@ -656,127 +656,54 @@ void path_begin(struct path *p, enum path_mode mode)
     p->runway = p->breakeven = p->H + 1;
 }
 
-/*
- * The rest of month MO of N paths side by side once their customers are
- * known (ARRIVED and CHURNED per lane; see path_month): lane j writes its
- * figures to OUT + j, at STRIDE.  The cost lines that move with customers
- * are priced line by line across the lanes, so a line's terms are read
- * once and the lanes' divisions overlap (lane by lane, with each lane's
- * sums in registers, measured the same: 1,393 M instructions for 2,000
- * bench paths either way); each lane still adds its costs in the same
- * order, so a lane's figures are those of a path run alone.
- */
+/* The lines priced every month with customers (step lines, then roles that
+ * grow with customers), lane-major in the workspace of a group's first
+ * lane: this year's amount or rate, and the running total, each
+ * [line][PATH_LANES]. */
+static double *group_amount(const struct path *g) { return g->group; }
+static double *group_total(const struct path *g) { return g->group + (g->nsteps + g->nstaffed) * PATH_LANES; }
+
+/* month_costs, two lanes to an SSE2 register (month_costs_2), and four to an
+ * AVX2 register (month_costs_4) where the machine has AVX2: the same
+ * figures either way (month_lanes.inc). */
+#define L_CAT(a, b) a##_##b
+#define L_NAME(a, b) L_CAT(a, b)
+#define L_(name) L_NAME(name, LW)
+#define LW 2
+#define LV lv2
+#define LU lu2
+#define LM lm2
+#define LTARGET
+#include "month_lanes.inc"
+#undef LW
+#undef LV
+#undef LU
+#undef LM
+#undef LTARGET
+#if SIMD_X86
+#define LW 4
+#define LV lv4
+#define LU lu4
+#define LM lm4
+#define LTARGET __attribute__((target("avx2")))
+#include "month_lanes.inc"
+#undef LW
+#undef LV
+#undef LU
+#undef LM
+#undef LTARGET
+#endif
+
 static void month_costs(struct path *const *lane, size_t n, int mo, const double *arrived, const double *churned,
                         double *out, size_t stride)
 {
-    const struct path *p0 = lane[0];
-    const struct model *m = p0->m;
-    const int H = p0->H;
-    const size_t I = m->ninfra, R = m->nroles, P = p0->P;
-    const size_t at = (size_t)mo, y = p0->year[mo];
-    double total[PATH_LANES], revenue[PATH_LANES], run_var[PATH_LANES], c_infra[PATH_LANES], cogs[PATH_LANES],
-        variable[PATH_LANES], c_staff[PATH_LANES], heads_total[PATH_LANES];
-    for (size_t j = 0; j < n; j++) {
-        struct path *p = lane[j];
-        double r = 0, v = 0, t = 0;
-        for (size_t i = 0; i < P; i++) {
-            double c = p->customers[i];
-            t += c;
-            r += c * p->price[i];
-            v += c * p->unit_plan[at * P + i];
-            p->plan_sum[at * P + i] = p->plan_sum[(at - 1) * P + i] + c;
-        }
-        p->total_by_month[mo] = t;
-        p->total_sum[mo] = p->total_sum[mo - 1] + t;
-        const double *f = p->fx + at * FX_COUNT;
-        double per_customer = f[FX_UNIT] * t;
-        total[j] = t;
-        revenue[j] = r;
-        run_var[j] = v;
-        c_infra[j] = f[FX_INFRA] + per_customer;
-        cogs[j] = f[FX_INFRA_COGS] + f[FX_UNIT_COGS] * t;
-        variable[j] = per_customer;
+#if SIMD_X86
+    if (simd_avx2()) {
+        month_costs_4(lane, n, mo, arrived, churned, out, stride);
+        return;
     }
-    for (size_t k = 0; k < p0->nsteps; k++) {
-        size_t i = p0->steps[k];
-        const struct infra_line *l = &m->infra[i];
-        if (mo < l->from || mo > l->to)
-            continue;
-        const int in_cogs = l->category == CAT_COGS;
-        for (size_t j = 0; j < n; j++) {
-            struct path *p = lane[j];
-            double c = p->amount_y[y * I + i] * infra_blocks(l, total[j]);
-            c_infra[j] += c;
-            if (in_cogs)
-                cogs[j] += c;
-            variable[j] += c;
-            line_add(p->out_lines + i * LF_COUNT, mo, H, c);
-        }
-    }
-    for (size_t j = 0; j < n; j++) {
-        const double *f = lane[j]->fx + at * FX_COUNT;
-        c_staff[j] = f[FX_STAFF];
-        heads_total[j] = f[FX_HEADS];
-        cogs[j] += f[FX_STAFF_COGS];
-    }
-    for (size_t k = 0; k < p0->nstaffed; k++) {
-        size_t i = p0->staffed[k];
-        const struct role *r = &m->roles[i];
-        const int in_cogs = r->category == CAT_COGS;
-        int back = mo - (int)r->lag;
-        back = back > 0 ? back : 0;
-        for (size_t j = 0; j < n; j++) {
-            struct path *p = lane[j];
-            double heads = staff_heads(r, mo, p->total_by_month[back]);
-            double c = heads * p->rate_y[y * R + i];
-            heads_total[j] += heads;
-            c_staff[j] += c;
-            if (in_cogs)
-                cogs[j] += c;
-            variable[j] += c;
-            line_add(p->out_lines + (I + i) * LF_COUNT, mo, H, c);
-        }
-    }
-    for (size_t j = 0; j < n; j++) {
-        struct path *p = lane[j];
-        const double *f = p->fx + at * FX_COUNT;
-        double run = f[FX_RUN] + run_var[j];
-        double c_feat = f[FX_BUILD] + run;
-        double cg = cogs[j] + run;
-        double var = variable[j] + run_var[j];
-        double t = total[j], r = revenue[j];
-
-        double cost = c_infra[j] + c_staff[j] + c_feat;
-        double cash = p->cash += r - cost + p->funding[mo];
-        if (cash < p->min_cash)
-            p->min_cash = cash;
-        if (p->runway > H && cash < m->min_cash)
-            p->runway = mo;
-        if (p->breakeven > H && r >= cost)
-            p->breakeven = mo;
-        p->sum_cost += cost;
-        p->customer_months += t;
-
-        double row[MM_COUNT];
-        row[MM_CUSTOMERS] = t;
-        row[MM_NEW_CUSTOMERS] = arrived[j];
-        row[MM_CHURNED] = churned[j];
-        row[MM_REVENUE] = r;
-        row[MM_COST] = cost;
-        row[MM_COST_INFRA] = c_infra[j];
-        row[MM_COST_STAFF] = c_staff[j];
-        row[MM_COST_FEATURES] = c_feat;
-        row[MM_COGS] = cg;
-        row[MM_GROSS_MARGIN] = r > 0 ? (r - cg) / r : NAN;
-        row[MM_CPC] = t > 0 ? cost / t : NAN;
-        row[MM_CPC_VARIABLE] = t > 0 ? var / t : NAN;
-        row[MM_CASH] = cash;
-        row[MM_HEADCOUNT] = heads_total[j];
-        for (size_t k = 0; k < MM_COUNT; k++)
-            out[k * stride + j] = row[k];
-        if (mo == H)
-            memcpy(p->last, row, sizeof row);
-    }
+#endif
+    month_costs_2(lane, n, mo, arrived, churned, out, stride);
 }
 
 void path_month(struct path *p, uint64_t seed, uint64_t path, int mo, double *out, size_t stride)

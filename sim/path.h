@@ -65,7 +65,9 @@ void path_month(struct path *p, uint64_t seed, uint64_t path_index, int month, d
 void path_end(struct path *p);
 /* path_month of paths FIRST .. FIRST + N - 1 in the N workspaces LANE (N at
  * most PATH_LANES, all begun in the same mode, PATH_RANDOM or
- * PATH_DRAWS_ONLY), their draws made together; lane j writes to OUT + j. */
+ * PATH_DRAWS_ONLY), their draws made together; lane j writes to OUT + j.
+ * The lanes' running costs are kept side by side in LANE[0]'s workspace,
+ * so a group keeps the same first workspace from month 1 to month H. */
 #define PATH_LANES 16
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int month, double *out,
                       size_t stride);

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "model.h"
 #include "path.h"
+#include "simd.h"
 
 /* Every rule at least once: mix, growth, churn, uncertain price and
  * arrivals, yearly escalation and raises (14 months), a step line with
@@ -334,22 +335,75 @@ static void scenarios_share_random_numbers(void **state)
     tu_rmdir(dir);
 }
 
+/* The lines the month loop prices with customers, in lane J of ROWS
+ * ([month][figure][lane], N lanes), against their formulas applied to the
+ * lane's customers one month at a time, in month order: the step lines
+ * "database" (300 a block of 5, months 2..12) and "metering" (1e-12 a
+ * block of 1.7e-13: customers over a step pass 4e15, where the vector
+ * bodies hand the lane to infra_ceil), and the role "support" (4000 a
+ * month, one per 8 customers two months before).  LINES: the lane's cost
+ * lines (path_lines). */
+static void assert_lines_priced_by_hand(const struct model *m, const double *rows, size_t n, size_t j,
+                                        const double *lines)
+{
+    const size_t H = (size_t)m->cal.months, I = m->ninfra;
+    const size_t steps[] = { 2, 3 };
+    double total[3] = { 0, 0, 0 }, final[3] = { 0, 0, 0 };
+    double start = 0;
+    for (size_t i = 0; i < m->nplans; i++)
+        start += m->plans[i].customers;
+    for (int mo = 1; mo <= (int)H; mo++) {
+        double c = rows[((size_t)(mo - 1) * MM_COUNT + MM_CUSTOMERS) * n + j];
+        for (size_t k = 0; k < 2; k++) {
+            const struct infra_line *l = &m->infra[steps[k]];
+            if (mo < l->from || mo > l->to)
+                continue;
+            double v = dist_mean(&l->cost) * infra_blocks(l, c);
+            total[k] += v;
+            final[k] = mo == (int)H ? v : final[k];
+        }
+        int back = mo - 2;
+        double lagged = back >= 1 ? rows[((size_t)(back - 1) * MM_COUNT + MM_CUSTOMERS) * n + j] : start;
+        double v = staff_heads(&m->roles[1], mo, lagged) * 4000;
+        total[2] += v;
+        final[2] = mo == (int)H ? v : final[2];
+    }
+    const size_t line[3] = { steps[0], steps[1], I + 1 };
+    assert_string_equal(m->infra[steps[0]].item, "database");
+    assert_string_equal(m->infra[steps[1]].item, "metering");
+    assert_string_equal(m->roles[1].name, "support");
+    for (size_t k = 0; k < 3; k++) {
+        assert_true(total[k] > 0);
+        assert_memory_equal(&total[k], &lines[line[k] * LF_COUNT + LF_TOTAL], sizeof(double));
+        assert_memory_equal(&final[k], &lines[line[k] * LF_COUNT + LF_FINAL], sizeof(double));
+    }
+}
+
 /* Paths run side by side in lanes, their draws made together, give bit for
  * bit what each path gives run alone (path_simulate, one lane): every
  * monthly figure, the summary and the cost lines, for lane groups of every
  * size up to PATH_LANES and both scenarios of a model whose churn and
- * arrivals cross the samplers' switches.  That the lane samplers draw as
- * the one-by-one samplers do is test_sampler's; that the draws have the
- * right distributions, monte_carlo_means_match_the_plan's. */
+ * arrivals cross the samplers' switches, and with a step line so fine that
+ * customers over a step pass 4e15 (priced one lane at a time).  With the
+ * vector bodies the machine runs (STATE NULL) or the baseline ones.  That
+ * the lane samplers draw as the one-by-one samplers do is test_sampler's;
+ * that the draws have the right distributions,
+ * monte_carlo_means_match_the_plan's. */
 static void lanes_equal_paths_run_alone(void **state)
 {
-    (void)state;
+    simd_baseline(*state != NULL);
     const char *files[8][2];
     memcpy(files, hand_files, sizeof files);
     files[1][1] = "plan,price,customers,mix\na,100,900,3\nb,\"uniform(300, 500)\",2,1\nc,50,0,1\n";
     files[2][1] = "scenario,new_customers,growth,churn,deal_slip,deal_loss\n"
                   "s,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n"
                   "t,\"uniform(5, 40)\",\"normal(0.05, 0.05)\",\"beta(2, 60)\",0.5,0.2\n";
+    files[3][1] = "item,driver,cost,step,category,from,to,escalation\n"
+                  "hosting,fixed,1000,,cogs,,,10%\n"
+                  "storage,per_customer,5,,cogs,,,\n"
+                  "database,step,300,5,cogs,2,12,\n"
+                  "metering,step,1e-12,1.7e-13,rnd,,,\n"
+                  "tools,fixed,200,,ga,2027-03,,\n";
     char *dir;
     struct model *m = load_files(files, 8, &dir);
     const size_t H = (size_t)m->cal.months, L = path_nlines(m);
@@ -383,6 +437,7 @@ static void lanes_equal_paths_run_alone(void **state)
                     }
                 assert_memory_equal(path_summary(alone), path_summary(lane[j]), SM_COUNT * sizeof(double));
                 assert_memory_equal(path_lines(alone), path_lines(lane[j]), L * LF_COUNT * sizeof(double));
+                assert_lines_priced_by_hand(m, rows, n, j, path_lines(lane[j]));
             }
             free(rows);
         }
@@ -392,6 +447,26 @@ static void lanes_equal_paths_run_alone(void **state)
     for (size_t j = 0; j < PATH_LANES; j++)
         path_free(lane[j]);
     path_free(alone);
+    model_free(m);
+    tu_rmdir(dir);
+    simd_baseline(0);
+}
+
+/* The vector bodies of the machine (AVX2 on most x86-64) and the baseline
+ * ones (SSE2) give the same results bit for bit: reports do not depend on
+ * the machine.  On a machine without AVX2 both runs take the baseline. */
+static void results_do_not_depend_on_vector_width(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct results *native = run(m, 2000, 5, 2);
+    simd_baseline(1);
+    struct results *baseline = run(m, 2000, 5, 2);
+    simd_baseline(0);
+    assert_true(same_results(native, baseline));
+    results_free(native);
+    results_free(baseline);
     model_free(m);
     tu_rmdir(dir);
 }
@@ -405,7 +480,9 @@ int main(void)
         cmocka_unit_test(prob_cash_out_has_its_known_value),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
-        cmocka_unit_test(lanes_equal_paths_run_alone),
+        cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),
+        cmocka_unit_test_prestate(lanes_equal_paths_run_alone, (void *)"baseline"),
+        cmocka_unit_test(results_do_not_depend_on_vector_width),
         cmocka_unit_test(extending_a_run_equals_one_run),
         cmocka_unit_test(cost_lines_add_up),
         cmocka_unit_test(designs_are_unbiased_and_sharper),
