@@ -133,12 +133,28 @@ static double binomial_search(double u, double prob, double a, double s, double 
     return x;
 }
 
+/* Where the inversion of a binomial draw of N trials of BP starts: the
+ * arguments of binomial_search, with its uniform drawn from R (the one
+ * setup of draws made one by one and in lanes). */
+struct binomial_start {
+    double u, prob, a, s, n;
+};
+
+static inline struct binomial_start binomial_setup(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
+{
+    struct binomial_start v;
+    v.s = bp->odds;
+    v.a = (double)(n + 1) * bp->odds;
+    v.prob = binomial_start(bp, n);
+    v.n = (double)n;
+    v.u = rng_fast_uniform(r);
+    return v;
+}
+
 static unsigned long binomial_inversion(const gsl_rng *r, const struct binomial_p *bp, unsigned long n)
 {
-    double s = bp->odds, a = (double)(n + 1) * s;
-    double prob = binomial_start(bp, n);
-    double u = rng_fast_uniform(r);
-    return (unsigned long)binomial_search(u, prob, a, s, (double)n);
+    struct binomial_start v = binomial_setup(r, bp, n);
+    return (unsigned long)binomial_search(v.u, v.prob, v.a, v.s, v.n);
 }
 
 static unsigned long binomial_btrs(const gsl_rng *r, double p, unsigned long n)
@@ -422,12 +438,13 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
             out[j] = sampler_binomial_prepared(r[j], b, t);
             continue;
         }
+        struct binomial_start v = binomial_setup(r[j], b, t);
         at[m] = j;
-        s[m] = b->odds;
-        a[m] = (double)(t + 1) * b->odds;
-        prob[m] = binomial_start(b, t);
-        trials[m] = (double)t;
-        u[m] = rng_fast_uniform(r[j]);
+        u[m] = v.u;
+        prob[m] = v.prob;
+        a[m] = v.a;
+        s[m] = v.s;
+        trials[m] = v.n;
         m++;
     }
     for (size_t i = m; i < m + SEARCH_PAD; i++) { /* as in sampler_poisson_lanes */
