@@ -19,6 +19,10 @@
 #include "design.h"
 #include "simd.h"
 
+#if SIMD_X86
+#include <immintrin.h> /* movemask, in month_lanes.inc */
+#endif
+
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
     "cost_features", "cogs", "gross_margin", "cpc", "cpc_variable", "cash", "headcount",
