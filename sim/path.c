@@ -375,13 +375,8 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
     rng_first_blocks(seed, p->slot_block, p->nslots, p->slot_block);
     for (size_t k = 0; k < p->nslots; k++) {
         const struct slot *sl = &p->slots[k];
-        double v;
-        if (rng_block_uniform(&p->slot_block[k], (unsigned)sl->second, &v)) {
-            rng_select(p->rng, seed, path, sl->purpose, sl->index);
-            v = rng_uniform(p->rng);
-            if (sl->second)
-                v = rng_uniform(p->rng);
-        }
+        double v = rng_stream_uniform(p->rng, seed, path, sl->purpose, sl->index, &p->slot_block[k],
+                                      (unsigned)sl->second);
         p->u[k] = p->design ? design_uniform(p->design, path, k, v) : v;
     }
     for (size_t i = 0; i < p->P; i++)

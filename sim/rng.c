@@ -152,6 +152,18 @@ void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose 
     s->elem = 4;
 }
 
+double rng_stream_uniform(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
+                          const rng_block *first, unsigned nth)
+{
+    double u;
+    if (rng_block_uniform(first, nth, &u) == 0)
+        return u;
+    rng_select_from(r, seed, path, purpose, index, first); /* about once in 2^96 streams */
+    for (unsigned k = 0; k <= nth; k++)
+        u = rng_uniform(r);
+    return u;
+}
+
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col)
 {
     return ((uint32_t)file << 20) | ((uint32_t)(row & 0x1FFFF) << 3) | (col & 7);

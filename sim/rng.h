@@ -88,6 +88,12 @@ int rng_block_uniform(const rng_block *b, unsigned nth, double *u);
 /* As rng_select, with FIRST the stream's first block from rng_first_blocks. */
 void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
                      const rng_block *first);
+/* The (NTH + 1)-th uniform rng_uniform gives on stream (SEED, PATH, PURPOSE,
+ * INDEX), whose first block is FIRST: read off the block, or, when the
+ * block has too few nonzero words, drawn through R (selected on the
+ * stream from FIRST; its position is then past that uniform). */
+double rng_stream_uniform(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,
+                          const rng_block *first, unsigned nth);
 
 /* As gsl_rng_uniform(R): [0, 1), inline for cpcsim's own generator. */
 static inline double rng_fast_uniform(const gsl_rng *r)

@@ -250,7 +250,8 @@ static void first_blocks_are_the_streams_first_words(void **state)
 /* A uniform read off a first block is the one rng_uniform gives, first or
  * second, on a stream started at that block: for blocks with zeros in every
  * place (which rng_uniform skips), down to a block too short of nonzero
- * words, which says so. */
+ * words, which says so; and rng_stream_uniform gives that uniform either
+ * way, from the block or, past it, through the generator. */
 static void block_uniforms_are_the_streams_uniforms(void **state)
 {
     (void)state;
@@ -272,6 +273,9 @@ static void block_uniforms_are_the_streams_uniforms(void **state)
             } else {
                 assert_int_equal(st, -1); /* the generator reads past the block */
             }
+            gsl_rng *other = rng_new();
+            assert_true(rng_stream_uniform(other, 5, zeros, RNG_PARAM, 3, &b, nth) == want);
+            gsl_rng_free(other);
         }
     }
     gsl_rng_free(r);
