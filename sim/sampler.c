@@ -7,9 +7,15 @@
 #include "sampler.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "rng.h"
 #include "simd.h"
+
+#if SIMD_X86
+#include <immintrin.h> /* movemask, in search_lanes.inc */
+#endif
 
 /* 1/k for k = 1 .. RECIP_N, so that the inversion searches multiply where
  * they would divide: a division takes four to five times a multiplication's
@@ -219,147 +225,31 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
     return bp->flip ? n - k : k;
 }
 
-/*
- * The inversion searches of many lanes, four at a time in two SSE2
- * registers (part of every x86-64; elsewhere one by one).  Each lane
- * does exactly the scalar search's operations in the same order while it
- * runs, so it gives the same result.  A lane's live mask turns off for good
- * when its search ends, and its count stops there; its other values are
- * then zeroed rather than kept, so the loop carries no selects (and no
- * value of an ended lane can drift into subnormals).  The search's step
- * count is common to the lanes (it is each lane's count while that lane
- * runs), so its reciprocal is one load for all of them.
- */
-#ifdef __SSE2__
-#include <emmintrin.h>
-
-/* Poisson inversion of lanes 0..3: uniforms U, means M, exp(-M) E; the
- * counts into K_OUT.  Four lanes in two registers, so that one loop exit
- * (a branch the predictor misses) serves four draws. */
-static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
-{
-    const __m128d one = _mm_set1_pd(1);
-    const __m128d m0 = _mm_loadu_pd(m), m1 = _mm_loadu_pd(m + 2), u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2);
-    __m128d p0 = _mm_loadu_pd(e), p1 = _mm_loadu_pd(e + 2), c0 = p0, c1 = p1;
-    __m128d k0 = _mm_setzero_pd(), k1 = k0;
-    __m128d g0 = _mm_cmpgt_pd(u0, c0), g1 = _mm_cmpgt_pd(u1, c1);
-    for (double step = 1; _mm_movemask_pd(_mm_or_pd(g0, g1)) && step <= 1000; step += 1) {
-        const __m128d r = _mm_set1_pd(recip_of(step));
-        k0 = _mm_add_pd(k0, _mm_and_pd(g0, one));
-        k1 = _mm_add_pd(k1, _mm_and_pd(g1, one));
-        p0 = _mm_and_pd(g0, _mm_mul_pd(p0, _mm_mul_pd(m0, r)));
-        p1 = _mm_and_pd(g1, _mm_mul_pd(p1, _mm_mul_pd(m1, r)));
-        c0 = _mm_add_pd(c0, p0);
-        c1 = _mm_add_pd(c1, p1);
-        g0 = _mm_and_pd(g0, _mm_cmpgt_pd(u0, c0));
-        g1 = _mm_and_pd(g1, _mm_cmpgt_pd(u1, c1));
-    }
-    _mm_storeu_pd(k_out, k0);
-    _mm_storeu_pd(k_out + 2, k1);
-}
-
-/* Binomial inversion of lanes 0..3: uniforms U, (1 - p)^n PROB, (n + 1) odds
- * A, odds S, trials N; the counts into X_OUT. */
-static void binomial_search4(const double *u, const double *prob, const double *a, const double *s,
-                             const double *n, double *x_out)
-{
-    const __m128d one = _mm_set1_pd(1);
-    const __m128d a0 = _mm_loadu_pd(a), a1 = _mm_loadu_pd(a + 2), s0 = _mm_loadu_pd(s), s1 = _mm_loadu_pd(s + 2);
-    const __m128d n0 = _mm_loadu_pd(n), n1 = _mm_loadu_pd(n + 2);
-    __m128d u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2), p0 = _mm_loadu_pd(prob), p1 = _mm_loadu_pd(prob + 2);
-    __m128d x0 = _mm_setzero_pd(), x1 = x0;
-    __m128d g0 = _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(x0, n0));
-    __m128d g1 = _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(x1, n1));
-    for (double step = 1; _mm_movemask_pd(_mm_or_pd(g0, g1)); step += 1) {
-        const __m128d r = _mm_set1_pd(recip_of(step)), st = _mm_set1_pd(step);
-        u0 = _mm_sub_pd(u0, p0);
-        u1 = _mm_sub_pd(u1, p1);
-        x0 = _mm_add_pd(x0, _mm_and_pd(g0, one));
-        x1 = _mm_add_pd(x1, _mm_and_pd(g1, one));
-        p0 = _mm_and_pd(g0, _mm_mul_pd(p0, _mm_sub_pd(_mm_mul_pd(a0, r), s0)));
-        p1 = _mm_and_pd(g1, _mm_mul_pd(p1, _mm_sub_pd(_mm_mul_pd(a1, r), s1)));
-        g0 = _mm_and_pd(g0, _mm_and_pd(_mm_cmpgt_pd(u0, p0), _mm_cmplt_pd(st, n0)));
-        g1 = _mm_and_pd(g1, _mm_and_pd(_mm_cmpgt_pd(u1, p1), _mm_cmplt_pd(st, n1)));
-    }
-    _mm_storeu_pd(x_out, x0);
-    _mm_storeu_pd(x_out + 2, x1);
-}
-#else
-static void poisson_search4(const double *u, const double *m, const double *e, double *k_out)
-{
-    for (int l = 0; l < 4; l++)
-        k_out[l] = poisson_search(u[l], m[l], e[l]);
-}
-
-static void binomial_search4(const double *u, const double *prob, const double *a, const double *s,
-                             const double *n, double *x_out)
-{
-    for (int l = 0; l < 4; l++)
-        x_out[l] = binomial_search(u[l], prob[l], a[l], s[l], n[l]);
-}
-#endif
-
-/*
- * The same searches eight lanes at a time, in two AVX2 registers, where the
- * machine has AVX2 (simd_avx2): the loop runs as long as the longest of
- * eight searches rather than of four, so two groups of four take one
- * branch miss at the end instead of two, and each step does the work of
- * two SSE2 steps.  Each lane still does exactly the scalar operations (no
- * multiply-add is fused), so the counts are the same on any machine.
- */
+/* The inversion searches of many lanes, in two bodies: two vectors of two
+ * lanes (SSE2) and of four (AVX2, where the machine has it); see
+ * search_lanes.inc. */
+#define L_CAT(a, b) a##_##b
+#define L_NAME(a, b) L_CAT(a, b)
+#define L_(name) L_NAME(name, LW)
+#define LW 2
+#define LV lv2
+#define LM lm2
+#define LTARGET
+#include "search_lanes.inc"
+#undef LW
+#undef LV
+#undef LM
+#undef LTARGET
 #if SIMD_X86
-#include <immintrin.h>
-
-__attribute__((target("avx2"))) static void poisson_search8(const double *u, const double *m, const double *e,
-                                                           double *k_out)
-{
-    const __m256d one = _mm256_set1_pd(1);
-    const __m256d m0 = _mm256_loadu_pd(m), m1 = _mm256_loadu_pd(m + 4);
-    const __m256d u0 = _mm256_loadu_pd(u), u1 = _mm256_loadu_pd(u + 4);
-    __m256d p0 = _mm256_loadu_pd(e), p1 = _mm256_loadu_pd(e + 4), c0 = p0, c1 = p1;
-    __m256d k0 = _mm256_setzero_pd(), k1 = k0;
-    __m256d g0 = _mm256_cmp_pd(u0, c0, _CMP_GT_OS), g1 = _mm256_cmp_pd(u1, c1, _CMP_GT_OS);
-    for (double step = 1; _mm256_movemask_pd(_mm256_or_pd(g0, g1)) && step <= 1000; step += 1) {
-        const __m256d r = _mm256_set1_pd(recip_of(step));
-        k0 = _mm256_add_pd(k0, _mm256_and_pd(g0, one));
-        k1 = _mm256_add_pd(k1, _mm256_and_pd(g1, one));
-        p0 = _mm256_and_pd(g0, _mm256_mul_pd(p0, _mm256_mul_pd(m0, r)));
-        p1 = _mm256_and_pd(g1, _mm256_mul_pd(p1, _mm256_mul_pd(m1, r)));
-        c0 = _mm256_add_pd(c0, p0);
-        c1 = _mm256_add_pd(c1, p1);
-        g0 = _mm256_and_pd(g0, _mm256_cmp_pd(u0, c0, _CMP_GT_OS));
-        g1 = _mm256_and_pd(g1, _mm256_cmp_pd(u1, c1, _CMP_GT_OS));
-    }
-    _mm256_storeu_pd(k_out, k0);
-    _mm256_storeu_pd(k_out + 4, k1);
-}
-
-__attribute__((target("avx2"))) static void binomial_search8(const double *u, const double *prob, const double *a,
-                                                            const double *s, const double *n, double *x_out)
-{
-    const __m256d one = _mm256_set1_pd(1);
-    const __m256d a0 = _mm256_loadu_pd(a), a1 = _mm256_loadu_pd(a + 4);
-    const __m256d s0 = _mm256_loadu_pd(s), s1 = _mm256_loadu_pd(s + 4);
-    const __m256d n0 = _mm256_loadu_pd(n), n1 = _mm256_loadu_pd(n + 4);
-    __m256d u0 = _mm256_loadu_pd(u), u1 = _mm256_loadu_pd(u + 4);
-    __m256d p0 = _mm256_loadu_pd(prob), p1 = _mm256_loadu_pd(prob + 4);
-    __m256d x0 = _mm256_setzero_pd(), x1 = x0;
-    __m256d g0 = _mm256_and_pd(_mm256_cmp_pd(u0, p0, _CMP_GT_OS), _mm256_cmp_pd(x0, n0, _CMP_LT_OS));
-    __m256d g1 = _mm256_and_pd(_mm256_cmp_pd(u1, p1, _CMP_GT_OS), _mm256_cmp_pd(x1, n1, _CMP_LT_OS));
-    for (double step = 1; _mm256_movemask_pd(_mm256_or_pd(g0, g1)); step += 1) {
-        const __m256d r = _mm256_set1_pd(recip_of(step)), st = _mm256_set1_pd(step);
-        u0 = _mm256_sub_pd(u0, p0);
-        u1 = _mm256_sub_pd(u1, p1);
-        x0 = _mm256_add_pd(x0, _mm256_and_pd(g0, one));
-        x1 = _mm256_add_pd(x1, _mm256_and_pd(g1, one));
-        p0 = _mm256_and_pd(g0, _mm256_mul_pd(p0, _mm256_sub_pd(_mm256_mul_pd(a0, r), s0)));
-        p1 = _mm256_and_pd(g1, _mm256_mul_pd(p1, _mm256_sub_pd(_mm256_mul_pd(a1, r), s1)));
-        g0 = _mm256_and_pd(g0, _mm256_and_pd(_mm256_cmp_pd(u0, p0, _CMP_GT_OS), _mm256_cmp_pd(st, n0, _CMP_LT_OS)));
-        g1 = _mm256_and_pd(g1, _mm256_and_pd(_mm256_cmp_pd(u1, p1, _CMP_GT_OS), _mm256_cmp_pd(st, n1, _CMP_LT_OS)));
-    }
-    _mm256_storeu_pd(x_out, x0);
-    _mm256_storeu_pd(x_out + 4, x1);
-}
+#define LW 4
+#define LV lv4
+#define LM lm4
+#define LTARGET __attribute__((target("avx2")))
+#include "search_lanes.inc"
+#undef LW
+#undef LV
+#undef LM
+#undef LTARGET
 #endif
 
 /* The lanes' searches, eight at a time with AVX2 or four at a time: the
@@ -371,12 +261,12 @@ static void poisson_searches(const double *u, const double *m, const double *e, 
 #if SIMD_X86
     if (simd_avx2()) {
         for (size_t i = 0; i < n; i += 8)
-            poisson_search8(u + i, m + i, e + i, out + i);
+            poisson_search_4(u + i, m + i, e + i, out + i);
         return;
     }
 #endif
     for (size_t i = 0; i < n; i += 4)
-        poisson_search4(u + i, m + i, e + i, out + i);
+        poisson_search_2(u + i, m + i, e + i, out + i);
 }
 
 static void binomial_searches(const double *u, const double *prob, const double *a, const double *s,
@@ -385,12 +275,12 @@ static void binomial_searches(const double *u, const double *prob, const double 
 #if SIMD_X86
     if (simd_avx2()) {
         for (size_t i = 0; i < n; i += 8)
-            binomial_search8(u + i, prob + i, a + i, s + i, trials + i, out + i);
+            binomial_search_4(u + i, prob + i, a + i, s + i, trials + i, out + i);
         return;
     }
 #endif
     for (size_t i = 0; i < n; i += 4)
-        binomial_search4(u + i, prob + i, a + i, s + i, trials + i, out + i);
+        binomial_search_2(u + i, prob + i, a + i, s + i, trials + i, out + i);
 }
 
 void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out)
