@@ -58,6 +58,12 @@ struct engine {
     atomic_uint_fast64_t done_paths;
     atomic_int failed;
     uint64_t next_merge;
+    /* chunks finished before their turn to merge, parked so that their
+     * workers go on (rather than wait for a slower chunk before them): slot
+     * k holds the moments of chunk parked_at[k], UINT64_MAX when free */
+    size_t nparked;
+    struct chunk_moments *parked; /* [nparked * nmoments] */
+    uint64_t *parked_at;          /* [nparked] */
     pthread_mutex_t lock;
     pthread_cond_t merged;
     struct timespec started;
@@ -210,13 +216,60 @@ static void close_block(struct engine *e, struct moments *into)
     }
 }
 
-/* Waits for this chunk's turn and merges its moments (in chunk order, so
- * floating-point sums do not depend on the thread count).  0 if stopped. */
+/* Merges the moments C of chunk CHUNK, whose turn it is (and clears C). */
+static void merge_chunk(struct engine *e, uint64_t chunk, struct chunk_moments *c)
+{
+    if (e->design) {
+        for (size_t i = 0; i < e->nmoments; i++) {
+            e->block_sum[i] += c[i].shift * (double)c[i].n + c[i].s1;
+            e->block_n[i] += (double)c[i].n;
+        }
+        if ((chunk + 1) % (DESIGN_BLOCK / ENGINE_CHUNK) == 0)
+            close_block(e, e->between);
+    }
+    for (size_t i = 0; i < e->nmoments; i++)
+        moments_merge(&e->moments[i], &c[i]);
+    e->next_merge++;
+}
+
+/*
+ * Merges this chunk's moments in chunk order, so that floating-point sums
+ * do not depend on the thread count: now if it is the chunk's turn (and
+ * then the parked chunks whose turns follow), or else parked in a free
+ * slot, to be merged in its turn by the worker that merges the chunk before
+ * it.  Waits only when no slot is free.  0 if stopped.
+ */
 static int merge_in_order(struct worker *w, uint64_t chunk)
 {
     struct engine *e = w->e;
+    int ok = 0;
     pthread_mutex_lock(&e->lock);
-    while (e->next_merge != chunk && !stopped(e)) {
+    while (!stopped(e)) {
+        if (e->next_merge == chunk) {
+            merge_chunk(e, chunk, w->chunk);
+            for (int found = 1; found;) { /* the parked chunks whose turns follow */
+                found = 0;
+                for (size_t k = 0; k < e->nparked; k++)
+                    if (e->parked_at[k] == e->next_merge) {
+                        e->parked_at[k] = UINT64_MAX;
+                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments);
+                        found = 1;
+                    }
+            }
+            pthread_cond_broadcast(&e->merged);
+            ok = 1;
+            break;
+        }
+        size_t k = 0;
+        while (k < e->nparked && e->parked_at[k] != UINT64_MAX)
+            k++;
+        if (k < e->nparked) {
+            memcpy(e->parked + k * e->nmoments, w->chunk, e->nmoments * sizeof *w->chunk);
+            memset(w->chunk, 0, e->nmoments * sizeof *w->chunk);
+            e->parked_at[k] = chunk;
+            ok = 1;
+            break;
+        }
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);
         t.tv_nsec += 100000000;
@@ -225,22 +278,6 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
             t.tv_nsec -= 1000000000;
         }
         pthread_cond_timedwait(&e->merged, &e->lock, &t);
-    }
-    int ok = e->next_merge == chunk;
-    if (ok) {
-        if (e->design) {
-            for (size_t i = 0; i < e->nmoments; i++) {
-                const struct chunk_moments *c = &w->chunk[i];
-                e->block_sum[i] += c->shift * (double)c->n + c->s1;
-                e->block_n[i] += (double)c->n;
-            }
-            if ((chunk + 1) % (DESIGN_BLOCK / ENGINE_CHUNK) == 0)
-                close_block(e, e->between);
-        }
-        for (size_t i = 0; i < e->nmoments; i++)
-            moments_merge(&e->moments[i], &w->chunk[i]);
-        e->next_merge++;
-        pthread_cond_broadcast(&e->merged);
     }
     pthread_mutex_unlock(&e->lock);
     return ok;
@@ -507,10 +544,15 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     e->plan_month = mem_calloc(e->nmonthly, sizeof *e->plan_month);
     e->plan_summary = mem_calloc(e->nsummary, sizeof *e->plan_summary);
     e->moments = mem_calloc(e->nmoments, sizeof *e->moments);
-    if (!e->w || !e->plan_month || !e->plan_summary || !e->moments) {
+    e->nparked = e->nthreads > 1 ? 2 * (size_t)e->nthreads : 0; /* one thread merges every chunk in turn */
+    e->parked = mem_calloc(e->nparked * e->nmoments + 1, sizeof *e->parked);
+    e->parked_at = mem_calloc(e->nparked + 1, sizeof *e->parked_at);
+    if (!e->w || !e->plan_month || !e->plan_summary || !e->moments || !e->parked || !e->parked_at) {
         engine_free(e);
         return NULL;
     }
+    for (size_t k = 0; k < e->nparked; k++)
+        e->parked_at[k] = UINT64_MAX;
     for (; e->inited < e->nthreads; e->inited++) {
         if (worker_init(&e->w[e->inited], e, e->inited)) {
             e->inited++;
@@ -556,6 +598,8 @@ void engine_free(struct engine *e)
     mem_free(e->plan_month);
     mem_free(e->plan_summary);
     mem_free(e->moments);
+    mem_free(e->parked);
+    mem_free(e->parked_at);
     design_free(e->design);
     mem_free(e->block_sum);
     mem_free(e->block_n);
