@@ -665,33 +665,9 @@ static double *group_total(const struct path *g) { return g->group + (g->nsteps 
 /* month_costs, two lanes to an SSE2 register (month_costs_2), and four to an
  * AVX2 register (month_costs_4) where the machine has AVX2: the same
  * figures either way (month_lanes.inc). */
-#define L_CAT(a, b) a##_##b
-#define L_NAME(a, b) L_CAT(a, b)
-#define L_(name) L_NAME(name, LW)
-#define LW 2
-#define LV lv2
-#define LU lu2
-#define LM lm2
-#define LTARGET
-#include "month_lanes.inc"
-#undef LW
-#undef LV
-#undef LU
-#undef LM
-#undef LTARGET
-#if SIMD_X86
-#define LW 4
-#define LV lv4
-#define LU lu4
-#define LM lm4
-#define LTARGET __attribute__((target("avx2")))
-#include "month_lanes.inc"
-#undef LW
-#undef LV
-#undef LU
-#undef LM
-#undef LTARGET
-#endif
+#define LANES_BODY "month_lanes.inc"
+#include "lanes_bodies.inc"
+#undef LANES_BODY
 
 static void month_costs(struct path *const *lane, size_t n, int mo, const double *arrived, const double *churned,
                         double *out, size_t stride)

@@ -228,29 +228,9 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
 /* The inversion searches of many lanes, in two bodies: two vectors of two
  * lanes (SSE2) and of four (AVX2, where the machine has it); see
  * search_lanes.inc. */
-#define L_CAT(a, b) a##_##b
-#define L_NAME(a, b) L_CAT(a, b)
-#define L_(name) L_NAME(name, LW)
-#define LW 2
-#define LV lv2
-#define LM lm2
-#define LTARGET
-#include "search_lanes.inc"
-#undef LW
-#undef LV
-#undef LM
-#undef LTARGET
-#if SIMD_X86
-#define LW 4
-#define LV lv4
-#define LM lm4
-#define LTARGET __attribute__((target("avx2")))
-#include "search_lanes.inc"
-#undef LW
-#undef LV
-#undef LM
-#undef LTARGET
-#endif
+#define LANES_BODY "search_lanes.inc"
+#include "lanes_bodies.inc"
+#undef LANES_BODY
 
 /* The lanes' searches, eight at a time with AVX2 or four at a time: the
  * lanes past N (up to SEARCH_PAD of them) are padding whose search never
