@@ -460,8 +460,13 @@ static void results_do_not_depend_on_vector_width(void **state)
     (void)state;
     char *dir;
     struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+#if SIMD_X86
+    __builtin_cpu_init();
+    assert_int_equal(simd_avx2() != 0, __builtin_cpu_supports("avx2") != 0); /* the machine's bodies run */
+#endif
     struct results *native = run(m, 2000, 5, 2);
     simd_baseline(1);
+    assert_int_equal(simd_avx2(), 0); /* and these the baseline ones */
     struct results *baseline = run(m, 2000, 5, 2);
     simd_baseline(0);
     assert_true(same_results(native, baseline));
