@@ -128,6 +128,7 @@ static void progress(struct engine *e, int final)
 #define LANE_BYTES (2u << 20)
 #define BATCH 128
 #define BATCH_BYTES (4u << 20)
+#define PARK_BYTES (32u << 20) /* for all the chunks parked (see merge_in_order) */
 #define CACHE_LINE 64
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
@@ -244,7 +245,7 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
     struct engine *e = w->e;
     int ok = 0;
     pthread_mutex_lock(&e->lock);
-    while (!stopped(e)) {
+    for (;;) {
         if (e->next_merge == chunk) {
             merge_chunk(e, chunk, w->chunk);
             for (int found = 1; found;) { /* the parked chunks whose turns follow */
@@ -260,6 +261,8 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
             ok = 1;
             break;
         }
+        if (stopped(e))
+            break;
         size_t k = 0;
         while (k < e->nparked && e->parked_at[k] != UINT64_MAX)
             k++;
@@ -544,7 +547,11 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     e->plan_month = mem_calloc(e->nmonthly, sizeof *e->plan_month);
     e->plan_summary = mem_calloc(e->nsummary, sizeof *e->plan_summary);
     e->moments = mem_calloc(e->nmoments, sizeof *e->moments);
-    e->nparked = e->nthreads > 1 ? 2 * (size_t)e->nthreads : 0; /* one thread merges every chunk in turn */
+    /* two slots a thread (one thread merges every chunk in turn), within
+     * PARK_BYTES: a model of very many cost lines has large moments */
+    e->nparked = e->nthreads > 1 ? 2 * (size_t)e->nthreads : 0;
+    if (e->nparked > PARK_BYTES / (e->nmoments * sizeof *e->parked))
+        e->nparked = PARK_BYTES / (e->nmoments * sizeof *e->parked);
     e->parked = mem_calloc(e->nparked * e->nmoments + 1, sizeof *e->parked);
     e->parked_at = mem_calloc(e->nparked + 1, sizeof *e->parked_at);
     if (!e->w || !e->plan_month || !e->plan_summary || !e->moments || !e->parked || !e->parked_at) {

@@ -5,10 +5,9 @@
  * the thread count; each thread takes the next chunk, simulates every
  * selected scenario on each path (common random numbers), and merges the
  * chunk's moments into the totals in chunk order (a chunk done before its
- * turn is parked, up to two per thread, and merged in its turn by whoever
- * merges the chunk before it, so that threads do not wait on each other).
- * Histograms and counters
- * are integers, merged at the end.  So the same model, seed and path count
+ * turn is parked, up to two per thread within 32 MiB, and merged in its
+ * turn by whoever merges the chunk before it, so that threads do not wait
+ * on each other).  Histograms and counters are integers, merged at the end.  So the same model, seed and path count
  * give the same bits on any number of threads, and memory depends on the
  * model (months, metrics, cost lines, threads), never on the path count.
  */
