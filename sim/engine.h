@@ -7,9 +7,10 @@
  * chunk's moments into the totals in chunk order (a chunk done before its
  * turn is parked, up to two per thread within 32 MiB, and merged in its
  * turn by whoever merges the chunk before it, so that threads do not wait
- * on each other).  Histograms and counters are integers, merged at the end.  So the same model, seed and path count
- * give the same bits on any number of threads, and memory depends on the
- * model (months, metrics, cost lines, threads), never on the path count.
+ * on each other).  Histograms and counters are integers, merged at the
+ * end.  So the same model, seed and path count give the same bits on any
+ * number of threads, and memory depends on the model (months, metrics, cost
+ * lines, threads), never on the path count.
  */
 #ifndef CPC_ENGINE_H
 #define CPC_ENGINE_H
