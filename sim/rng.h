@@ -83,7 +83,7 @@ void rng_first_blocks(uint64_t seed, const rng_block *counter, size_t n, rng_blo
 /* The (NTH + 1)-th uniform rng_uniform gives on a stream just selected,
  * read off the stream's first block B (its words last first, zeros
  * skipped): 0 with *U set, or -1 when the block has too few nonzero words
- * (then draw through a generator). */
+ * (then draw through a generator, as rng_stream_uniform does). */
 int rng_block_uniform(const rng_block *b, unsigned nth, double *u);
 /* As rng_select, with FIRST the stream's first block from rng_first_blocks. */
 void rng_select_from(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index,

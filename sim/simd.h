@@ -1,11 +1,12 @@
 /*
  * simd.h - which vector instructions this machine runs.
  *
- * Hot loops that work on many lanes at once (see month_lanes.inc) are
- * compiled twice on x86-64: for the baseline (SSE2, which every x86-64 has)
- * and for AVX2, chosen at run time.  Both give the same bits: each lane
- * takes exactly the scalar operations, and no multiply-add is fused
- * (-ffp-contract=off), so the reports do not depend on the machine.
+ * Hot loops that work on many lanes at once (the lane bodies, see
+ * lanes_bodies.inc) are compiled twice on x86-64: for the baseline (SSE2,
+ * which every x86-64 has) and for AVX2, chosen at run time.  Both give the
+ * same bits: each lane takes exactly the scalar operations, and no
+ * multiply-add is fused (-ffp-contract=off), so cpcsim's results do not
+ * depend on which body runs.
  */
 #ifndef CPC_SIMD_H
 #define CPC_SIMD_H
