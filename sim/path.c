@@ -96,7 +96,6 @@ struct path {
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
     double *mix;                 /* [P] normalised */
-    struct binomial_p *mix_cond; /* [P]: the multinomial's conditional shares */
     struct infra_draw *infra;    /* [ninfra] */
     struct role_draw *roles;     /* [nroles] */
     struct feature_draw *feats;  /* [nfeatures] */
@@ -253,7 +252,6 @@ struct path *path_new(const struct model *m)
     size_t H1 = (size_t)p->H + 1;
     p->rng = rng_new();
     p->mix = mem_calloc(p->P, sizeof *p->mix);
-    p->mix_cond = mem_calloc(p->P, sizeof *p->mix_cond);
     p->price = mem_calloc(p->P, sizeof *p->price);
     p->infra = mem_calloc(m->ninfra, sizeof *p->infra);
     p->roles = mem_calloc(m->nroles, sizeof *p->roles);
@@ -278,7 +276,7 @@ struct path *path_new(const struct model *m)
     p->steps = mem_calloc(m->ninfra + 1, sizeof *p->steps);
     p->per_customer = mem_calloc(m->ninfra + 1, sizeof *p->per_customer);
     p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
-    if (!p->rng || !p->mix || !p->mix_cond || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
+    if (!p->rng || !p->mix || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
         !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_sum || !p->total_sum ||
         !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
         !p->staffed) {
@@ -303,7 +301,6 @@ struct path *path_new(const struct model *m)
         p->year[mo] = (size_t)calendar_year(mo);
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
-    sampler_multinomial_prepare(p->P, p->mix, p->mix_cond);
     if (assign_slots(p)) {
         path_free(p);
         return NULL;
@@ -318,7 +315,6 @@ void path_free(struct path *p)
     if (p->rng)
         gsl_rng_free(p->rng);
     mem_free(p->mix);
-    mem_free(p->mix_cond);
     mem_free(p->slots);
     mem_free(p->u);
     mem_free(p->slot_block);
@@ -704,7 +700,7 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
      * that the samplers read only lanes it set. */
     gsl_rng *r[PATH_LANES];
     double mu[PATH_LANES], in[PATH_LANES], gone[PATH_LANES];
-    unsigned long count[PATH_LANES], left[PATH_LANES], k[PATH_LANES];
+    unsigned long count[PATH_LANES], k[PATH_LANES];
     const struct binomial_p *bp[PATH_LANES];
     const size_t P = lane[0]->P;
     for (size_t j = 0; j < PATH_LANES; j++) {
@@ -719,24 +715,21 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
             p->rate *= 1 + p->scn.growth;
         rng_select_from(p->rng, seed, first + j, RNG_ARRIVALS, (uint32_t)mo, &p->first_block[2 * (size_t)mo]);
         r[j] = p->rng;
-        mu[j] = p->rate;
     }
-    /* arrivals, split over plans by conditional binomials, then churn plan
-     * by plan: each draw made for all lanes at once, each lane taking its
-     * own streams' words in the same order whatever the number of lanes */
-    sampler_poisson_lanes(r, mu, n, left);
+    /* arrivals plan by plan, then churn plan by plan: each draw made for all
+     * lanes at once, each lane taking its own streams' words in the same
+     * order whatever the number of lanes.  A Poisson count split over plans
+     * by the multinomial of the mix is, in distribution, exactly a Poisson
+     * count for each plan of mean rate x mix, independent of the others
+     * (Poisson thinning), which takes one search of smaller mean per plan
+     * where the split took a Poisson and P - 1 binomial draws. */
     for (size_t i = 0; i < P; i++) {
-        if (i + 1 < P) {
-            for (size_t j = 0; j < n; j++)
-                bp[j] = &lane[0]->mix_cond[i]; /* the same in every lane: one copy stays in cache */
-            sampler_binomial_lanes(r, bp, left, n, count);
-        } else {
-            memcpy(count, left, n * sizeof *count);
-        }
-        for (size_t j = 0; j < n; j++) {
+        const double share = lane[0]->mix[i];
+        for (size_t j = 0; j < n; j++)
+            mu[j] = lane[j]->rate * share;
+        sampler_poisson_lanes(r, mu, n, count);
+        for (size_t j = 0; j < n; j++)
             lane[j]->arrivals[i] = count[j];
-            left[j] -= count[j];
-        }
     }
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];

@@ -1,5 +1,5 @@
 /*
- * sampler.c - Poisson, binomial and multinomial variates (see sampler.h).
+ * sampler.c - Poisson and binomial variates (see sampler.h).
  *
  * The constants of PTRS and BTRS are Hormann's; the rejection tests follow
  * his papers, in the form numpy (Poisson) and TensorFlow (binomial) use.
@@ -35,6 +35,51 @@ static inline double recip_of(double k)
     return k <= RECIP_N ? recip[(int)k - 1] : 1 / k;
 }
 
+/* exp(-X) for X in [0, SAMPLER_EXP_MAX], by the steps L_(exp_neg) takes in
+ * lanes (search_lanes.inc): X = k ln 2 + r with |r| <= ln(2) / 2 (Cody and
+ * Waite's two-part ln 2, so r is exact), e^-r by its Taylor series to r^13
+ * (the rest is below 2^-57 of it), times 2^-k made from k's bits.  About
+ * an ulp from the exact value: the inversion that starts from it is exact
+ * as its draws can tell.  Only +, -, * and bit moves, so every machine
+ * gives the same bits, and a lane of four takes about a quarter of
+ * libm's exp. */
+#define EXP_INV_LN2 0x1.71547652b82fep0
+#define EXP_LN2_HI 0x1.62e42fee00000p-1 /* k ln2_hi is exact for |k| < 2^11 */
+#define EXP_LN2_LO 0x1.a39ef35793c76p-33
+#define EXP_ROUND 0x1.8p52             /* adding it rounds to a whole number, kept in the low bits */
+#define EXP_TAYLOR(p, r)                                                                                           \
+    do {                                                                                                           \
+        (p) = (r) * (1.0 / 6227020800.0) + 1.0 / 479001600.0;                                                      \
+        (p) = (p) * (r) + 1.0 / 39916800.0;                                                                        \
+        (p) = (p) * (r) + 1.0 / 3628800.0;                                                                         \
+        (p) = (p) * (r) + 1.0 / 362880.0;                                                                          \
+        (p) = (p) * (r) + 1.0 / 40320.0;                                                                           \
+        (p) = (p) * (r) + 1.0 / 5040.0;                                                                            \
+        (p) = (p) * (r) + 1.0 / 720.0;                                                                             \
+        (p) = (p) * (r) + 1.0 / 120.0;                                                                             \
+        (p) = (p) * (r) + 1.0 / 24.0;                                                                              \
+        (p) = (p) * (r) + 1.0 / 6.0;                                                                               \
+        (p) = (p) * (r) + 0.5;                                                                                     \
+        (p) = (p) * (r) + 1.0;                                                                                     \
+        (p) = (p) * (r) + 1.0;                                                                                     \
+    } while (0)
+
+double sampler_exp_neg(double x)
+{
+    const double y = -x, t = y * EXP_INV_LN2 + EXP_ROUND, k = t - EXP_ROUND;
+    const double r = (y - k * EXP_LN2_HI) - k * EXP_LN2_LO;
+    double p;
+    EXP_TAYLOR(p, r);
+    int64_t tb, rb;
+    memcpy(&tb, &t, sizeof tb);
+    const double round = EXP_ROUND;
+    memcpy(&rb, &round, sizeof rb);
+    uint64_t sb = (uint64_t)(tb - rb + 1023) << 52; /* 2^k */
+    double scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+}
+
 /* Inversion by sequential search from 0 of the uniform U, for a Poisson mean
  * MU with E = exp(-MU): exact for the means it is used for, where exp(-mu)
  * is far from underflow.  Counts are whole doubles (sampler_poisson_lanes
@@ -53,7 +98,7 @@ static double poisson_search(double u, double mu, double e)
 static unsigned long poisson_inversion(const gsl_rng *r, double mu)
 {
     double u = rng_fast_uniform(r);
-    return (unsigned long)poisson_search(u, mu, exp(-mu));
+    return (unsigned long)poisson_search(u, mu, sampler_exp_neg(mu));
 }
 
 static unsigned long poisson_ptrs(const gsl_rng *r, double mu)
@@ -263,6 +308,19 @@ static void binomial_searches(const double *u, const double *prob, const double 
         binomial_search_2(u + i, prob + i, a + i, s + i, trials + i, out + i);
 }
 
+void sampler_exp_neg_lanes(const double *x, size_t n, double *out)
+{
+#if SIMD_X86
+    if (simd_avx2()) {
+        for (size_t i = 0; i < n; i += 4)
+            exp_neg_4(x + i, out + i);
+        return;
+    }
+#endif
+    for (size_t i = 0; i < n; i += 2)
+        exp_neg_2(x + i, out + i);
+}
+
 void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out)
 {
     /* the lanes drawn by inversion: their index, uniform, mean and exp(-mean),
@@ -280,15 +338,15 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
         at[n] = j;
         u[n] = rng_fast_uniform(r[j]);
         m[n] = x;
-        e[n] = exp(-x);
         n++;
     }
     /* padding whose search never runs (written out: as loops, they were
      * calls of memset a draw) */
     for (size_t i = n; i < n + SEARCH_PAD; i++) {
         u[i] = 0;
-        m[i] = e[i] = 1;
+        m[i] = 1;
     }
+    sampler_exp_neg_lanes(m, n, e);
     poisson_searches(u, m, e, n, k);
     for (size_t i = 0; i < n; i++)
         out[at[i]] = (unsigned long)(long)k[i]; /* at most 1000 */
@@ -334,30 +392,4 @@ unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n)
     struct binomial_p bp;
     sampler_binomial_prepare(p < 0 ? 0 : p > 1 ? 1 : p, &bp);
     return sampler_binomial_prepared(r, &bp, n);
-}
-
-void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond)
-{
-    double left = 1;
-    for (size_t i = 0; i + 1 < k; i++) {
-        double pi = left > 0 ? p[i] / left : 0;
-        sampler_binomial_prepare(pi > 1 ? 1 : pi < 0 ? 0 : pi, &cond[i]);
-        left -= p[i];
-    }
-}
-
-void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
-                         unsigned long *out)
-{
-    for (size_t i = 0; i < k; i++) {
-        if (i + 1 == k || n == 0) {
-            out[i] = n;
-            for (size_t j = i + 1; j < k; j++)
-                out[j] = 0;
-            return;
-        }
-        unsigned long x = sampler_binomial_prepared(r, &cond[i], n);
-        out[i] = x;
-        n -= x;
-    }
 }

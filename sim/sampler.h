@@ -1,5 +1,5 @@
 /*
- * sampler.h - exact, fast Poisson, binomial and multinomial draws.
+ * sampler.h - exact, fast Poisson and binomial draws.
  *
  * GSL's own samplers for these are exact but slow for the means a monthly
  * model meets (Poisson above ~10, binomial with many trials).  These use
@@ -20,15 +20,28 @@
 
 /* Means below these use inversion; from them on, transformed rejection.
  * Hormann's methods need means of at least 10, but inversion is the faster
- * well above that (make bench's machine: binomial n p = 14, 55 ns against
- * BTRS's 100; Poisson mean 15, 62 ns against PTRS's 91), because a fifth to
- * half of the rejection draws at such means miss the squeeze and take
- * logarithms.  numpy switches its binomial at 30 too. */
-#define SAMPLER_POISSON_SWITCH 20.0
+ * well above that, because a fifth to half of the rejection draws at such
+ * means miss the squeeze and take logarithms.  Binomial, one draw at a time
+ * (make bench's machine): n p = 14, 55 ns against BTRS's 100; numpy
+ * switches at 30 too.  Poisson, in lanes, where the model draws them
+ * (sampler_poisson_lanes, 16 lanes of one mean, the rejection lanes drawn
+ * one by one): inversion against PTRS, in ns a draw, at means 30, 45 and
+ * 60: 54, 65, 74 against 91, 67, 56 with AVX2, and 59, 69, 93 against 62,
+ * 58, 62 with SSE2. */
+#define SAMPLER_POISSON_SWITCH 40.0
 #define SAMPLER_BINOMIAL_SWITCH 30.0
 /* The largest Poisson mean drawn; larger means are taken as this one, so a
  * count always fits the integer it is returned in. */
 #define SAMPLER_MAX_MEAN 1e12
+
+/* exp(-X) for X in [0, SAMPLER_EXP_MAX], within about an ulp, and the same
+ * bits on every machine and in lanes; where Poisson inversion starts. */
+#define SAMPLER_EXP_MAX 700.0
+double sampler_exp_neg(double x);
+/* OUT[i] = sampler_exp_neg(X[i]) for i < N, bit for bit, a vector at a
+ * time: X and OUT have room for N rounded up to a multiple of 4, and
+ * what X holds there is in [0, SAMPLER_EXP_MAX] too. */
+void sampler_exp_neg_lanes(const double *x, size_t n, double *out);
 
 /* A Poisson variate of mean MU (0 for MU <= 0). */
 unsigned long sampler_poisson(const gsl_rng *r, double mu);
@@ -36,7 +49,7 @@ unsigned long sampler_poisson(const gsl_rng *r, double mu);
 unsigned long sampler_binomial(const gsl_rng *r, double p, unsigned long n);
 
 /* A success probability prepared once for many binomial draws (churn on
- * every plan and month of a path, the conditional shares of a multinomial). */
+ * every plan and month of a path). */
 #define BINOMIAL_POW 64
 struct binomial_p {
     double p;    /* the probability of the rarer outcome, at most 0.5 */
@@ -64,11 +77,5 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
 void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out);
 void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *bp, const unsigned long *n,
                             size_t count, unsigned long *out);
-
-/* Splits N over K categories into OUT by conditional binomials, whose
- * probabilities COND[0..K-1) come from sampler_multinomial_prepare. */
-void sampler_multinomial_prepare(size_t k, const double *p, struct binomial_p *cond);
-void sampler_multinomial(const gsl_rng *r, size_t k, unsigned long n, const struct binomial_p *cond,
-                         unsigned long *out);
 
 #endif

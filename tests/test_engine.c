@@ -195,6 +195,42 @@ static void prob_cash_out_has_its_known_value(void **state)
     tu_rmdir(dir);
 }
 
+/* Twelve arrivals a month on average, no churn, split over three plans
+ * 1 : 2 : 1, of which the first two pay 1 a month: month 1's new customers
+ * are Poisson(12) and its revenue, the arrivals on the first two plans,
+ * Poisson(9).  Both means and both variances match within 4 standard
+ * errors (the variance of a Poisson(L) sample's variance is about
+ * (2 L^2 + L) / n); a split that drew the wrong shares, or plans that were
+ * not independent Poisson counts, would move one of them. */
+static const char *split_files[][2] = {
+    { "company.csv", "setting,value\ncash,1000\nstart,2027-01\nmonths,1\n" },
+    { "plans.csv", "plan,price,customers,mix\na,1,0,1\nb,1,0,2\nc,0,0,1\n" },
+    { "scenarios.csv", "scenario,new_customers,churn\ns,12,0\n" },
+    { "infra.csv", "item,cost\nrent,0\n" },
+    { "staff.csv", "role,salary\nnobody,0\n" },
+};
+
+static void arrivals_split_over_plans_by_mix(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(split_files, 5, &dir);
+    const double n = 40000;
+    struct results *r = run(m, (uint64_t)n, 11, 2);
+    const struct { int metric; double mean; } want[] = { { MM_NEW_CUSTOMERS, 12 }, { MM_REVENUE, 9 } };
+    for (size_t k = 0; k < 2; k++) {
+        const struct stat_row *row = monthly(r, 0, 1, want[k].metric);
+        double L = want[k].mean, var = row->sd * row->sd;
+        if (fabs(row->mean - L) > 4 * sqrt(L / n))
+            fail_msg("metric %d: mean %g, expected %g", want[k].metric, row->mean, L);
+        if (fabs(var - L) > 4 * sqrt((2 * L * L + L) / n))
+            fail_msg("metric %d: variance %g, expected %g", want[k].metric, var, L);
+    }
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
 static int same_results(const struct results *a, const struct results *b)
 {
     size_t nm = a->nscenarios * (size_t)a->months * MM_COUNT;
@@ -483,6 +519,7 @@ int main(void)
         cmocka_unit_test(plan_matches_hand_figures),
         cmocka_unit_test(monte_carlo_means_match_the_plan),
         cmocka_unit_test(prob_cash_out_has_its_known_value),
+        cmocka_unit_test(arrivals_split_over_plans_by_mix),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),

@@ -1,8 +1,9 @@
 /*
- * test_sampler.c - the Poisson, binomial and multinomial samplers are exact:
+ * test_sampler.c - the Poisson and binomial samplers are exact:
  * chi-square tests of 200,000 draws against the true probabilities, over a
  * grid of parameters that covers inversion, transformed rejection and the
- * switch between them, drawn from cpcsim's own Philox streams.
+ * switch between them, drawn from cpcsim's own Philox streams; and the
+ * exp that Poisson inversion starts from.
  */
 #include "testutil.h"
 
@@ -39,7 +40,8 @@ static double chi_square_p(const unsigned *counts, const double *pmf, size_t nk)
 static void poisson_matches_its_distribution(void **state)
 {
     (void)state;
-    static const double mus[] = { 0.2, 1, 3.5, 9.5, 10, 15, 19.999, 20, 20.001, 24, 30, 150, 2500 };
+    static const double mus[] = { 0.2, 1, 3.5, 9.5, 10, 15, 24, 30, SAMPLER_POISSON_SWITCH - 1e-3, SAMPLER_POISSON_SWITCH,
+                                  SAMPLER_POISSON_SWITCH + 1e-3, 55, 150, 2500 };
     gsl_rng *r = rng_new();
     static unsigned counts[MAXK];
     static double pmf[MAXK];
@@ -120,33 +122,38 @@ static void binomial_matches_its_distribution(void **state)
     gsl_rng_free(r);
 }
 
-static void multinomial_splits_by_shares(void **state)
+/* sampler_exp_neg is within 1.5 ulps of exp(-x) worked out in long double
+ * over [0, SAMPLER_EXP_MAX], exact at 0, and its lanes give its bits with
+ * either vector width. */
+static void exp_neg_is_close_and_the_same_in_lanes(void **state)
 {
     (void)state;
-    const double p[3] = { 0.5, 0.3, 0.2 };
-    struct binomial_p cond[3];
-    sampler_multinomial_prepare(3, p, cond);
-    gsl_rng *r = rng_new();
-    rng_select(r, 3, 0, RNG_ARRIVALS, 1);
-    double sum[3] = { 0 };
-    const int reps = 50000;
-    for (int i = 0; i < reps; i++) {
-        unsigned long out[3];
-        sampler_multinomial(r, 3, 40, cond, out);
-        assert_int_equal(out[0] + out[1] + out[2], 40);
-        for (int k = 0; k < 3; k++)
-            sum[k] += out[k];
+    enum { N = 1001 };
+    static double x[N + 8], lanes[N + 8];
+    for (int i = 0; i < N; i++) /* evenly spread, each nudged off the grid */
+        x[i] = SAMPLER_EXP_MAX * i / (N - 1) * (1 - 1e-7 * (i % 13));
+    x[N - 1] = SAMPLER_EXP_MAX;
+    for (int i = N; i < N + 8; i++)
+        x[i] = 1;
+    double worst = 0;
+    for (int i = 0; i < N; i++) {
+        double e = sampler_exp_neg(x[i]);
+        long double exact = expl(-(long double)x[i]);
+        double ulp = nextafter(e, INFINITY) - e;
+        double off = (double)(fabsl((long double)e - exact) / ulp);
+        worst = off > worst ? off : worst;
     }
-    for (int k = 0; k < 3; k++) {
-        double mean = 40 * p[k], se = sqrt(40 * p[k] * (1 - p[k]) / reps);
-        assert_true(fabs(sum[k] / reps - mean) < 5 * se);
+    if (worst > 1.5)
+        fail_msg("sampler_exp_neg is %g ulps from exp", worst);
+    assert_true(sampler_exp_neg(0) == 1);
+    for (int baseline = 0; baseline < 2; baseline++) {
+        simd_baseline(baseline);
+        sampler_exp_neg_lanes(x, N, lanes);
+        for (int i = 0; i < N; i++)
+            if (memcmp(&lanes[i], &(double){ sampler_exp_neg(x[i]) }, sizeof(double)) != 0)
+                fail_msg("lane %d (baseline %d): %a against %a", i, baseline, lanes[i], sampler_exp_neg(x[i]));
     }
-    unsigned long one[1];
-    struct binomial_p none[1];
-    sampler_multinomial_prepare(1, (const double[]){ 1 }, none);
-    sampler_multinomial(r, 1, 17, none, one);
-    assert_int_equal(one[0], 17);
-    gsl_rng_free(r);
+    simd_baseline(0);
 }
 
 /* Lanes drawn together give, bit for bit, what each lane's own draws give,
@@ -181,7 +188,7 @@ static void lanes_draw_as_one_by_one(void **state)
             bp[j] = &prep[gsl_rng_uniform_int(ra, 7)];
             unsigned long sizes[] = { 0, 1, 7, 40, 300, 601, 5000, 100000 };
             n[j] = sizes[gsl_rng_uniform_int(ra, 8)];
-            double means[] = { 0, -1, 0.3, 4, 9.9, 19.999, 20, 35, 400 };
+            double means[] = { 0, -1, 0.3, 4, 9.9, 35, SAMPLER_POISSON_SWITCH - 1e-3, SAMPLER_POISSON_SWITCH, 400 };
             mu[j] = means[gsl_rng_uniform_int(ra, 9)] * (1 + gsl_rng_uniform(ra) * 1e-3);
         }
         size_t count = (size_t)(round % NL) + 1;
@@ -287,7 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(poisson_matches_its_distribution),
         cmocka_unit_test(binomial_matches_its_distribution),
-        cmocka_unit_test(multinomial_splits_by_shares),
+        cmocka_unit_test(exp_neg_is_close_and_the_same_in_lanes),
         cmocka_unit_test_prestate(lanes_draw_as_one_by_one, NULL),
         cmocka_unit_test_prestate(lanes_draw_as_one_by_one, (void *)"baseline"),
         cmocka_unit_test(first_blocks_are_the_streams_first_words),
