@@ -76,6 +76,7 @@ struct path {
      * once per path for all its scenarios; see prepare_costs) */
     double *fx;                  /* [(H + 1) * FX_COUNT]: month by month */
     double *unit_plan;           /* [(H + 1) * P]: features' run cost per customer of each plan, by month */
+    double *fx_year, *unit_year; /* [Y * FX_COUNT], [Y * P]: the whole years' parts of fx and unit_plan */
     double *amount_y;            /* [Y * ninfra]: each infra line's cost, year by year */
     double *rate_y;              /* [Y * nroles]: each role's loaded monthly rate, year by year */
     /* the lines priced month by month, with customers: */
@@ -149,7 +150,7 @@ size_t path_bytes(const struct model *m)
 {
     const size_t H1 = (size_t)m->cal.months + 1, P = m->nplans, L = path_nlines(m);
     const size_t Y = (size_t)(m->cal.months - 1) / 12 + 1, rows = m->ninfra + m->nroles + m->nfeatures;
-    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles) * Y +
+    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles + FX_COUNT + P) * Y +
                      2 * (m->ninfra + m->nroles) * PATH_LANES; /* and at most this for a group's lines */
     /* and per row of the model: its draws, its uniforms with their slots
      * and streams' first blocks, about 96 bytes */
@@ -270,6 +271,8 @@ struct path *path_new(const struct model *m)
     p->first_block = mem_calloc(2 * H1, sizeof *p->first_block);
     p->fx = mem_calloc(FX_COUNT * H1, sizeof *p->fx);
     p->unit_plan = mem_calloc(p->P * H1, sizeof *p->unit_plan);
+    p->fx_year = mem_calloc(FX_COUNT * p->Y, sizeof *p->fx_year);
+    p->unit_year = mem_calloc(p->P * p->Y, sizeof *p->unit_year);
     p->amount_y = mem_calloc(m->ninfra * p->Y + 1, sizeof *p->amount_y);
     p->rate_y = mem_calloc(m->nroles * p->Y + 1, sizeof *p->rate_y);
     p->base_lines = mem_calloc(p->L * LF_COUNT, sizeof *p->base_lines);
@@ -278,7 +281,7 @@ struct path *path_new(const struct model *m)
     p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
     if (!p->rng || !p->mix || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
         !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_sum || !p->total_sum ||
-        !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
+        !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->fx_year || !p->unit_year || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
         !p->staffed) {
         path_free(p);
         return NULL;
@@ -342,6 +345,8 @@ void path_free(struct path *p)
     mem_free(p->first_block);
     mem_free(p->fx);
     mem_free(p->unit_plan);
+    mem_free(p->fx_year);
+    mem_free(p->unit_year);
     mem_free(p->amount_y);
     mem_free(p->rate_y);
     mem_free(p->base_lines);
@@ -473,6 +478,34 @@ static void month_expected(struct path *p, int m, double rate, double *arrived, 
     *churned = out;
 }
 
+/* Adds V = MULT x BY_YEAR[y x BSTRIDE] to each month of year y in FIRST ..
+ * LAST, in columns COL and, when it is not negative, COL2 of MONTH (a row of
+ * STRIDE doubles a month): a year whose months are all in goes to the same
+ * columns of YEAR (a row a year) at once, the months of a part year one by
+ * one.  Returns the sum over the months, V times the months of each year. */
+static double spread(double *month, double *year, size_t stride, int col, int col2, int first, int last,
+                     const double *by_year, size_t bstride, double mult)
+{
+    double total = 0;
+    for (int y = calendar_year(first); y <= calendar_year(last); y++) {
+        const int a = 12 * y + 1 < first ? first : 12 * y + 1, b = 12 * y + 12 > last ? last : 12 * y + 12;
+        const double v = mult * by_year[(size_t)y * bstride];
+        if (b - a == 11) {
+            year[(size_t)y * stride + (size_t)col] += v;
+            if (col2 >= 0)
+                year[(size_t)y * stride + (size_t)col2] += v;
+        } else {
+            for (int mo = a; mo <= b; mo++) {
+                month[(size_t)mo * stride + (size_t)col] += v;
+                if (col2 >= 0)
+                    month[(size_t)mo * stride + (size_t)col2] += v;
+            }
+        }
+        total += v * (b - a + 1);
+    }
+    return total;
+}
+
 /*
  * Prices what does not depend on customers, once per path for all its
  * scenarios: each fixed infra line, each role of fixed headcount, each
@@ -482,17 +515,22 @@ static void month_expected(struct path *p, int m, double rate, double *arrived, 
  * customer (of their plans) become rates by month, which the month loop
  * multiplies by customers.  Step lines and roles that grow with customers
  * are left to the month loop.  The year's amounts are the year-0 ones times
- * the yearly factor, multiplied up one year at a time.
+ * the yearly factor, multiplied up one year at a time.  An amount is the
+ * same all year, so a line in for a whole year adds to that year's sums
+ * once (spread), and each month then takes its part years' sums plus its
+ * year's: about a tenth of the work of adding every line to every month.
  */
 static void prepare_costs(struct path *p)
 {
     const struct model *m = p->m;
     const int H = p->H;
-    const size_t H1 = (size_t)H + 1, Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures;
+    const size_t H1 = (size_t)H + 1, Y = p->Y, I = m->ninfra, R = m->nroles, F = m->nfeatures, P = p->P;
     const size_t *year = p->year;
-    double *fx = p->fx, *lines = p->base_lines;
+    double *fx = p->fx, *fy = p->fx_year, *lines = p->base_lines;
     memset(fx, 0, FX_COUNT * H1 * sizeof *fx);
-    memset(p->unit_plan, 0, p->P * H1 * sizeof *p->unit_plan);
+    memset(fy, 0, FX_COUNT * Y * sizeof *fy);
+    memset(p->unit_plan, 0, P * H1 * sizeof *p->unit_plan);
+    memset(p->unit_year, 0, P * Y * sizeof *p->unit_year);
     memset(lines, 0, p->L * LF_COUNT * sizeof *lines);
     for (size_t i = 0; i < I; i++) {
         double a = p->infra[i].cost;
@@ -511,16 +549,8 @@ static void prepare_costs(struct path *p)
             continue;
         const int fixed = l->driver == DRIVER_FIXED, cogs = l->category == CAT_COGS;
         const double *amount = p->amount_y + i; /* year y at amount[y * I] */
-        double *sum = fx + (fixed ? FX_INFRA : FX_UNIT);
-        double *sum_cogs = fx + (fixed ? FX_INFRA_COGS : FX_UNIT_COGS);
-        double total = 0;
-        for (int mo = first; mo <= last; mo++) {
-            double v = amount[year[mo] * I];
-            sum[(size_t)mo * FX_COUNT] += v;
-            if (cogs)
-                sum_cogs[(size_t)mo * FX_COUNT] += v;
-            total += v;
-        }
+        double total = spread(fx, fy, FX_COUNT, fixed ? FX_INFRA : FX_UNIT,
+                              cogs ? (fixed ? FX_INFRA_COGS : FX_UNIT_COGS) : -1, first, last, amount, I, 1);
         if (fixed) { /* per-customer lines get their totals in finish_lines */
             lines[i * LF_COUNT + LF_TOTAL] = total;
             if (last == H)
@@ -531,20 +561,12 @@ static void prepare_costs(struct path *p)
         const struct role *r = &m->roles[i];
         if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
             continue;
-        const int cogs = r->category == CAT_COGS;
         const double *rate = p->rate_y + i; /* year y at rate[y * R] */
-        double total = 0, v = 0;
-        for (int mo = first; mo <= last; mo++) {
-            v = r->headcount * rate[year[mo] * R];
-            fx[(size_t)mo * FX_COUNT + FX_STAFF] += v;
-            if (cogs)
-                fx[(size_t)mo * FX_COUNT + FX_STAFF_COGS] += v;
-            fx[(size_t)mo * FX_COUNT + FX_HEADS] += r->headcount;
-            total += v;
-        }
-        lines[(I + i) * LF_COUNT + LF_TOTAL] = total;
+        lines[(I + i) * LF_COUNT + LF_TOTAL] = spread(fx, fy, FX_COUNT, FX_STAFF, r->category == CAT_COGS ? FX_STAFF_COGS : -1,
+                                                      first, last, rate, R, r->headcount);
+        spread(fx, fy, FX_COUNT, FX_HEADS, -1, first, last, &r->headcount, 0, 1);
         if (last == H)
-            lines[(I + i) * LF_COUNT + LF_FINAL] = v;
+            lines[(I + i) * LF_COUNT + LF_FINAL] = r->headcount * rate[year[H] * R];
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
@@ -565,15 +587,19 @@ static void prepare_costs(struct path *p)
             first = 1;
         if (first > H)
             continue;
-        for (int mo = first; mo <= H; mo++)
-            fx[(size_t)mo * FX_COUNT + FX_RUN] += fd->run;
+        spread(fx, fy, FX_COUNT, FX_RUN, -1, first, H, &fd->run, 0, 1);
         lines[(I + R + F + i) * LF_COUNT + LF_TOTAL] = fd->run * (H - first + 1);
         lines[(I + R + F + i) * LF_COUNT + LF_FINAL] = fd->run;
         if (fd->run_per_customer != 0)
-            for (size_t k = 0; k < p->P; k++)
+            for (size_t k = 0; k < P; k++)
                 if (f->all_plans || f->on_plan[k])
-                    for (int mo = first; mo <= H; mo++)
-                        p->unit_plan[(size_t)mo * p->P + k] += fd->run_per_customer;
+                    spread(p->unit_plan, p->unit_year, P, (int)k, -1, first, H, &fd->run_per_customer, 0, 1);
+    }
+    for (int mo = 1; mo <= H; mo++) { /* each month: its part years' sums, then its year's */
+        for (size_t k = 0; k < FX_COUNT; k++)
+            fx[(size_t)mo * FX_COUNT + k] += fy[year[mo] * FX_COUNT + k];
+        for (size_t k = 0; k < P; k++)
+            p->unit_plan[(size_t)mo * P + k] += p->unit_year[year[mo] * P + k];
     }
     p->costs_ready = 1;
 }
