@@ -209,13 +209,14 @@ static void lanes_draw_as_one_by_one(void **state)
     simd_baseline(0);
 }
 
-/* The first blocks made four at a time are Philox4x32-10's (Random123's
- * known answers), each stream's first four words (a generator selected on
- * the stream gives them, last first), for counts that leave 0 to 3 blocks
- * past the groups of four, and in place. */
+/* The first blocks made eight (AVX2) or four at a time are
+ * Philox4x32-10's (Random123's known answers), each stream's first four
+ * words (a generator selected on the stream gives them, last first), for
+ * counts that leave 0 to 7 blocks past the groups of eight, and in place.
+ * With the machine's AVX2 rounds (STATE NULL) or the baseline's. */
 static void first_blocks_are_the_streams_first_words(void **state)
 {
-    (void)state;
+    simd_baseline(*state != NULL);
     const rng_block kat_in[3] = { { { 0, 0, 0, 0 } },
                                   { { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff } },
                                   { { 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 } } };
@@ -224,20 +225,22 @@ static void first_blocks_are_the_streams_first_words(void **state)
                                      { 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd },
                                      { 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 } };
     for (int i = 0; i < 3; i++) {
-        rng_block four[4] = { kat_in[i], kat_in[i], kat_in[i], kat_in[i] }, out[4];
-        rng_first_blocks(kat_seed[i], four, 4, out); /* the SIMD rounds */
-        rng_first_blocks(kat_seed[i], four, 1, four); /* one by one */
+        rng_block twelve[12], out[12];
+        for (int k = 0; k < 12; k++)
+            twelve[k] = kat_in[i];
+        rng_first_blocks(kat_seed[i], twelve, 12, out);  /* eight and four at a time */
+        rng_first_blocks(kat_seed[i], twelve, 1, twelve); /* one by one */
         for (int w = 0; w < 4; w++) {
-            assert_int_equal(out[0].v[w], kat_out[i][w]);
-            assert_int_equal(out[3].v[w], kat_out[i][w]);
-            assert_int_equal(four[0].v[w], kat_out[i][w]);
+            for (int k = 0; k < 12; k++)
+                assert_int_equal(out[k].v[w], kat_out[i][w]);
+            assert_int_equal(twelve[0].v[w], kat_out[i][w]);
         }
     }
     gsl_rng *r = rng_new();
     const enum rng_purpose purposes[] = { RNG_ARRIVALS, RNG_CHURN, RNG_PARAM, RNG_DEAL, RNG_FUNDING };
-    for (size_t n = 0; n <= 11; n++) {
-        rng_block blocks[11] = { { { 0 } } };
-        uint64_t path[11];
+    for (size_t n = 0; n <= 19; n++) {
+        rng_block blocks[19] = { { { 0 } } };
+        uint64_t path[19];
         for (size_t i = 0; i < n; i++) {
             path[i] = (UINT64_C(1) << 40) * i + 977 * i + n;
             blocks[i] = rng_stream_counter(path[i], purposes[i % 5], (uint32_t)(i * 131 + 1)); /* as below */
@@ -252,6 +255,7 @@ static void first_blocks_are_the_streams_first_words(void **state)
         }
     }
     gsl_rng_free(r);
+    simd_baseline(0);
 }
 
 /* A uniform read off a first block is the one rng_uniform gives, first or
@@ -297,7 +301,8 @@ int main(void)
         cmocka_unit_test(exp_neg_is_close_and_the_same_in_lanes),
         cmocka_unit_test_prestate(lanes_draw_as_one_by_one, NULL),
         cmocka_unit_test_prestate(lanes_draw_as_one_by_one, (void *)"baseline"),
-        cmocka_unit_test(first_blocks_are_the_streams_first_words),
+        cmocka_unit_test_prestate(first_blocks_are_the_streams_first_words, NULL),
+        cmocka_unit_test_prestate(first_blocks_are_the_streams_first_words, (void *)"baseline"),
         cmocka_unit_test(block_uniforms_are_the_streams_uniforms),
     };
     return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
