@@ -281,6 +281,7 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
  * lanes past N (up to SEARCH_PAD of them) are padding whose search never
  * runs.  OUT[i] is lane i's count. */
 #define SEARCH_PAD 7
+static const double pad_zeros[SEARCH_PAD], pad_ones[SEARCH_PAD] = { 1, 1, 1, 1, 1, 1, 1 };
 static void poisson_searches(const double *u, const double *m, const double *e, size_t n, double *out)
 {
 #if SIMD_X86
@@ -340,12 +341,10 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
         m[n] = x;
         n++;
     }
-    /* padding whose search never runs (written out: as loops, they were
-     * calls of memset a draw) */
-    for (size_t i = n; i < n + SEARCH_PAD; i++) {
-        u[i] = 0;
-        m[i] = 1;
-    }
+    /* padding whose search never runs, copied from constants (as loops,
+     * they were calls of memset a draw) */
+    memcpy(u + n, pad_zeros, sizeof pad_zeros);
+    memcpy(m + n, pad_ones, sizeof pad_ones);
     sampler_exp_neg_lanes(m, n, e);
     poisson_searches(u, m, e, n, k);
     for (size_t i = 0; i < n; i++)
@@ -375,10 +374,11 @@ void sampler_binomial_lanes(gsl_rng *const *r, const struct binomial_p *const *b
         trials[m] = v.n;
         m++;
     }
-    for (size_t i = m; i < m + SEARCH_PAD; i++) { /* as in sampler_poisson_lanes */
-        u[i] = a[i] = s[i] = trials[i] = 0;
-        prob[i] = 1;
-    }
+    memcpy(u + m, pad_zeros, sizeof pad_zeros); /* as in sampler_poisson_lanes */
+    memcpy(a + m, pad_zeros, sizeof pad_zeros);
+    memcpy(s + m, pad_zeros, sizeof pad_zeros);
+    memcpy(trials + m, pad_zeros, sizeof pad_zeros);
+    memcpy(prob + m, pad_ones, sizeof pad_ones);
     binomial_searches(u, prob, a, s, trials, m, x);
     for (size_t i = 0; i < m; i++) {
         size_t j = at[i];
