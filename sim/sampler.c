@@ -37,7 +37,7 @@ static inline double recip_of(double k)
 
 /* exp(-X) for X in [0, SAMPLER_EXP_MAX], by the steps L_(exp_neg) takes in
  * lanes (search_lanes.inc): X = k ln 2 + r with |r| <= ln(2) / 2 (Cody and
- * Waite's two-part ln 2, so r is exact), e^-r by its Taylor series to r^13
+ * Waite's two-part ln 2: taking k ln2_hi away is exact), e^-r by its Taylor series to r^13
  * (the rest is below 2^-57 of it), times 2^-k made from k's bits.  About
  * an ulp from the exact value: the inversion that starts from it is exact
  * as its draws can tell.  Only +, -, * and bit moves, so every machine
