@@ -345,7 +345,9 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
      * they were calls of memset a draw) */
     memcpy(u + n, pad_zeros, sizeof pad_zeros);
     memcpy(m + n, pad_ones, sizeof pad_ones);
-    sampler_exp_neg_lanes(m, n, e);
+    /* exp(-mean) of the padding too, up to the searches' last group of
+     * eight: a padding lane with a stray exp could run its search */
+    sampler_exp_neg_lanes(m, (n + SEARCH_PAD) & ~(size_t)SEARCH_PAD, e);
     poisson_searches(u, m, e, n, k);
     for (size_t i = 0; i < n; i++)
         out[at[i]] = (unsigned long)(long)k[i]; /* at most 1000 */
