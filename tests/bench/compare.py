@@ -17,6 +17,9 @@ holds 1 means the rounds cannot tell the builds apart.
 for byte (but for the command line and start time in summary.csv), on a few
 models, seeds and sampling designs: a change made for speed should change
 no figure.
+
+--floor compares builds of the floor instead (build/floor, see floor.c:
+the run's draws and nothing else), run as `FLOOR MODEL PATHS THREADS`.
 """
 import argparse
 import math
@@ -90,9 +93,12 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--rounds', type=int, default=15)
     ap.add_argument('--same', action='store_true', help='first check that all builds write the same reports')
+    ap.add_argument('--floor', action='store_true', help='the builds are floors (build/floor), not cpcsim')
     a = ap.parse_args()
     if len(a.builds) < 2:
         ap.error('give at least two builds')
+    if a.floor and a.same:
+        ap.error('--same compares reports, and a floor writes none')
     builds = [os.path.abspath(b) for b in a.builds]
     if a.same:
         check_same(builds)
@@ -100,8 +106,9 @@ def main():
     with tempfile.TemporaryDirectory() as out:
         for _ in range(a.rounds):
             for b in builds:
-                times[b].append(cpu_seconds([b, 'run', a.model, '-n', str(a.paths), '-j', str(a.threads),
-                                             '-q', '-o', out]))
+                cmd = [b, a.model, str(a.paths), str(a.threads)] if a.floor else \
+                    [b, 'run', a.model, '-n', str(a.paths), '-j', str(a.threads), '-q', '-o', out]
+                times[b].append(cpu_seconds(cmd))
     print(f'{a.rounds} rounds, {a.paths} paths, {a.threads} thread(s), model {a.model}')
     print(f'{"build":<40} {"min s":>7} {"median s":>9}   time / first build: median [~90% interval]')
     for b in builds:
