@@ -150,7 +150,8 @@ size_t path_bytes(const struct model *m)
 {
     const size_t H1 = (size_t)m->cal.months + 1, P = m->nplans, L = path_nlines(m);
     const size_t Y = (size_t)(m->cal.months - 1) / 12 + 1, rows = m->ninfra + m->nroles + m->nfeatures;
-    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT + (m->ninfra + m->nroles + FX_COUNT + P) * Y +
+    size_t doubles = H1 * (4 + MM_COUNT + FX_COUNT + 3 * P) + 2 * L * LF_COUNT +
+                     (m->ninfra + m->nroles + FX_COUNT + P) * Y +
                      2 * (m->ninfra + m->nroles) * PATH_LANES; /* and at most this for a group's lines */
     /* and per row of the model: its draws, its uniforms with their slots
      * and streams' first blocks, about 96 bytes */
@@ -280,9 +281,9 @@ struct path *path_new(const struct model *m)
     p->per_customer = mem_calloc(m->ninfra + 1, sizeof *p->per_customer);
     p->staffed = mem_calloc(m->nroles + 1, sizeof *p->staffed);
     if (!p->rng || !p->mix || !p->price || !p->infra || !p->roles || !p->feats || !p->funding || !p->deal_add ||
-        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_sum || !p->total_sum ||
-        !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->fx_year || !p->unit_year || !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer ||
-        !p->staffed) {
+        !p->customers || !p->total_by_month || !p->arrivals || !p->out_month || !p->out_lines || !p->plan_sum ||
+        !p->total_sum || !p->year || !p->first_block || !p->fx || !p->unit_plan || !p->fx_year || !p->unit_year ||
+        !p->amount_y || !p->rate_y || !p->base_lines || !p->steps || !p->per_customer || !p->staffed) {
         path_free(p);
         return NULL;
     }
@@ -517,8 +518,8 @@ static double spread(double *month, double *year, size_t stride, int col, int co
  * are left to the month loop.  The year's amounts are the year-0 ones times
  * the yearly factor, multiplied up one year at a time.  An amount is the
  * same all year, so a line in for a whole year adds to that year's sums
- * once (spread), and each month then takes its part years' sums plus its
- * year's: about a tenth of the work of adding every line to every month.
+ * once (spread), not to each of its twelve months, and each month then takes
+ * its part years' sums plus its year's.
  */
 static void prepare_costs(struct path *p)
 {
@@ -562,11 +563,12 @@ static void prepare_costs(struct path *p)
         if (staff_is_variable(r) || !staff_months(r, H, &first, &last))
             continue;
         const double *rate = p->rate_y + i; /* year y at rate[y * R] */
-        lines[(I + i) * LF_COUNT + LF_TOTAL] = spread(fx, fy, FX_COUNT, FX_STAFF, r->category == CAT_COGS ? FX_STAFF_COGS : -1,
-                                                      first, last, rate, R, r->headcount);
+        const int cogs = r->category == CAT_COGS ? FX_STAFF_COGS : -1;
+        double *line = lines + (I + i) * LF_COUNT;
+        line[LF_TOTAL] = spread(fx, fy, FX_COUNT, FX_STAFF, cogs, first, last, rate, R, r->headcount);
         spread(fx, fy, FX_COUNT, FX_HEADS, -1, first, last, &r->headcount, 0, 1);
         if (last == H)
-            lines[(I + i) * LF_COUNT + LF_FINAL] = r->headcount * rate[year[H] * R];
+            line[LF_FINAL] = r->headcount * rate[year[H] * R];
     }
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &m->features[i];
