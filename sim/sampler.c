@@ -64,6 +64,8 @@ static inline double recip_of(double k)
         (p) = (p) * (r) + 1.0;                                                                                     \
     } while (0)
 
+_Static_assert(SAMPLER_POISSON_SWITCH <= SAMPLER_EXP_MAX, "Poisson inversion starts from sampler_exp_neg");
+
 double sampler_exp_neg(double x)
 {
     const double y = -x, t = y * EXP_INV_LN2 + EXP_ROUND, k = t - EXP_ROUND;
