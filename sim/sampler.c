@@ -64,7 +64,7 @@ static inline double recip_of(double k)
         (p) = (p) * (r) + 1.0;                                                                                     \
     } while (0)
 
-_Static_assert(SAMPLER_POISSON_SWITCH <= SAMPLER_EXP_MAX, "Poisson inversion starts from sampler_exp_neg");
+_Static_assert((long)SAMPLER_POISSON_SWITCH <= (long)SAMPLER_EXP_MAX, "Poisson inversion starts from sampler_exp_neg");
 
 double sampler_exp_neg(double x)
 {
