@@ -723,9 +723,10 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
 {
     /* Not zeroed: zeroing every lane array took eight rep stos a month
      * (about 4% of a run, tests/bench/compare.py; a first, noisier timing
-     * said 8%).  The first loop sets R and MU of all PATH_LANES lanes, those
-     * past N too, or the compiler (inlining at link time) cannot always see
-     * that the samplers read only lanes it set. */
+     * said 8%).  The first loop sets R of all PATH_LANES lanes and MU of
+     * those past N (the arrivals set the others), or the compiler (inlining
+     * at link time) cannot always see that the samplers read only lanes it
+     * set. */
     gsl_rng *r[PATH_LANES];
     double mu[PATH_LANES], in[PATH_LANES], gone[PATH_LANES];
     unsigned long count[PATH_LANES], k[PATH_LANES];
