@@ -284,17 +284,17 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
  * runs.  OUT[i] is lane i's count. */
 #define SEARCH_PAD 7
 static const double pad_zeros[SEARCH_PAD], pad_ones[SEARCH_PAD] = { 1, 1, 1, 1, 1, 1, 1 };
-static void poisson_searches(const double *u, const double *m, const double *e, size_t n, double *out)
+static void poisson_searches(const double *u, const double *m, size_t n, double *out)
 {
 #if SIMD_X86
     if (simd_avx2()) {
         for (size_t i = 0; i < n; i += 8)
-            poisson_search_4(u + i, m + i, e + i, out + i);
+            poisson_search_4(u + i, m + i, out + i);
         return;
     }
 #endif
     for (size_t i = 0; i < n; i += 4)
-        poisson_search_2(u + i, m + i, e + i, out + i);
+        poisson_search_2(u + i, m + i, out + i);
 }
 
 static void binomial_searches(const double *u, const double *prob, const double *a, const double *s,
@@ -316,21 +316,20 @@ void sampler_exp_neg_lanes(const double *x, size_t n, double *out)
 #if SIMD_X86
     if (simd_avx2()) {
         for (size_t i = 0; i < n; i += 4)
-            exp_neg_4(x + i, out + i);
+            exp_negs_4(x + i, out + i);
         return;
     }
 #endif
     for (size_t i = 0; i < n; i += 2)
-        exp_neg_2(x + i, out + i);
+        exp_negs_2(x + i, out + i);
 }
 
 void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, unsigned long *out)
 {
-    /* the lanes drawn by inversion: their index, uniform, mean and exp(-mean),
-     * and their counts; spare slots pad the lanes with searches that never run */
+    /* the lanes drawn by inversion: their index, uniform and mean, and their
+     * counts; spare slots pad the lanes with searches that never run */
     size_t at[SAMPLER_LANES];
-    double u[SAMPLER_LANES + SEARCH_PAD], m[SAMPLER_LANES + SEARCH_PAD], e[SAMPLER_LANES + SEARCH_PAD],
-        k[SAMPLER_LANES + SEARCH_PAD];
+    double u[SAMPLER_LANES + SEARCH_PAD], m[SAMPLER_LANES + SEARCH_PAD], k[SAMPLER_LANES + SEARCH_PAD];
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
         double x = poisson_mean(mu[j]);
@@ -347,10 +346,7 @@ void sampler_poisson_lanes(gsl_rng *const *r, const double *mu, size_t count, un
      * they were calls of memset a draw) */
     memcpy(u + n, pad_zeros, sizeof pad_zeros);
     memcpy(m + n, pad_ones, sizeof pad_ones);
-    /* exp(-mean) of the padding too, up to the searches' last group of
-     * eight: a padding lane with a stray exp could run its search */
-    sampler_exp_neg_lanes(m, (n + SEARCH_PAD) & ~(size_t)SEARCH_PAD, e);
-    poisson_searches(u, m, e, n, k);
+    poisson_searches(u, m, n, k);
     for (size_t i = 0; i < n; i++)
         out[at[i]] = (unsigned long)(long)k[i]; /* at most 1000 */
 }

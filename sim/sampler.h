@@ -38,9 +38,10 @@
  * bits on every machine and in lanes; where Poisson inversion starts. */
 #define SAMPLER_EXP_MAX 700.0
 double sampler_exp_neg(double x);
-/* OUT[i] = sampler_exp_neg(X[i]) for i < N, bit for bit, a vector at a
- * time: X and OUT have room for N rounded up to a multiple of 4, and
- * what X holds there is in [0, SAMPLER_EXP_MAX] too. */
+/* OUT[i] = sampler_exp_neg(X[i]) for i < N, bit for bit, by the vector
+ * steps the lanes' Poisson searches start from (so the tests can compare
+ * them): X and OUT have room for N rounded up to a multiple of 4, and what
+ * X holds there is in [0, SAMPLER_EXP_MAX] too. */
 void sampler_exp_neg_lanes(const double *x, size_t n, double *out);
 
 /* A Poisson variate of mean MU (0 for MU <= 0). */
