@@ -18,7 +18,7 @@ LDFLAGS ?= -flto=auto
 # every machine (and no unsafe floating-point optimisation).
 WARN = -std=c11 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wundef -Wwrite-strings -Wvla
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote sim -iquote models $(CPPFLAGS)
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote . $(CPPFLAGS)
 GSL_CFLAGS = $(shell pkg-config --cflags gsl 2>/dev/null)
 GSL_LIBS = $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
 LIBS = $(GSL_LIBS) -lcsv -lm -pthread
@@ -56,6 +56,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(GSL_CFLAGS) $(CFLAGS) -pthread -o $@ $< $(LIB_OBJ) -lcmocka $(LIBS)
 
 test: cpcsim $(TEST_BIN)
+	@sh tests/layers.sh --self-test && sh tests/layers.sh
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./cpcsim
 

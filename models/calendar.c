@@ -1,7 +1,7 @@
 /*
  * calendar.c - month indices and dates (see calendar.h).
  */
-#include "calendar.h"
+#include "models/calendar.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -68,6 +68,13 @@ void calendar_format(const struct calendar *cal, int m, char *buf, size_t len)
 int calendar_year(int m)
 {
     return (m - 1) / 12;
+}
+
+double calendar_escalate(double amount, double factor, int m)
+{
+    for (int y = calendar_year(m); y > 0; y--)
+        amount *= factor;
+    return amount;
 }
 
 int calendar_clip(int from, int to, int horizon, int *first, int *last)

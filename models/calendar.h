@@ -37,6 +37,11 @@ void calendar_format(const struct calendar *cal, int m, char *buf, size_t len);
 /* The year of month m counted from 0: y(m) = floor((m - 1) / 12). */
 int calendar_year(int m);
 
+/* AMOUNT after the yearly FACTOR of each whole year before month M's,
+ * y(m) times, multiplied one year at a time (so that the amounts of
+ * successive years are successive products). */
+double calendar_escalate(double amount, double factor, int m);
+
 /* The months FROM..TO clipped to the horizon 1..H, into FIRST..LAST; 0 when
  * none are left. */
 int calendar_clip(int from, int to, int horizon, int *first, int *last);

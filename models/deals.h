@@ -15,15 +15,11 @@
 
 #include <stddef.h>
 
-#include "calendar.h"
-#include "diag.h"
-#include "dist.h"
-#include "plans.h"
-#include "schema.h"
-#include "table.h"
+#include "models/calendar.h"
+#include "models/dist.h"
 
 struct deal {
-    struct row_head head;
+    long line;          /* the row's line in pipeline.csv, for messages */
     char *name;
     int month;          /* expected close, may lie beyond the horizon */
     double customers;
@@ -33,19 +29,12 @@ struct deal {
 };
 
 struct round {
-    struct row_head head;
+    long line;          /* the row's line in funding.csv, for messages */
     char *name;
     int month;
     struct dist amount;
     double probability;
 };
-
-size_t deals_load(const struct table *t, const struct calendar *cal, struct diag *d,
-                  const struct plan *plans, size_t nplans, struct deal **deals, size_t *n);
-void deals_free(struct deal *deals, size_t n);
-size_t rounds_load(const struct table *t, const struct calendar *cal, struct diag *d,
-                   struct round **rounds, size_t *n);
-void rounds_free(struct round *rounds, size_t n);
 
 /*
  * The month the deal closes on a path, from two uniforms in (0,1): U_HAPPEN

@@ -9,7 +9,7 @@
  * alpha = 1 + 4 (mode - min) / (max - min), beta = 1 + 4 (max - mode) / (max - min)
  * (Vose, Risk Analysis, 2008).
  */
-#include "dist.h"
+#include "models/dist.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 static int is_plain_number(const char *s)
 {

@@ -14,26 +14,21 @@
 
 #include <stddef.h>
 
-#include "calendar.h"
-#include "diag.h"
-#include "dist.h"
-#include "plans.h"
-#include "schema.h"
-#include "staff.h"
-#include "table.h"
+#include "models/calendar.h"
+#include "models/dist.h"
 
 struct feature {
-    struct row_head head;
+    long line;             /* the row's line in features.csv, for messages */
     char *name;
     char *plans_text;      /* "all" or names separated by ';' (NULL: all) */
     struct dist effort;    /* person-months */
     char *role_name;
-    int from;
+    int from;              /* >= 1 */
     double build_months;
     struct dist run_cost;              /* per month once built */
     struct dist run_cost_per_customer; /* per customer on its plans per month */
     int optional;          /* must_have = no: scope may drop it */
-    /* resolved against plans and roles by features_load */
+    /* resolved against plans and roles when the model is loaded */
     int role;              /* index into the roles, -1 when none */
     int all_plans;
     unsigned char *on_plan; /* per plan: 1 when the feature serves it */
@@ -45,25 +40,40 @@ struct feature_draw {
     double effort, run, run_per_customer;
 };
 
-/* Loads features.csv; names of plans and the role must exist in PLANS and
- * ROLES.  As plans_load otherwise. */
-size_t features_load(const struct table *t, const struct calendar *cal, struct diag *d,
-                     const struct plan *plans, size_t nplans, const struct role *roles, size_t nroles,
-                     struct feature **features, size_t *n);
-void features_free(struct feature *features, size_t n);
-
 void features_draw(const struct feature *f, const double *u, struct feature_draw *out);
 void features_eval(const struct feature *f, struct feature_draw *out);
 
 /* The months 1..H that carry the feature's build cost, FIRST..LAST (from,
  * for build_months months); 0 when none (no role, or nothing to build). */
 int features_build_months(const struct feature *f, int horizon, int *first, int *last);
-/* The build cost of one of those months, given the role's loaded monthly
- * rate that month: effort * rate / build_months. */
-double features_build_cost(const struct feature *f, const struct feature_draw *dr, double rate);
+/* The build cost in month M, given RATE, the loaded monthly rate of the
+ * feature's role that month: effort * rate / build_months within the build
+ * months, else 0. */
+double features_build_cost(const struct feature *f, const struct feature_draw *dr, int m, double rate);
 /* The first month the feature runs (and has run costs): from + build_months. */
-int features_run_from(const struct feature *f);
+static inline int features_run_from(const struct feature *f)
+{
+    return f->from + (int)f->build_months;
+}
+/* Non-zero when the feature runs in month M. */
+static inline int features_runs(const struct feature *f, int m)
+{
+    return m >= features_run_from(f);
+}
 
+/* Non-zero when the feature serves plan P. */
+static inline int features_serves(const struct feature *f, size_t p)
+{
+    return f->all_plans || f->on_plan[p];
+}
+/* The customers on the feature's plans, of CUSTOMERS[P] (NPLANS plans). */
+double features_customers(const struct feature *f, const double *customers, size_t nplans);
+/* The run cost in month M with C customers on its plans (features_customers):
+ * run_cost + run_cost_per_customer * C once it runs, else 0. */
+double features_run_cost(const struct feature *f, const struct feature_draw *dr, int m, double customers);
+
+/* Non-zero when the feature has effort to build (not a plain 0). */
+int features_has_effort(const struct feature *f);
 /* Non-zero when the feature has a build line / a run line at all. */
 int features_has_build(const struct feature *f);
 int features_has_run(const struct feature *f);

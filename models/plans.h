@@ -13,14 +13,11 @@
 
 #include <stddef.h>
 
-#include "calendar.h"
-#include "diag.h"
-#include "dist.h"
-#include "schema.h"
-#include "table.h"
+#include "models/calendar.h"
+#include "models/dist.h"
 
 struct plan {
-    struct row_head head;
+    long line;           /* the row's line in plans.csv, for messages */
     char *name;
     struct dist price;   /* per customer per month */
     double customers;    /* at the start */
@@ -28,7 +25,7 @@ struct plan {
 };
 
 struct scenario {
-    struct row_head head;
+    long line;                 /* the row's line in scenarios.csv, for messages */
     char *name;
     struct dist new_customers; /* expected arrivals in month 1 */
     struct dist growth;        /* monthly growth of that rate */
@@ -49,20 +46,6 @@ enum { SCEN_NEW, SCEN_GROWTH, SCEN_CHURN, SCEN_SLIP, SCEN_LOSS, SCEN_NVALUES };
 struct scenario_draw {
     double new_customers, growth, churn, slip, loss;
 };
-
-/*
- * Loads plans.csv (T) into a new array *plans of *n rows (free with
- * plans_free).  Every problem goes to D; returns the number of errors.
- * Normalises mix; a mix given for some plans but not all is an error.
- */
-size_t plans_load(const struct table *t, const struct calendar *cal, struct diag *d,
-                  struct plan **plans, size_t *n);
-void plans_free(struct plan *plans, size_t n);
-
-/* Loads scenarios.csv as plans_load does. */
-size_t scenarios_load(const struct table *t, const struct calendar *cal, struct diag *d,
-                      struct scenario **scenarios, size_t *n);
-void scenarios_free(struct scenario *scenarios, size_t n);
 
 /* Draws a scenario's values from U[SCEN_NVALUES] uniforms in (0,1). */
 void scenario_draw(const struct scenario *s, const double *u, struct scenario_draw *out);

@@ -6,13 +6,13 @@
  * from the seed, the dimension and the block: a bijection, so every stratum
  * is taken exactly once, and needs no memory per path.
  */
-#include "design.h"
+#include "sim/design.h"
 
 #include <math.h>
 
 #include <gsl/gsl_qrng.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 const char *const sampling_names[] = { "mc", "lhs", "sobol", NULL };
 

@@ -3,13 +3,13 @@
  * message is being added, the message is dropped and the sink remembers the
  * failure, so the caller still ends with ST_NOMEM rather than a silent pass.
  */
-#include "diag.h"
+#include "sim/diag.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 struct diag {
     char **msgs;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "status.h"
+#include "sim/status.h"
 
 struct diag;
 

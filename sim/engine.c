@@ -1,7 +1,7 @@
 /*
  * engine.c - threads, chunks and the merging of statistics (see engine.h).
  */
-#include "engine.h"
+#include "sim/engine.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "design.h"
-#include "mem.h"
-#include "path.h"
-#include "stats.h"
+#include "sim/design.h"
+#include "sim/mem.h"
+#include "sim/path.h"
+#include "sim/stats.h"
 
 const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 
@@ -321,7 +321,7 @@ static void evaluate_plan(struct engine *e, struct path *p)
     path_eval_shared(p);
     for (size_t s = 0; s < e->S; s++) {
         path_eval_scenario(p, e->o->scenarios[s]);
-        path_simulate(p, PATH_PLAN, 0, 0);
+        path_simulate(p, PATH_PLAN, 0, 0, NULL);
         memcpy(e->plan_month + s * (size_t)e->H * MM_COUNT, path_monthly(p),
                (size_t)e->H * MM_COUNT * sizeof(double));
         memcpy(e->plan_summary + s * SM_COUNT, path_summary(p), SM_COUNT * sizeof(double));

@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "metrics.h"
-#include "model.h"
-#include "status.h"
+#include "sim/metrics.h"
+#include "sim/model.h"
+#include "sim/status.h"
 
 #define ENGINE_CHUNK 256
 #define ENGINE_MAX_PATHS 1000000000ULL

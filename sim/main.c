@@ -18,14 +18,14 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "design.h"
-#include "diag.h"
-#include "engine.h"
-#include "mem.h"
-#include "model.h"
-#include "outdir.h"
-#include "report.h"
-#include "status.h"
+#include "sim/design.h"
+#include "sim/diag.h"
+#include "sim/engine.h"
+#include "sim/mem.h"
+#include "sim/model.h"
+#include "sim/outdir.h"
+#include "sim/report.h"
+#include "sim/status.h"
 
 #define CPCSIM_VERSION "0.1.0"
 

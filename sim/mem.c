@@ -8,7 +8,7 @@
  * allocation of a run and check that each failure ends in exit 71 with
  * nothing written and nothing leaked.
  */
-#include "mem.h"
+#include "sim/mem.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,16 +5,16 @@
  * are tables described in their model modules.  Each file is read and
  * checked even when an earlier one failed, so one run reports everything.
  */
-#include "model.h"
+#include "sim/model.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "mem.h"
-#include "schema.h"
-#include "table.h"
+#include "sim/load.h"
+#include "sim/mem.h"
+#include "sim/table.h"
 
 static const char *const file_names[MF_COUNT] = {
     "company.csv", "plans.csv", "scenarios.csv", "infra.csv",
@@ -48,137 +48,23 @@ static uint64_t file_checksum(const char *path)
     return h ? h : 14695981039346656037ULL;
 }
 
-enum setting { SET_CASH, SET_START, SET_MONTHS, SET_CURRENCY, SET_MIN_CASH, SET_TARGET_MARGIN, SET_CONFIDENCE, SET_COUNT };
-static const char *const setting_names[SET_COUNT] = {
-    "cash", "start", "months", "currency", "min_cash", "target_margin", "confidence",
-};
-
-static size_t load_company(struct model *m, const struct table *t, struct diag *d)
+/* company.csv's settings into M: the calendar, cash and pricing targets. */
+static void load_company(struct model *m, const struct table *t, struct diag *d)
 {
-    size_t errors = 0;
-    int col_setting = schema_find(t, "setting"), col_value = schema_find(t, "value");
-    for (size_t i = 0; i < t->ncols; i++) {
-        if (!schema_name_eq(t->head[i], "setting") && !schema_name_eq(t->head[i], "value")) {
-            diag_error(d, t->name, t->head_line, (long)i + 1, "unknown column '%s'; known columns: setting, value",
-                       t->head[i]);
-            errors++;
-        }
+    struct settings set;
+    load_settings(t, d, &set);
+    m->cash = set.cash;
+    m->min_cash = set.min_cash;
+    m->target_margin = set.target_margin;
+    m->confidence = set.confidence;
+    m->cal.months = (int)set.months;
+    if (set.start >= 0) {
+        m->cal.start_year = set.start / 12;
+        m->cal.start_month = set.start % 12 + 1;
     }
-    if (col_setting < 0 || col_value < 0) {
-        diag_error(d, t->name, t->head_line, 0, "missing required column '%s'; known columns: setting, value",
-                   col_setting < 0 ? "setting" : "value");
-        return errors + 1;
-    }
-    long seen[SET_COUNT] = { 0 };
-    m->cal.months = 36;
-    m->min_cash = 0;
-    m->target_margin = 0.7;
-    m->confidence = 0.9;
-    for (size_t r = 0; r < t->nrows; r++) {
-        const char *name = table_cell(t, r, (size_t)col_setting);
-        const char *value = table_cell(t, r, (size_t)col_value);
-        long line = table_line(t, r, (size_t)col_value);
-        int k;
-        for (k = 0; k < SET_COUNT; k++)
-            if (schema_name_eq(name, setting_names[k]))
-                break;
-        if (k == SET_COUNT) {
-            diag_error(d, t->name, table_line(t, r, (size_t)col_setting), col_setting + 1,
-                       "setting: unknown setting '%s'; known settings: cash, start, months, currency, "
-                       "min_cash, target_margin, confidence", name);
-            errors++;
-            continue;
-        }
-        if (seen[k]) {
-            diag_error(d, t->name, line, col_setting + 1, "setting: '%s' is set twice (first on line %ld)",
-                       setting_names[k], seen[k]);
-            errors++;
-            continue;
-        }
-        seen[k] = line;
-        char why[512];
-        double v = 0;
-        int bad = 0;
-        if (!*value) {
-            if (k == SET_CASH || k == SET_START) {
-                diag_error(d, t->name, line, col_value + 1, "%s: this setting is required but empty",
-                           setting_names[k]);
-                errors++;
-            }
-            continue;
-        }
-        if (k == SET_START) {
-            if (calendar_parse_date(value, &m->cal.start_year, &m->cal.start_month)) {
-                m->cal.start_year = 0;
-                diag_error(d, t->name, line, col_value + 1,
-                           "start: expected the first simulated month as YYYY-MM (such as 2027-01), got '%s'", value);
-                errors++;
-            }
-            continue;
-        }
-        if (k == SET_CURRENCY) {
-            mem_free(m->currency);
-            m->currency = mem_strdup(value);
-            if (!m->currency) {
-                diag_nomem(d);
-                errors++;
-            }
-            continue;
-        }
-        if (dist_parse_number(value, &v, why, sizeof why)) {
-            diag_error(d, t->name, line, col_value + 1, "%s: %s", setting_names[k], why);
-            errors++;
-            continue;
-        }
-        switch (k) {
-        case SET_CASH: m->cash = v; break;
-        case SET_MIN_CASH: m->min_cash = v; break;
-        case SET_MONTHS:
-            if (v != floor(v) || v < 1 || v > CALENDAR_MAX_MONTHS) {
-                snprintf(why, sizeof why, "months: the horizon must be a whole number from 1 to %d, got '%s'",
-                         CALENDAR_MAX_MONTHS, value);
-                bad = 1;
-            } else {
-                m->cal.months = (int)v;
-            }
-            break;
-        case SET_TARGET_MARGIN:
-            if (!(v < 1)) {
-                snprintf(why, sizeof why, "target_margin: a gross margin must be below 1 (100%%), got '%s'", value);
-                bad = 1;
-            } else {
-                m->target_margin = v;
-            }
-            break;
-        case SET_CONFIDENCE:
-            if (!(v > 0 && v < 1)) {
-                snprintf(why, sizeof why, "confidence: a probability between 0 and 1 (such as 0.9 or 90%%), got '%s'",
-                         value);
-                bad = 1;
-            } else {
-                m->confidence = v;
-            }
-            break;
-        default: break;
-        }
-        if (bad) {
-            diag_error(d, t->name, line, col_value + 1, "%s", why);
-            errors++;
-        }
-    }
-    if (!seen[SET_CASH]) {
-        diag_error(d, t->name, 0, 0, "missing setting 'cash' (the cash in the bank at the start)");
-        errors++;
-    }
-    if (!seen[SET_START]) {
-        diag_error(d, t->name, 0, 0, "missing setting 'start' (the first simulated month, YYYY-MM)");
-        errors++;
-    }
-    if (!m->currency && !(m->currency = mem_strdup("USD"))) {
+    m->currency = set.currency;
+    if (!m->currency && !(m->currency = mem_strdup("USD")))
         diag_nomem(d);
-        errors++;
-    }
-    return errors;
 }
 
 static enum status read_file(struct model *m, enum model_file f, struct diag *d, struct table **t)
@@ -247,20 +133,20 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     if (t[MF_COMPANY])
         load_company(m, t[MF_COMPANY], d);
     if (t[MF_PLANS])
-        plans_load(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
+        load_plans(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
     if (t[MF_SCENARIOS])
-        scenarios_load(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
+        load_scenarios(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
     if (t[MF_INFRA])
-        infra_load(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
+        load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
-        staff_load(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+        load_staff(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
     if (t[MF_FEATURES])
-        features_load(t[MF_FEATURES], &m->cal, d, m->plans, m->nplans, m->roles, m->nroles, &m->features,
+        load_features(t[MF_FEATURES], &m->cal, d, m->plans, m->nplans, m->roles, m->nroles, &m->features,
                       &m->nfeatures);
     if (t[MF_PIPELINE])
-        deals_load(t[MF_PIPELINE], &m->cal, d, m->plans, m->nplans, &m->deals, &m->ndeals);
+        load_deals(t[MF_PIPELINE], &m->cal, d, m->plans, m->nplans, &m->deals, &m->ndeals);
     if (t[MF_FUNDING])
-        rounds_load(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
+        load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
     for (int f = 0; f < MF_COUNT; f++)
         table_free(t[f]);
     worst = status_worse(worst, diag_status(d));
@@ -277,13 +163,13 @@ void model_free(struct model *m)
     if (!m)
         return;
     model_for_each_value(m, release_value, NULL);
-    plans_free(m->plans, m->nplans);
-    scenarios_free(m->scenarios, m->nscenarios);
-    infra_free(m->infra, m->ninfra);
-    staff_free(m->roles, m->nroles);
-    features_free(m->features, m->nfeatures);
-    deals_free(m->deals, m->ndeals);
-    rounds_free(m->rounds, m->nrounds);
+    load_free_plans(m->plans, m->nplans);
+    load_free_scenarios(m->scenarios, m->nscenarios);
+    load_free_infra(m->infra, m->ninfra);
+    load_free_staff(m->roles, m->nroles);
+    load_free_features(m->features, m->nfeatures);
+    load_free_deals(m->deals, m->ndeals);
+    load_free_rounds(m->rounds, m->nrounds);
     mem_free(m->currency);
     mem_free(m->dir);
     mem_free(m);
@@ -302,33 +188,33 @@ void model_for_each_value(const struct model *m,
                           void *ctx)
 {
     for (size_t i = 0; i < m->nplans; i++)
-        fn(ctx, MF_PLANS, m->plans[i].head.line, "price", &m->plans[i].price);
+        fn(ctx, MF_PLANS, m->plans[i].line, "price", &m->plans[i].price);
     for (size_t i = 0; i < m->nscenarios; i++) {
         const struct scenario *s = &m->scenarios[i];
-        fn(ctx, MF_SCENARIOS, s->head.line, "new_customers", &s->new_customers);
-        fn(ctx, MF_SCENARIOS, s->head.line, "growth", &s->growth);
-        fn(ctx, MF_SCENARIOS, s->head.line, "churn", &s->churn);
-        fn(ctx, MF_SCENARIOS, s->head.line, "deal_slip", &s->deal_slip);
-        fn(ctx, MF_SCENARIOS, s->head.line, "deal_loss", &s->deal_loss);
+        fn(ctx, MF_SCENARIOS, s->line, "new_customers", &s->new_customers);
+        fn(ctx, MF_SCENARIOS, s->line, "growth", &s->growth);
+        fn(ctx, MF_SCENARIOS, s->line, "churn", &s->churn);
+        fn(ctx, MF_SCENARIOS, s->line, "deal_slip", &s->deal_slip);
+        fn(ctx, MF_SCENARIOS, s->line, "deal_loss", &s->deal_loss);
     }
     for (size_t i = 0; i < m->ninfra; i++) {
-        fn(ctx, MF_INFRA, m->infra[i].head.line, "cost", &m->infra[i].cost);
-        fn(ctx, MF_INFRA, m->infra[i].head.line, "escalation", &m->infra[i].escalation);
+        fn(ctx, MF_INFRA, m->infra[i].line, "cost", &m->infra[i].cost);
+        fn(ctx, MF_INFRA, m->infra[i].line, "escalation", &m->infra[i].escalation);
     }
     for (size_t i = 0; i < m->nroles; i++) {
         const struct role *r = &m->roles[i];
-        fn(ctx, MF_STAFF, r->head.line, "salary", &r->salary_per_year);
-        fn(ctx, MF_STAFF, r->head.line, "overhead", &r->overhead);
-        fn(ctx, MF_STAFF, r->head.line, "raise", &r->raise);
+        fn(ctx, MF_STAFF, r->line, "salary", &r->salary_per_year);
+        fn(ctx, MF_STAFF, r->line, "overhead", &r->overhead);
+        fn(ctx, MF_STAFF, r->line, "raise", &r->raise);
     }
     for (size_t i = 0; i < m->nfeatures; i++) {
         const struct feature *f = &m->features[i];
-        fn(ctx, MF_FEATURES, f->head.line, "effort", &f->effort);
-        fn(ctx, MF_FEATURES, f->head.line, "run_cost", &f->run_cost);
-        fn(ctx, MF_FEATURES, f->head.line, "run_cost_per_customer", &f->run_cost_per_customer);
+        fn(ctx, MF_FEATURES, f->line, "effort", &f->effort);
+        fn(ctx, MF_FEATURES, f->line, "run_cost", &f->run_cost);
+        fn(ctx, MF_FEATURES, f->line, "run_cost_per_customer", &f->run_cost_per_customer);
     }
     for (size_t i = 0; i < m->nrounds; i++)
-        fn(ctx, MF_FUNDING, m->rounds[i].head.line, "amount", &m->rounds[i].amount);
+        fn(ctx, MF_FUNDING, m->rounds[i].line, "amount", &m->rounds[i].amount);
 }
 
 const char *model_file_name(enum model_file f)

@@ -12,13 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "calendar.h"
-#include "deals.h"
-#include "diag.h"
-#include "features.h"
-#include "infra.h"
-#include "plans.h"
-#include "staff.h"
+#include "models/calendar.h"
+#include "models/deals.h"
+#include "models/features.h"
+#include "models/infra.h"
+#include "models/plans.h"
+#include "models/staff.h"
+#include "sim/diag.h"
 
 enum model_file {
     MF_COMPANY, MF_PLANS, MF_SCENARIOS, MF_INFRA, MF_STAFF, MF_FEATURES, MF_PIPELINE, MF_FUNDING, MF_COUNT

@@ -1,7 +1,7 @@
 /*
  * outdir.c - atomic report writing (see outdir.h).
  */
-#include "outdir.h"
+#include "sim/outdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 struct outfile {
     char name[64];

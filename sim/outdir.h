@@ -13,8 +13,8 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "diag.h"
-#include "status.h"
+#include "sim/diag.h"
+#include "sim/status.h"
 
 #define OUTDIR_MAX_FILES 16
 

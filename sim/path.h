@@ -1,24 +1,31 @@
 /*
  * path.h - one path of the monthly model, or the plan.
  *
- * A path workspace is allocated once per thread (path_new) and reused for
- * every path and scenario: simulating allocates nothing.  For a path, the
- * shared values (prices, costs, salaries, efforts, funding) are drawn once
- * (path_draw_shared) and each scenario then draws its own values and deals
- * (path_draw_scenario) and runs its months (path_simulate).  The plan
- * (path_eval_shared, path_eval_scenario, path_simulate in PATH_PLAN)
- * takes every value at its mean and every random count at its expectation.
+ * A path workspace is one allocation, made once per thread (path_new) and
+ * reused for every path and scenario: simulating allocates nothing.  For a
+ * path, the shared values (prices, costs, salaries, efforts, funding) are
+ * drawn once (path_draw_shared) and each scenario then draws its own
+ * values and deals (path_draw_scenario).  The plan (path_eval_shared,
+ * path_eval_scenario) takes every value at its mean.
  *
- * The equations are those of the spec's "monthly model"; see the model
- * modules for each cost line.
+ * The months are those of the plain monthly model (models/month.h), run in
+ * one of two ways that give the same bits:
+ * - path_simulate runs it as written, month by month: each month's values
+ *   worked out from the draws, its customer-independent part, its flows
+ *   (expected in the plan, drawn on a path), its close.  The plan, the
+ *   ledgers and the tests' reference paths use it.
+ * - path_begin, path_month_lanes and path_end are what the engine runs:
+ *   the customer-independent part of every month is worked out once per
+ *   path for all its scenarios, and many paths run side by side, month by
+ *   month, their random draws made together.
  */
 #ifndef CPC_PATH_H
 #define CPC_PATH_H
 
 #include <stdint.h>
 
-#include "metrics.h"
-#include "model.h"
+#include "sim/metrics.h"
+#include "sim/model.h"
 
 struct path;
 
@@ -26,7 +33,7 @@ struct path;
  * NULL when memory runs out. */
 struct path *path_new(const struct model *m);
 void path_free(struct path *p);
-/* About the bytes a workspace for model M takes. */
+/* The bytes a workspace for model M takes. */
 size_t path_bytes(const struct model *m);
 
 /* Draws the path's uniforms (all of them, scenarios' included, so that
@@ -35,13 +42,13 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path_index);
 /* Draws the scenario's own values and its deals from the path's uniforms. */
 void path_draw_scenario(struct path *p, size_t scenario);
 void path_eval_shared(struct path *p);
+void path_eval_scenario(struct path *p, size_t scenario);
 
 struct design;
 /* The number of per-path uniforms (the dimensions of a sampling design). */
 size_t path_dimensions(const struct path *p);
 /* Spreads the per-path uniforms by design D (borrowed); NULL: plain Monte Carlo. */
 void path_set_design(struct path *p, const struct design *d);
-void path_eval_scenario(struct path *p, size_t scenario);
 
 enum path_mode {
     PATH_PLAN,      /* arrivals and churn at their expectations */
@@ -49,31 +56,38 @@ enum path_mode {
     PATH_DRAWS_ONLY /* the draws of PATH_RANDOM and nothing else: the benchmark's floor */
 };
 
-/* Runs the months in MODE.  PATH_DRAWS_ONLY leaves the results unset. */
-void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path_index);
+/* An audit trail of one run of path_simulate: MONTH is called after each
+ * month with the month's figures (FIG[MM_COUNT]), each plan's revenue
+ * (REVENUE[nplans]) and each cost line's cost (LINE_COST[path_nlines]). */
+struct path_ledger {
+    void (*month)(void *ctx, int m, const double *fig, const double *revenue, const double *line_cost);
+    void *ctx;
+};
+
+/* Runs the plain model over months 1..H in MODE (PATH_PLAN or
+ * PATH_RANDOM), reporting each month to LEDGER when it is not NULL. */
+void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path_index,
+                   const struct path_ledger *ledger);
 
 /*
- * path_simulate in steps, so that the engine can run many paths month by
- * month side by side (each figure then takes a run of consecutive paths'
- * values at once): path_begin, path_month for months 1..H in order, and
- * path_end, which sets path_summary and path_lines (path_monthly is set by
- * path_simulate only).  path_month writes month MO's MM_COUNT figures to
- * OUT[k * STRIDE], k = 0 .. MM_COUNT - 1 (nothing in PATH_DRAWS_ONLY).
+ * The engine's way through the months: path_begin, then
+ * path_month_lanes for months 1..H in order, then path_end, which sets
+ * path_summary and path_lines (path_monthly is set by path_simulate only).
+ * path_month_lanes runs month MO of paths FIRST .. FIRST + N - 1 in the N
+ * workspaces LANE (N at most PATH_LANES, all begun in the same mode,
+ * PATH_RANDOM or PATH_DRAWS_ONLY), their draws made together; lane j
+ * writes its MM_COUNT figures to OUT[k * STRIDE + j] (nothing in
+ * PATH_DRAWS_ONLY).
  */
-void path_begin(struct path *p, enum path_mode mode);
-void path_month(struct path *p, uint64_t seed, uint64_t path_index, int month, double *out, size_t stride);
-void path_end(struct path *p);
-/* path_month of paths FIRST .. FIRST + N - 1 in the N workspaces LANE (N at
- * most PATH_LANES, all begun in the same mode, PATH_RANDOM or
- * PATH_DRAWS_ONLY), their draws made together; lane j writes to OUT + j.
- * The lanes' running costs are kept side by side in LANE[0]'s workspace,
- * so a group keeps the same first workspace from month 1 to month H. */
 #define PATH_LANES 16
+void path_begin(struct path *p, enum path_mode mode);
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int month, double *out,
                       size_t stride);
+void path_end(struct path *p);
 
-/* Results of the last path_simulate: monthly figures [(m - 1) * MM_COUNT + k],
- * summary figures [k], cost line figures [line * LF_COUNT + f]. */
+/* Results of the last run: monthly figures [(m - 1) * MM_COUNT + k]
+ * (path_simulate only), summary figures [k], cost line figures
+ * [line * LF_COUNT + f]. */
 const double *path_monthly(const struct path *p);
 const double *path_summary(const struct path *p);
 const double *path_lines(const struct path *p);

@@ -1,15 +1,15 @@
 /*
  * report.c - CSV reports and the terminal summary (see report.h).
  */
-#include "report.h"
+#include "sim/report.h"
 
 #include <csv.h>
 #include <math.h>
 #include <string.h>
 
-#include "category.h"
-#include "path.h"
-#include "rng.h"
+#include "models/category.h"
+#include "sim/path.h"
+#include "sim/rng.h"
 
 const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "run.csv", NULL };
 

@@ -12,8 +12,8 @@
 
 #include <stdio.h>
 
-#include "engine.h"
-#include "model.h"
+#include "sim/engine.h"
+#include "sim/model.h"
 
 /* What run.csv records of the invocation. */
 struct run_info {

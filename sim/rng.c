@@ -5,9 +5,10 @@
  * counter word, so the stream's identity uses the first three words:
  * path (two words) and purpose << 24 | index.
  */
-#include "rng.h"
+#include "sim/rng.h"
 
-#include "simd.h"
+#include "sim/mem.h"
+#include "sim/simd.h"
 
 static unsigned long philox_get(void *state)
 {
@@ -32,9 +33,35 @@ static const gsl_rng_type philox_type = {
 
 const gsl_rng_type *const rng_philox = &philox_type;
 
+/* The generator and its state, together. */
+struct rng_with_state {
+    gsl_rng r;
+    struct rng_state state;
+};
+
+size_t rng_bytes(void)
+{
+    return sizeof(struct rng_with_state);
+}
+
+gsl_rng *rng_place(void *mem)
+{
+    struct rng_with_state *w = mem;
+    w->r.type = rng_philox;
+    w->r.state = &w->state;
+    philox_set(&w->state, 0);
+    return &w->r;
+}
+
 gsl_rng *rng_new(void)
 {
-    return gsl_rng_alloc(rng_philox);
+    void *mem = mem_alloc(rng_bytes());
+    return mem ? rng_place(mem) : NULL;
+}
+
+void rng_free(gsl_rng *r)
+{
+    mem_free(r); /* the generator is the first member of its block */
 }
 
 /* The counter and key of stream (SEED, PATH, PURPOSE, INDEX). */

@@ -33,8 +33,15 @@ enum rng_purpose {
 #define RNG_NAME "philox4x32-10 (Random123), streams keyed by seed, path, purpose, index"
 
 /* A new generator; select a stream with rng_select before drawing.  NULL
- * when memory runs out.  Free with gsl_rng_free. */
+ * when memory runs out (it is allocated through mem.h, like everything
+ * else).  Free with rng_free; rng_free(NULL) does nothing. */
 gsl_rng *rng_new(void);
+void rng_free(gsl_rng *r);
+/* The bytes a generator takes, and a generator made in caller's memory MEM
+ * of that size (aligned for a double), for a workspace that is one
+ * allocation; it is freed with that memory. */
+size_t rng_bytes(void);
+gsl_rng *rng_place(void *mem);
 
 /* Points R at the start of the stream (SEED, PATH, PURPOSE, INDEX). */
 void rng_select(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_purpose purpose, uint32_t index);

@@ -4,14 +4,14 @@
  * The constants of PTRS and BTRS are Hormann's; the rejection tests follow
  * his papers, in the form numpy (Poisson) and TensorFlow (binomial) use.
  */
-#include "sampler.h"
+#include "sim/sampler.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "rng.h"
-#include "simd.h"
+#include "sim/rng.h"
+#include "sim/simd.h"
 
 #if SIMD_X86
 #include <immintrin.h> /* movemask, in search_lanes.inc */
@@ -276,7 +276,7 @@ unsigned long sampler_binomial_prepared(const gsl_rng *r, const struct binomial_
  * lanes (SSE2) and of four (AVX2, where the machine has it); see
  * search_lanes.inc. */
 #define LANES_BODY "search_lanes.inc"
-#include "lanes_bodies.inc"
+#include "sim/lanes_bodies.inc"
 #undef LANES_BODY
 
 /* The lanes' searches, eight at a time with AVX2 or four at a time: the

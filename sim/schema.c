@@ -1,7 +1,7 @@
 /*
  * schema.c - typed loading of model files (see schema.h).
  */
-#include "schema.h"
+#include "sim/schema.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 int schema_name_eq(const char *a, const char *b)
 {
@@ -96,6 +96,7 @@ static int set_default(const struct column *c, const struct calendar *cal, char 
     case COL_COUNT: *(double *)at = c->def; break;
     case COL_MONTH: *(int *)at = c->def == MONTH_HORIZON ? cal->months : (int)c->def; break;
     case COL_CHOICE: *(int *)at = (int)c->def; break;
+    case COL_DATE: *(int *)at = (int)c->def; break;
     }
     return 0;
 }
@@ -129,6 +130,8 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
             snprintf(why, whylen, "expected a whole number of 0 or more, got '%s'", text);
             return -1;
         }
+        if (c->check && c->check(v, text, why, whylen))
+            return -1;
         *(double *)at = v;
         return 0;
     }
@@ -141,6 +144,15 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
             return -1;
         }
         *(int *)at = m;
+        return 0;
+    }
+    case COL_DATE: {
+        int y, m;
+        if (calendar_parse_date(text, &y, &m)) {
+            snprintf(why, whylen, "expected a month as YYYY-MM (such as 2027-01), got '%s'", text);
+            return -1;
+        }
+        *(int *)at = y * 12 + m - 1;
         return 0;
     }
     case COL_CHOICE:
@@ -221,7 +233,7 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
     }
     for (size_t r = 0; r < t->nrows; r++) {
         char *row = out + r * row_size;
-        ((struct row_head *)(void *)row)->line = table_line(t, r, 0);
+        *(long *)(void *)row = table_line(t, r, 0);
         for (size_t k = 0; k < ncols; k++) {
             const struct column *c = &cols[k];
             set_default(c, cal, row);
@@ -254,6 +266,77 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
         if ((cols[k].flags & COL_KEY) && map[k] >= 0)
             errors += check_unique(t, &cols[k], map[k], out, row_size, d);
     *rows = out;
+    return errors;
+}
+
+size_t schema_load_settings(const struct table *t, const struct column *cols, size_t ncols,
+                            const struct calendar *cal, struct diag *d, void *out)
+{
+    size_t errors = 0;
+    int col_setting = schema_find(t, "setting"), col_value = schema_find(t, "value");
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (!schema_name_eq(t->head[i], "setting") && !schema_name_eq(t->head[i], "value")) {
+            diag_error(d, t->name, t->head_line, (long)i + 1, "unknown column '%s'; known columns: setting, value",
+                       t->head[i]);
+            errors++;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++)
+        set_default(&cols[k], cal, out);
+    if (col_setting < 0 || col_value < 0) {
+        diag_error(d, t->name, t->head_line, 0, "missing required column '%s'; known columns: setting, value",
+                   col_setting < 0 ? "setting" : "value");
+        return errors + 1;
+    }
+    long seen[32] = { 0 };
+    char known[1024];
+    known_list(cols, ncols, known, sizeof known);
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *name = table_cell(t, r, (size_t)col_setting);
+        const char *value = table_cell(t, r, (size_t)col_value);
+        long line = table_line(t, r, (size_t)col_value);
+        size_t k;
+        for (k = 0; k < ncols; k++)
+            if (schema_name_eq(name, cols[k].name))
+                break;
+        if (k == ncols) {
+            diag_error(d, t->name, table_line(t, r, (size_t)col_setting), col_setting + 1,
+                       "setting: unknown setting '%s'; known settings: %s", name, known);
+            errors++;
+            continue;
+        }
+        if (seen[k]) {
+            diag_error(d, t->name, line, col_setting + 1, "setting: '%s' is set twice (first on line %ld)",
+                       cols[k].name, seen[k]);
+            errors++;
+            continue;
+        }
+        seen[k] = line;
+        if (!*value) {
+            if (cols[k].flags & COL_REQUIRED) {
+                diag_error(d, t->name, line, col_value + 1, "%s: this setting is required but empty", cols[k].name);
+                errors++;
+            }
+            continue;
+        }
+        char why[768];
+        int rc = convert(&cols[k], cal, value, out, why, sizeof why);
+        if (rc == -2) {
+            diag_nomem(d);
+            return errors + 1;
+        }
+        if (rc) {
+            set_default(&cols[k], cal, out);
+            diag_error(d, t->name, line, col_value + 1, "%s: %s", cols[k].name, why);
+            errors++;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        if (!seen[k] && (cols[k].flags & COL_REQUIRED)) {
+            diag_error(d, t->name, 0, 0, "missing setting '%s' (%s)", cols[k].name, cols[k].help ? cols[k].help : "");
+            errors++;
+        }
+    }
     return errors;
 }
 

@@ -6,17 +6,19 @@
  * checks the header against it (unknown, duplicate and missing columns are
  * errors that list the known ones) and converts every cell, reporting every
  * bad cell with its file, line and column.  Row structs start with a
- * `struct row_head`, which receives the row's line.
+ * `long`, which receives the row's line.  A settings file (company.csv:
+ * columns setting,value, a row per setting) is read by the same column
+ * descriptions, one per setting, into one struct (schema_load_settings).
  */
 #ifndef CPC_SCHEMA_H
 #define CPC_SCHEMA_H
 
 #include <stddef.h>
 
-#include "calendar.h"
-#include "diag.h"
-#include "dist.h"
-#include "table.h"
+#include "models/calendar.h"
+#include "models/dist.h"
+#include "sim/diag.h"
+#include "sim/table.h"
 
 enum col_type {
     COL_TEXT,   /* char *, owned by the row; NULL when empty */
@@ -24,7 +26,8 @@ enum col_type {
     COL_NUMBER, /* double: a plain number within the column's range; NAN when empty and no default */
     COL_COUNT,  /* double holding a whole number >= 0 */
     COL_MONTH,  /* int month index (see calendar.h) */
-    COL_CHOICE  /* int: index into the column's choices */
+    COL_CHOICE, /* int: index into the column's choices */
+    COL_DATE    /* int: a YYYY-MM date as year * 12 + month - 1 */
 };
 
 enum {
@@ -45,10 +48,10 @@ struct column {
     enum dist_range range;
     double def;                 /* default number, count or month */
     const char *const *choices; /* COL_CHOICE: NULL-terminated */
-};
-
-struct row_head {
-    long line;
+    /* COL_NUMBER, COL_COUNT: a check of the value beyond its range; returns
+     * 0, or -1 with what is wrong (quoting TEXT) in WHY.  May be NULL. */
+    int (*check)(double value, const char *text, char *why, size_t whylen);
+    const char *help;           /* settings: what the setting is, for "missing setting" */
 };
 
 /*
@@ -60,6 +63,15 @@ struct row_head {
  */
 size_t schema_load(const struct table *t, const struct column *cols, size_t ncols,
                    const struct calendar *cal, struct diag *d, void **rows, size_t row_size);
+
+/*
+ * Reads the settings file T (columns setting,value) by COLS, one column
+ * description per setting, into the struct OUT (defaults first).  Unknown,
+ * repeated and missing required settings are errors, as are bad values.
+ * Returns the number of errors added to D.
+ */
+size_t schema_load_settings(const struct table *t, const struct column *cols, size_t ncols,
+                            const struct calendar *cal, struct diag *d, void *out);
 
 /* Reports "no WHAT" when T has no data rows (unless rows were dropped for
  * their width, which is already reported); returns the number of errors. */

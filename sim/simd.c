@@ -1,7 +1,7 @@
 /*
  * simd.c - which vector instructions this machine runs (see simd.h).
  */
-#include "simd.h"
+#include "sim/simd.h"
 
 static int baseline_only;
 

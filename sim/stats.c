@@ -5,12 +5,12 @@
  * HIST_SUB_BITS bits of the mantissa pick one of HIST_SUB equal parts, so no
  * logarithm is taken per value.
  */
-#include "stats.h"
+#include "sim/stats.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>

@@ -7,7 +7,7 @@
  * CRLF, or at a lone CR, so line numbers stay right with mixed line ends and
  * with newlines inside quoted fields.
  */
-#include "table.h"
+#include "sim/table.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "mem.h"
+#include "sim/mem.h"
 
 /* libcsv's parser states (libcsv.c), read from the public struct. */
 enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_NOT_BEGUN = 1 };

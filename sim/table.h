@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "sim/diag.h"
 
 #define TABLE_MAX_FILE (64UL * 1024 * 1024)
 #define TABLE_MAX_FIELD (64UL * 1024)

@@ -10,7 +10,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "design.h"
+#include "sim/design.h"
 
 static void strata_taken_once(const struct design *d, uint64_t block, size_t dim)
 {

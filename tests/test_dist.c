@@ -13,7 +13,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
-#include "dist.h"
+#include "models/dist.h"
 
 #define REL 1e-6   /* relative tolerance for GSL quantiles */
 #define EXACT 1e-12

@@ -11,11 +11,11 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "design.h"
-#include "engine.h"
-#include "model.h"
-#include "path.h"
-#include "simd.h"
+#include "sim/design.h"
+#include "sim/engine.h"
+#include "sim/model.h"
+#include "sim/path.h"
+#include "sim/simd.h"
 
 /* Every rule at least once: mix, growth, churn, uncertain price and
  * arrivals, yearly escalation and raises (14 months), a step line with
@@ -465,7 +465,7 @@ static void lanes_equal_paths_run_alone(void **state)
                 path_end(lane[j]);
                 path_draw_shared(alone, seed, first + j);
                 path_draw_scenario(alone, s);
-                path_simulate(alone, PATH_RANDOM, seed, first + j);
+                path_simulate(alone, PATH_RANDOM, seed, first + j, NULL);
                 for (size_t mo = 0; mo < H; mo++)
                     for (size_t k = 0; k < MM_COUNT; k++) {
                         double a = path_monthly(alone)[mo * MM_COUNT + k], b = rows[(mo * MM_COUNT + k) * n + j];

@@ -11,10 +11,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "category.h"
-#include "diag.h"
-#include "model.h"
-#include "status.h"
+#include "models/category.h"
+#include "sim/diag.h"
+#include "sim/model.h"
+#include "sim/status.h"
 
 static char *dir;
 static struct diag *d;
@@ -674,7 +674,7 @@ static void bad_start_is_refused(void **state)
 {
     (void)state;
     put("company.csv", "setting,value\ncash,1\nstart,Jan 2027\n");
-    load_one_error("/company.csv:3:2: start: expected the first simulated month as YYYY-MM (such as 2027-01), "
+    load_one_error("/company.csv:3:2: start: expected a month as YYYY-MM (such as 2027-01), "
                    "got 'Jan 2027'");
 }
 

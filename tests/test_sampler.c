@@ -12,9 +12,9 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "rng.h"
-#include "sampler.h"
-#include "simd.h"
+#include "sim/rng.h"
+#include "sim/sampler.h"
+#include "sim/simd.h"
 
 enum { DRAWS = 200000, MAXK = 4000 };
 
@@ -70,7 +70,7 @@ static void poisson_matches_its_distribution(void **state)
     }
     assert_int_equal(sampler_poisson(r, 0), 0);
     assert_int_equal(sampler_poisson(r, -1), 0);
-    gsl_rng_free(r);
+    rng_free(r);
 }
 
 static void binomial_matches_its_distribution(void **state)
@@ -119,7 +119,7 @@ static void binomial_matches_its_distribution(void **state)
     assert_int_equal(sampler_binomial(r, 0.5, 0), 0);
     assert_int_equal(sampler_binomial(r, 0, 10), 0);
     assert_int_equal(sampler_binomial(r, 1, 10), 10);
-    gsl_rng_free(r);
+    rng_free(r);
 }
 
 /* sampler_exp_neg is within 1.5 ulps of exp(-x) worked out in long double
@@ -202,10 +202,10 @@ static void lanes_draw_as_one_by_one(void **state)
             assert_int_equal(gsl_rng_get(a[j]), gsl_rng_get(b[j]));
     }
     for (int j = 0; j < NL; j++) {
-        gsl_rng_free(a[j]);
-        gsl_rng_free(b[j]);
+        rng_free(a[j]);
+        rng_free(b[j]);
     }
-    gsl_rng_free(ra);
+    rng_free(ra);
     simd_baseline(0);
 }
 
@@ -254,7 +254,7 @@ static void first_blocks_are_the_streams_first_words(void **state)
                 assert_int_equal(gsl_rng_get(r), blocks[i].v[3 - w]);
         }
     }
-    gsl_rng_free(r);
+    rng_free(r);
     simd_baseline(0);
 }
 
@@ -286,10 +286,10 @@ static void block_uniforms_are_the_streams_uniforms(void **state)
             }
             gsl_rng *other = rng_new();
             assert_true(rng_stream_uniform(other, 5, zeros, RNG_PARAM, 3, &b, nth) == want);
-            gsl_rng_free(other);
+            rng_free(other);
         }
     }
-    gsl_rng_free(r);
+    rng_free(r);
 }
 
 int main(void)

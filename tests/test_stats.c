@@ -13,7 +13,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics.h>
 
-#include "stats.h"
+#include "sim/stats.h"
 
 static void bins_are_ordered_as_values(void **state)
 {

@@ -10,9 +10,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "diag.h"
-#include "status.h"
-#include "table.h"
+#include "sim/diag.h"
+#include "sim/status.h"
+#include "sim/table.h"
 
 #define NAME "model/x.csv"
 

@@ -12,9 +12,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "engine.h"
-#include "mem.h"
-#include "model.h"
+#include "sim/engine.h"
+#include "sim/mem.h"
+#include "sim/model.h"
 
 int main(int argc, char **argv)
 {

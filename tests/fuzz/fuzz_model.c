@@ -32,10 +32,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "diag.h"
-#include "engine.h"
-#include "model.h"
-#include "stats.h"
+#include "sim/diag.h"
+#include "sim/engine.h"
+#include "sim/model.h"
+#include "sim/stats.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -23,8 +23,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "diag.h"
-#include "table.h"
+#include "sim/diag.h"
+#include "sim/table.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -31,7 +31,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "dist.h"
+#include "models/dist.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

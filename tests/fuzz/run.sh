@@ -71,7 +71,7 @@ for f in models/*.c sim/*.c; do
     [ "$f" = sim/main.c ] || lib_src="$lib_src $f"
 done
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- -D_POSIX_C_SOURCE=200809L -iquote sim -iquote models $(pkg-config --cflags gsl)"
+ -D_POSIX_C_SOURCE=200809L -iquote . $(pkg-config --cflags gsl)"
 libs="$(pkg-config --libs gsl) -lcsv -lm -pthread"
 
 echo "== building $(echo "$harnesses" | wc -w) harnesses with $("$CC" --version | head -n 1)"

@@ -1,0 +1,445 @@
+/*
+ * month.c - the monthly model (see month.h).
+ *
+ * Each function follows a step of SPEC.md's "The monthly model"; each cost
+ * line is priced by its own module (infra_cost, staff_cost,
+ * features_build_cost, features_run_cost).  The order of every sum is the
+ * one month.h gives, so that the plan, a path run alone and paths run side
+ * by side by the engine give the same bits.
+ */
+#include "models/month.h"
+
+#include <math.h>
+
+#include "models/category.h"
+
+/* Appends to AT the indices below N of the rows that KEEP (called with
+ * ROWS and a row's index) says are of the kind; returns their count. */
+static size_t list_of(size_t *at, size_t n, int (*keep)(const void *rows, size_t i), const void *rows)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep(rows, i))
+            at[k++] = i;
+    return k;
+}
+
+static int is_fixed_infra(const void *rows, size_t i)
+{
+    return ((const struct infra_line *)rows)[i].driver == DRIVER_FIXED;
+}
+
+static int is_step(const void *rows, size_t i)
+{
+    return ((const struct infra_line *)rows)[i].driver == DRIVER_STEP;
+}
+
+static int is_per_customer(const void *rows, size_t i)
+{
+    return ((const struct infra_line *)rows)[i].driver == DRIVER_PER_CUSTOMER;
+}
+
+static int is_fixed_role(const void *rows, size_t i)
+{
+    return !staff_is_variable(&((const struct role *)rows)[i]);
+}
+
+static int is_staffed(const void *rows, size_t i)
+{
+    return staff_is_variable(&((const struct role *)rows)[i]);
+}
+
+static int is_metered(const void *rows, size_t i)
+{
+    const struct dist *rpc = &((const struct feature *)rows)[i].run_cost_per_customer;
+    return dist_is_uncertain(rpc) || dist_mean(rpc) != 0;
+}
+
+void month_index(struct month_model *mm, size_t *index)
+{
+    /* infra and roles each fall into two lists; features into at most one */
+    size_t *at = index;
+    mm->fixed_infra = at;
+    at += mm->nfixed_infra = list_of(at, mm->ninfra, is_fixed_infra, mm->infra);
+    mm->steps = at;
+    at += mm->nsteps = list_of(at, mm->ninfra, is_step, mm->infra);
+    mm->per_customer = at;
+    at += mm->nper_customer = list_of(at, mm->ninfra, is_per_customer, mm->infra);
+    mm->fixed_roles = at;
+    at += mm->nfixed_roles = list_of(at, mm->nroles, is_fixed_role, mm->roles);
+    mm->staffed = at;
+    at += mm->nstaffed = list_of(at, mm->nroles, is_staffed, mm->roles);
+    mm->metered = at;
+    mm->nmetered = list_of(at, mm->nfeatures, is_metered, mm->features);
+}
+
+size_t month_nlines(const struct month_model *mm)
+{
+    return mm->ninfra + mm->nroles + 2 * mm->nfeatures;
+}
+
+enum line_kind month_line(const struct month_model *mm, size_t l, size_t *row)
+{
+    if (l < mm->ninfra) {
+        *row = l;
+        return LINE_INFRA;
+    }
+    l -= mm->ninfra;
+    if (l < mm->nroles) {
+        *row = l;
+        return LINE_STAFF;
+    }
+    l -= mm->nroles;
+    if (l < mm->nfeatures) {
+        *row = l;
+        return LINE_FEATURE_BUILD;
+    }
+    *row = l - mm->nfeatures;
+    return LINE_FEATURE_RUN;
+}
+
+/* Adds COST to line L's total in LINES (when there are lines), and in
+ * month H to its final month's cost. */
+static void line_add(double *lines, size_t l, int m, int horizon, double cost)
+{
+    if (!lines)
+        return;
+    lines[l * LF_COUNT + LF_TOTAL] += cost;
+    if (m == horizon)
+        lines[l * LF_COUNT + LF_FINAL] += cost;
+}
+
+/* Marks month M as a change, when within the horizon. */
+static void mark(unsigned char *changed, int horizon, int m)
+{
+    if (m >= 1 && m <= horizon)
+        changed[m] = 1;
+}
+
+void month_changes(const struct month_model *mm, unsigned char *changed)
+{
+    const int H = mm->horizon;
+    for (int m = 1; m <= H; m++)
+        changed[m] = calendar_year(m) != calendar_year(m - 1) || m == 1;
+    for (size_t i = 0; i < mm->ninfra; i++) {
+        mark(changed, H, mm->infra[i].from);
+        if (mm->infra[i].to < H)
+            mark(changed, H, mm->infra[i].to + 1);
+    }
+    for (size_t i = 0; i < mm->nroles; i++) {
+        mark(changed, H, mm->roles[i].from);
+        if (mm->roles[i].to < H)
+            mark(changed, H, mm->roles[i].to + 1);
+    }
+    for (size_t i = 0; i < mm->nfeatures; i++) {
+        mark(changed, H, mm->features[i].from);
+        if (features_run_from(&mm->features[i]) <= H)
+            mark(changed, H, features_run_from(&mm->features[i]));
+    }
+}
+
+void month_fixed(const struct month_model *mm, const struct month_values *v, int m, struct month_fixed *fx,
+                 double *unit_by_plan)
+{
+    *fx = (struct month_fixed){ 0 };
+    for (size_t p = 0; p < mm->nplans; p++)
+        unit_by_plan[p] = 0;
+    /* step 6, infra: fixed lines priced whole */
+    for (size_t k = 0; k < mm->nfixed_infra; k++) {
+        const size_t i = mm->fixed_infra[k];
+        const struct infra_line *l = &mm->infra[i];
+        if (!infra_applies(l, m))
+            continue;
+        const double cost = infra_cost(l, v->infra_amount[i], m, 0);
+        fx->infra += cost;
+        if (l->category == CAT_COGS)
+            fx->infra_cogs += cost;
+    }
+    /* per_customer lines as a rate, which month_close multiplies by customers */
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        const struct infra_line *l = &mm->infra[i];
+        if (!infra_applies(l, m))
+            continue;
+        fx->unit += v->infra_amount[i];
+        if (l->category == CAT_COGS)
+            fx->unit_cogs += v->infra_amount[i];
+    }
+    /* staff: roles whose headcount does not depend on customers */
+    for (size_t k = 0; k < mm->nfixed_roles; k++) {
+        const size_t i = mm->fixed_roles[k];
+        const struct role *r = &mm->roles[i];
+        if (m < r->from || m > r->to)
+            continue;
+        const double heads = staff_heads(r, m, 0), cost = staff_cost(heads, v->role_rate[i]);
+        fx->staff += cost;
+        if (r->category == CAT_COGS)
+            fx->staff_cogs += cost;
+        fx->heads += heads;
+    }
+    /* features: builds at their role's rate, then what runs */
+    for (size_t i = 0; i < mm->nfeatures; i++) {
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &v->features[i];
+        if (f->role >= 0 && m >= f->from && m < features_run_from(f))
+            fx->build += features_build_cost(f, fd, m, v->role_rate[f->role]);
+        if (!features_runs(f, m))
+            continue;
+        fx->run += fd->run;
+        if (fd->run_per_customer != 0)
+            for (size_t p = 0; p < mm->nplans; p++)
+                if (features_serves(f, p))
+                    unit_by_plan[p] += fd->run_per_customer;
+    }
+}
+
+double month_flow(double before, double churned, double arrived, double deals)
+{
+    return before - churned + arrived + deals;
+}
+
+void month_expect(const struct plan *p, double before, double rate, double churn, double *arrived,
+                  double *churned)
+{
+    *churned = before * churn;
+    *arrived = rate * p->mix;
+}
+
+void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines)
+{
+    const size_t P = mm->nplans, I = mm->ninfra;
+    const int H = mm->horizon;
+    /* step 5: customers and revenue, plan by plan, and what the features
+     * that run cost per customer of each plan */
+    double total = 0, revenue = 0, run_variable = 0;
+    for (size_t p = 0; p < P; p++) {
+        const double c = customers[p];
+        total += c;
+        revenue += c * v->price[p];
+        run_variable += c * unit_by_plan[p];
+        hist->plan_sum[(size_t)m * P + p] = hist->plan_sum[(size_t)(m - 1) * P + p] + c;
+    }
+    hist->total[m] = total;
+    hist->total_sum[m] = hist->total_sum[m - 1] + total;
+    /* step 6, infra: fixed lines, per-customer lines at their summed rate,
+     * then each step line */
+    const double per_customer = fx->unit * total;
+    double infra = fx->infra + per_customer, cogs = fx->infra_cogs + fx->unit_cogs * total;
+    double variable = per_customer;
+    for (size_t k = 0; k < mm->nsteps; k++) {
+        const size_t i = mm->steps[k];
+        const struct infra_line *l = &mm->infra[i];
+        if (!infra_applies(l, m))
+            continue;
+        const double cost = infra_cost(l, v->infra_amount[i], m, total);
+        infra += cost;
+        if (l->category == CAT_COGS)
+            cogs += cost;
+        variable += cost;
+        line_add(lines, i, m, H, cost);
+    }
+    /* staff: roles of fixed headcount, then each role that grows with
+     * customers, LAG months back */
+    double staff = fx->staff, heads = fx->heads;
+    cogs += fx->staff_cogs;
+    for (size_t k = 0; k < mm->nstaffed; k++) {
+        const size_t i = mm->staffed[k];
+        const struct role *r = &mm->roles[i];
+        const double people = staff_heads(r, m, hist->total[staff_lag_month(r, m)]);
+        const double cost = staff_cost(people, v->role_rate[i]);
+        heads += people;
+        staff += cost;
+        if (r->category == CAT_COGS)
+            cogs += cost;
+        variable += cost;
+        line_add(lines, I + i, m, H, cost);
+    }
+    /* features: builds, and what runs, fixed and per customer */
+    const double run = fx->run + run_variable;
+    const double features = fx->build + run;
+    cogs += run;
+    variable += run_variable;
+    /* step 7: cash, and the month's figures */
+    const double cost = infra + staff + features;
+    t->cash += revenue - cost + funding;
+    fig[MM_CUSTOMERS * stride] = total;
+    fig[MM_NEW_CUSTOMERS * stride] = arrived;
+    fig[MM_CHURNED * stride] = churned;
+    fig[MM_REVENUE * stride] = revenue;
+    fig[MM_COST * stride] = cost;
+    fig[MM_COST_INFRA * stride] = infra;
+    fig[MM_COST_STAFF * stride] = staff;
+    fig[MM_COST_FEATURES * stride] = features;
+    fig[MM_COGS * stride] = cogs;
+    fig[MM_GROSS_MARGIN * stride] = revenue > 0 ? (revenue - cogs) / revenue : NAN;
+    fig[MM_CPC * stride] = total > 0 ? cost / total : NAN;
+    fig[MM_CPC_VARIABLE * stride] = total > 0 ? variable / total : NAN;
+    fig[MM_CASH * stride] = t->cash;
+    fig[MM_HEADCOUNT * stride] = heads;
+    /* the path's figures so far */
+    if (t->cash < t->min_cash)
+        t->min_cash = t->cash;
+    if (t->runway > H && t->cash < mm->min_cash)
+        t->runway = m;
+    if (t->breakeven > H && revenue >= cost)
+        t->breakeven = m;
+    t->sum_cost += cost;
+    t->customer_months += total;
+    if (m == H)
+        for (size_t k = 0; k < MM_COUNT; k++)
+            t->last[k] = fig[k * stride];
+}
+
+void month_tally_begin(const struct month_model *mm, struct month_tally *t)
+{
+    t->cash = mm->cash;
+    t->min_cash = INFINITY;
+    t->sum_cost = t->customer_months = 0;
+    t->runway = t->breakeven = mm->horizon + 1;
+}
+
+/* Sums V(y) x (the months of year y within FIRST..LAST) over the years
+ * (V(y) = MULT x BY_YEAR[y * STRIDE]); *FINAL gets V of month LAST's year. */
+static double by_years(int first, int last, const double *by_year, size_t stride, double mult, double *final)
+{
+    double total = 0, v = 0;
+    for (int y = calendar_year(first); y <= calendar_year(last); y++) {
+        const int a = 12 * y + 1 < first ? first : 12 * y + 1, b = 12 * y + 12 > last ? last : 12 * y + 12;
+        v = mult * by_year[(size_t)y * stride];
+        total += v * (b - a + 1);
+    }
+    *final = v;
+    return total;
+}
+
+/* The totals and final months of the lines month_close does not price one
+ * by one (see month_summary). */
+static void line_totals(const struct month_model *mm, const struct month_years *yv, const struct month_history *hist,
+                        const double *customers_now, double *lines)
+{
+    const int H = mm->horizon;
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures, P = mm->nplans;
+    const double *sum = hist->total_sum;
+    int first, last;
+    double final;
+    for (size_t k = 0; k < mm->nfixed_infra; k++) {
+        const size_t i = mm->fixed_infra[k];
+        if (!infra_months(&mm->infra[i], H, &first, &last))
+            continue;
+        double *line = lines + i * LF_COUNT;
+        line[LF_TOTAL] = by_years(first, last, yv->infra_amount + i, I, 1, &final);
+        if (last == H)
+            line[LF_FINAL] = final;
+    }
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        if (!infra_months(&mm->infra[i], H, &first, &last))
+            continue;
+        double *line = lines + i * LF_COUNT;
+        for (int y = calendar_year(first); y <= calendar_year(last); y++) {
+            int a = y * 12 + 1, b = y * 12 + 12;
+            a = a < first ? first : a;
+            b = b > last ? last : b;
+            line[LF_TOTAL] += yv->infra_amount[(size_t)y * I + i] * (sum[b] - sum[a - 1]);
+        }
+        if (last == H)
+            line[LF_FINAL] = yv->infra_amount[(size_t)calendar_year(H) * I + i] * hist->total[H];
+    }
+    for (size_t k = 0; k < mm->nfixed_roles; k++) {
+        const size_t i = mm->fixed_roles[k];
+        const struct role *r = &mm->roles[i];
+        if (!staff_months(r, H, &first, &last))
+            continue;
+        double *line = lines + (I + i) * LF_COUNT;
+        line[LF_TOTAL] = by_years(first, last, yv->role_rate + i, R, r->headcount, &final);
+        if (last == H)
+            line[LF_FINAL] = final;
+    }
+    for (size_t i = 0; i < F; i++) {
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &yv->features[i];
+        if (features_build_months(f, H, &first, &last)) {
+            double *line = lines + (I + R + i) * LF_COUNT;
+            for (int m = first; m <= last; m++) {
+                const double rate = yv->role_rate[(size_t)calendar_year(m) * R + (size_t)f->role];
+                line[LF_TOTAL] += features_build_cost(f, fd, m, rate);
+                if (m == H)
+                    line[LF_FINAL] = features_build_cost(f, fd, m, rate);
+            }
+        }
+        first = features_run_from(f);
+        if (first > H)
+            continue;
+        double *line = lines + (I + R + F + i) * LF_COUNT;
+        line[LF_TOTAL] = fd->run * (H - first + 1);
+        line[LF_FINAL] = fd->run;
+        if (fd->run_per_customer == 0)
+            continue;
+        double months = 0, customers = 0; /* on its plans while it runs; in month H */
+        if (f->all_plans) {
+            months = sum[H] - sum[first - 1];
+            customers = hist->total[H];
+        } else {
+            for (size_t p = 0; p < P; p++)
+                if (f->on_plan[p]) {
+                    months += hist->plan_sum[(size_t)H * P + p] - hist->plan_sum[(size_t)(first - 1) * P + p];
+                    customers += customers_now[p];
+                }
+        }
+        line[LF_TOTAL] += fd->run_per_customer * months;
+        line[LF_FINAL] += fd->run_per_customer * customers;
+    }
+}
+
+void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
+                   const double *customers, const struct month_tally *t, double *lines, double *s)
+{
+    const int H = mm->horizon;
+    const double *row = t->last;
+    s[SM_RUNWAY] = t->runway;
+    s[SM_PROB_CASH_OUT] = t->runway <= H;
+    s[SM_DEFAULT_ALIVE] = t->breakeven <= H && t->breakeven < t->runway;
+    s[SM_BREAKEVEN] = t->breakeven;
+    s[SM_CUSTOMERS_FINAL] = row[MM_CUSTOMERS];
+    s[SM_REVENUE_FINAL] = row[MM_REVENUE];
+    s[SM_COST_FINAL] = row[MM_COST];
+    s[SM_CASH_FINAL] = row[MM_CASH];
+    s[SM_CPC_FINAL] = row[MM_CPC];
+    s[SM_CPC_VARIABLE_FINAL] = row[MM_CPC_VARIABLE];
+    s[SM_CPC_HORIZON] = t->customer_months > 0 ? t->sum_cost / t->customer_months : NAN;
+    s[SM_GROSS_MARGIN_FINAL] = row[MM_GROSS_MARGIN];
+    s[SM_MIN_CASH] = t->min_cash;
+    s[SM_FUNDING_NEED] = fmax(0, mm->min_cash - t->min_cash);
+    s[SM_HEADCOUNT_FINAL] = row[MM_HEADCOUNT];
+    line_totals(mm, y, hist, customers, lines);
+    const size_t L = month_nlines(mm);
+    for (size_t l = 0; l < L; l++)
+        lines[l * LF_COUNT + LF_CPC] =
+            t->customer_months > 0 ? lines[l * LF_COUNT + LF_TOTAL] / t->customer_months : NAN;
+}
+
+void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,
+                  const double *history, double *line_cost, double *revenue)
+{
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
+    double total = 0;
+    for (size_t p = 0; p < mm->nplans; p++) {
+        revenue[p] = customers[p] * v->price[p];
+        total += customers[p];
+    }
+    for (size_t i = 0; i < I; i++)
+        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
+    for (size_t i = 0; i < R; i++) {
+        const struct role *r = &mm->roles[i];
+        line_cost[I + i] = staff_cost(staff_heads(r, m, history[staff_lag_month(r, m)]), v->role_rate[i]);
+    }
+    for (size_t i = 0; i < F; i++) {
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &v->features[i];
+        line_cost[I + R + i] = f->role >= 0 ? features_build_cost(f, fd, m, v->role_rate[f->role]) : 0;
+        line_cost[I + R + F + i] = features_run_cost(f, fd, m, features_customers(f, customers, mm->nplans));
+    }
+}

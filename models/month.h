@@ -1,0 +1,204 @@
+/*
+ * month.h - the monthly model: one month of the company, as SPEC.md's "The
+ * monthly model" writes it, in plain C.
+ *
+ * It knows nothing of paths, threads or random streams.  A caller hands it
+ * a month's values (month_values: every price, cost, salary and effort as
+ * drawn on a path, or at its mean for the plan) and the month's customer
+ * flows (arrivals and churn as drawn, or at their expectations), and gets
+ * the month's figures back.  The plan and a single path call
+ * month_fixed, month_flow and month_close once a month, in that order; the
+ * engine calls month_fixed for every month of a path once, before its
+ * scenarios (nothing in it depends on customers, so it is the same for all
+ * of them), and month_flow and month_close per scenario and month.  Either
+ * way the figures are the same bits: the sums below have one order.
+ *
+ * Amounts are in the model's currency per month; customers are counts
+ * (fractional in the plan).  The lines' totals over the horizon come at the
+ * end (month_summary), from each year's amounts and the customer-months of
+ * each year, as a spreadsheet would sum them.  Sums run over lines in file order:
+ *   fixed part (month_fixed): fixed infra lines; roles of fixed headcount;
+ *     feature builds; features' fixed run costs; and, per customer, the
+ *     per_customer infra lines' amounts and the features' run cost per
+ *     customer of each plan (rates that month_close multiplies by
+ *     customers).
+ *   customer part (month_close): revenue and customers plan by plan; infra
+ *     = fixed + per-customer rate x C + each step line; staff = fixed roles
+ *     + each role that grows with customers; features = builds + (fixed run
+ *     + each plan's customers x its per-customer run rate).
+ * COGS are the infra and staff lines of category cogs and every feature run
+ * cost; the variable cost is the per_customer and step infra lines, the
+ * roles that grow with customers and the features' per-customer run costs.
+ */
+#ifndef CPC_MONTH_H
+#define CPC_MONTH_H
+
+#include <stddef.h>
+
+#include "models/features.h"
+#include "models/infra.h"
+#include "models/plans.h"
+#include "models/staff.h"
+
+/* The figures of one month, in report order. */
+enum month_figure {
+    MM_CUSTOMERS, MM_NEW_CUSTOMERS, MM_CHURNED, MM_REVENUE, MM_COST, MM_COST_INFRA, MM_COST_STAFF,
+    MM_COST_FEATURES, MM_COGS, MM_GROSS_MARGIN, MM_CPC, MM_CPC_VARIABLE, MM_CASH, MM_HEADCOUNT, MM_COUNT
+};
+
+/* The figures of a whole path, in report order. */
+enum summary_figure {
+    SM_RUNWAY, SM_PROB_CASH_OUT, SM_DEFAULT_ALIVE, SM_BREAKEVEN, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL,
+    SM_COST_FINAL, SM_CASH_FINAL, SM_CPC_FINAL, SM_CPC_VARIABLE_FINAL, SM_CPC_HORIZON,
+    SM_GROSS_MARGIN_FINAL, SM_MIN_CASH, SM_FUNDING_NEED, SM_HEADCOUNT_FINAL, SM_COUNT
+};
+
+/* Per cost line and path: its cost over the horizon, in the final month,
+ * and over the customer-months of the horizon (its part of cpc_horizon). */
+enum line_figure { LF_TOTAL, LF_FINAL, LF_CPC, LF_COUNT };
+
+/* Cost lines in report order: the infra lines, the roles, the features'
+ * builds, the features' runs. */
+enum line_kind { LINE_INFRA, LINE_STAFF, LINE_FEATURE_BUILD, LINE_FEATURE_RUN };
+
+/* What the monthly model reads of a loaded model (every array borrowed). */
+struct month_model {
+    int horizon;                       /* H, months */
+    double cash, min_cash;
+    const struct plan *plans;
+    size_t nplans;
+    const struct infra_line *infra;
+    size_t ninfra;
+    const struct role *roles;
+    size_t nroles;
+    const struct feature *features;
+    size_t nfeatures;
+    /* the lines of each kind, by index in file order (month_index sets
+     * them): fixed, step and per_customer infra lines; roles of fixed
+     * headcount and roles that grow with customers; features with a run
+     * cost per customer */
+    const size_t *fixed_infra, *steps, *per_customer, *fixed_roles, *staffed, *metered;
+    size_t nfixed_infra, nsteps, nper_customer, nfixed_roles, nstaffed, nmetered;
+};
+
+/* A month's values on a path or in the plan (every array borrowed). */
+struct month_values {
+    const double *price;                 /* [nplans] per customer per month */
+    const double *infra_amount;          /* [ninfra] infra_amount of each line, this month's year */
+    const double *role_rate;             /* [nroles] staff_rate of each role, this month's year */
+    const struct feature_draw *features; /* [nfeatures] */
+};
+
+/* A path's values year by year, for the lines' totals (every array
+ * borrowed): year y's amounts at [y * ninfra], its rates at [y * nroles]. */
+struct month_years {
+    const double *infra_amount;          /* [Y * ninfra] */
+    const double *role_rate;             /* [Y * nroles] */
+    const struct feature_draw *features; /* [nfeatures] */
+};
+
+/* The customer-independent sums of a month (see the top of this file). */
+struct month_fixed {
+    double infra, infra_cogs;        /* fixed infra lines; those of category cogs */
+    double unit, unit_cogs;          /* per_customer infra lines' amounts per customer */
+    double staff, staff_cogs, heads; /* roles of fixed headcount: cost, of category cogs, people */
+    double build;                    /* feature builds */
+    double run;                      /* features' fixed run costs */
+};
+
+/* The customers of a path so far, month by month (index 0: the start);
+ * month_close writes month m.  The sums are customer-months, for the
+ * lines priced per customer. */
+struct month_history {
+    double *total;     /* [H + 1]: C(m) */
+    double *total_sum; /* [H + 1]: C(1) + ... + C(m) */
+    double *plan_sum;  /* [(H + 1) * nplans]: C(1, p) + ... + C(m, p) at [m * nplans + p] */
+};
+
+/* The running state of a path, month to month. */
+struct month_tally {
+    double cash, min_cash, sum_cost, customer_months;
+    int runway, breakeven; /* H + 1 while not reached */
+    double last[MM_COUNT]; /* the figures of month H */
+};
+
+/* Sets MM's lists of lines by kind, in INDEX (room for ninfra + nroles +
+ * nfeatures entries, owned by the caller). */
+void month_index(struct month_model *mm, size_t *index);
+
+/* Sets CHANGED[m] (m = 1..H) when month m's customer-independent part
+ * (month_fixed) may differ from month m - 1's: month 1, the first month of
+ * each year, and each month a line, a fixed role, a build or a feature's
+ * run starts or a month after one ends.  Between two such months,
+ * month_fixed gives the same sums. */
+void month_changes(const struct month_model *mm, unsigned char *changed);
+
+/* The number of cost lines, and line L's kind and index in its file. */
+size_t month_nlines(const struct month_model *mm);
+enum line_kind month_line(const struct month_model *mm, size_t l, size_t *row);
+
+/*
+ * The customer-independent part of month M: fills *FX, and UNIT_BY_PLAN
+ * [nplans] with the run cost per customer of the features each plan has.
+ */
+void month_fixed(const struct month_model *mm, const struct month_values *v, int m, struct month_fixed *fx,
+                 double *unit_by_plan);
+
+/*
+ * Steps 1 to 4 for one plan: the customers at the end of the month,
+ * C(m - 1) - CHURNED + ARRIVED + DEALS (counts on a path, expectations in
+ * the plan).
+ */
+double month_flow(double before, double churned, double arrived, double deals);
+
+/*
+ * The plan's flows of month M for plan P: ARRIVED = RATE x mix, CHURNED =
+ * C(m - 1) x churn.
+ */
+void month_expect(const struct plan *p, double before, double rate, double churn, double *arrived,
+                  double *churned);
+
+/*
+ * The rest of month M once its customers are known: CUSTOMERS[nplans] at
+ * the end of the month (recorded into month M of *HIST; the roles read it
+ * LAG months back); ARRIVED and CHURNED the month's totals; FUNDING the
+ * cash raised.  Writes the MM_COUNT figures to FIG[k * STRIDE] and adds
+ * the month to *T.  When LINES is not NULL, adds the cost of each step
+ * line and each role that grows with customers to its
+ * LINES[l * LF_COUNT + LF_TOTAL] and, in month H, to LF_FINAL (the other
+ * lines' totals are month_summary's).
+ */
+void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines);
+
+/* The state before month 1: cash at the start, nothing reached. */
+void month_tally_begin(const struct month_model *mm, struct month_tally *t);
+
+/*
+ * The path's figures once month H is closed: SUMMARY[SM_COUNT] from *T,
+ * and every line's LF_TOTAL, LF_FINAL and LF_CPC in LINES (the step lines'
+ * and growing roles' totals as month_close left them): a fixed line's
+ * total is each year's amount times its months in that year; a
+ * per-customer line's, each year's amount times the customer-months of
+ * its months in that year (from *HIST); a feature's run, its fixed cost
+ * times its months plus its cost per customer times the customer-months
+ * on its plans; a build, month by month.  CUSTOMERS[nplans] are those at
+ * the end of month H.
+ */
+void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
+                   const double *customers, const struct month_tally *t, double *lines, double *summary);
+
+/*
+ * Every line's cost in month M, for an audit trail: LINE_COST[month_nlines]
+ * (each line priced on its own: infra_cost, staff_cost, features_build_cost,
+ * features_run_cost) and REVENUE[nplans] (customers x price), from the
+ * month's values, CUSTOMERS[nplans] at the end of the month and HISTORY as
+ * month_close left it.  The lines add up to the month's cost and the plans
+ * to its revenue within rounding (the figures sum in the order above).
+ */
+void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,
+                  const double *history, double *line_cost, double *revenue);
+
+#endif

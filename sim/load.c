@@ -1,0 +1,447 @@
+/*
+ * load.c - the column tables of the model files and their loaders (see
+ * load.h).
+ */
+#include "sim/load.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/category.h"
+#include "sim/mem.h"
+#include "sim/schema.h"
+
+/* ---- company.csv ---- */
+
+static int check_months(double v, const char *text, char *why, size_t whylen)
+{
+    if (v == floor(v) && v >= 1 && v <= CALENDAR_MAX_MONTHS)
+        return 0;
+    snprintf(why, whylen, "the horizon must be a whole number from 1 to %d, got '%s'", CALENDAR_MAX_MONTHS, text);
+    return -1;
+}
+
+static int check_margin(double v, const char *text, char *why, size_t whylen)
+{
+    if (v < 1)
+        return 0;
+    snprintf(why, whylen, "a gross margin must be below 1 (100%%), got '%s'", text);
+    return -1;
+}
+
+static int check_confidence(double v, const char *text, char *why, size_t whylen)
+{
+    if (v > 0 && v < 1)
+        return 0;
+    snprintf(why, whylen, "a probability between 0 and 1 (such as 0.9 or 90%%), got '%s'", text);
+    return -1;
+}
+
+static const struct column settings_cols[] = {
+    { "cash", COL_NUMBER, COL_REQUIRED, offsetof(struct settings, cash), RANGE_ANY, 0, NULL, NULL,
+      "the cash in the bank at the start" },
+    { "start", COL_DATE, COL_REQUIRED, offsetof(struct settings, start), RANGE_ANY, -1, NULL, NULL,
+      "the first simulated month, YYYY-MM" },
+    { "months", COL_NUMBER, 0, offsetof(struct settings, months), RANGE_ANY, 36, NULL, check_months, NULL },
+    { "currency", COL_TEXT, 0, offsetof(struct settings, currency), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "min_cash", COL_NUMBER, 0, offsetof(struct settings, min_cash), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "target_margin", COL_NUMBER, 0, offsetof(struct settings, target_margin), RANGE_ANY, 0.7, NULL, check_margin,
+      NULL },
+    { "confidence", COL_NUMBER, 0, offsetof(struct settings, confidence), RANGE_ANY, 0.9, NULL, check_confidence,
+      NULL },
+};
+#define NSETTINGS (sizeof settings_cols / sizeof settings_cols[0])
+
+size_t load_settings(const struct table *t, struct diag *d, struct settings *out)
+{
+    const struct calendar none = { 0, 1, 36 };
+    return schema_load_settings(t, settings_cols, NSETTINGS, &none, d, out);
+}
+
+/* ---- plans.csv and scenarios.csv ---- */
+
+static const struct column plan_cols[] = {
+    { "plan", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct plan, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "price", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct plan, price), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "customers", COL_COUNT, 0, offsetof(struct plan, customers), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "mix", COL_NUMBER, COL_NO_DEFAULT, offsetof(struct plan, mix), RANGE_NONNEG, 0, NULL, NULL, NULL },
+};
+#define NPLAN_COLS (sizeof plan_cols / sizeof plan_cols[0])
+
+static const struct column scenario_cols[] = {
+    { "scenario", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct scenario, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "new_customers", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct scenario, new_customers),
+      RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "growth", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, growth), RANGE_CHANGE, 0, NULL, NULL, NULL },
+    { "churn", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "deal_slip", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "deal_loss", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL, NULL, NULL },
+};
+#define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
+
+size_t load_plans(const struct table *t, const struct calendar *cal, struct diag *d,
+                  struct plan **plans, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, plan_cols, NPLAN_COLS, cal, d, &rows, sizeof(struct plan));
+    *plans = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    if (schema_require_rows(t, "plans", d) || t->nrows == 0)
+        return errors + 1;
+    size_t given = 0;
+    double total = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (!isnan((*plans)[i].mix)) {
+            given++;
+            total += (*plans)[i].mix;
+        }
+    }
+    int col = schema_find(t, "mix") + 1;
+    if (given && given < *n) {
+        for (size_t i = 0; i < *n; i++)
+            if (isnan((*plans)[i].mix)) {
+                diag_error(d, t->name, (*plans)[i].line, col,
+                           "mix: empty, but other plans give one: give a mix for every plan or for none");
+                errors++;
+            }
+    } else if (given && !(total > 0)) {
+        diag_error(d, t->name, (*plans)[0].line, col, "mix: the shares add up to 0; at least one must be above 0");
+        errors++;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        struct plan *p = &(*plans)[i];
+        p->mix = given == *n && total > 0 ? p->mix / total : 1.0 / (double)*n;
+    }
+    return errors;
+}
+
+void load_free_plans(struct plan *plans, size_t n)
+{
+    schema_free(plan_cols, NPLAN_COLS, plans, n, sizeof(struct plan));
+}
+
+size_t load_scenarios(const struct table *t, const struct calendar *cal, struct diag *d,
+                      struct scenario **scenarios, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, scenario_cols, NSCENARIO_COLS, cal, d, &rows, sizeof(struct scenario));
+    *scenarios = rows;
+    *n = rows ? t->nrows : 0;
+    if (rows)
+        errors += schema_require_rows(t, "scenarios", d);
+    int new_col = schema_find(t, "new_customers") + 1, growth_col = schema_find(t, "growth") + 1;
+    for (size_t i = 0; rows && i < *n; i++) {
+        const struct scenario *s = &(*scenarios)[i];
+        double start = dist_mean(&s->new_customers), g = dist_mean(&s->growth);
+        double last = start * pow(1 + g, cal->months - 1);
+        if (!(last <= SCENARIO_MAX_RATE) && isfinite(start) && isfinite(g)) {
+            diag_error(d, t->name, s->line, g > 0 && growth_col > 0 ? growth_col : new_col,
+                       "%s: %g new customers a month%s would reach %.3g a month by month %d, beyond the %g cpcsim "
+                       "can count; is a growth of %g meant as %g%%?",
+                       g > 0 ? "growth" : "new_customers", start, g > 0 ? " growing at that rate" : "", last,
+                       cal->months, SCENARIO_MAX_RATE, g, g);
+            errors++;
+        }
+    }
+    return errors;
+}
+
+void load_free_scenarios(struct scenario *scenarios, size_t n)
+{
+    schema_free(scenario_cols, NSCENARIO_COLS, scenarios, n, sizeof(struct scenario));
+}
+
+/* ---- infra.csv ---- */
+
+static const char *const drivers[] = { "fixed", "per_customer", "step", NULL };
+
+static const struct column infra_cols[] = {
+    { "item", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct infra_line, item), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "driver", COL_CHOICE, 0, offsetof(struct infra_line, driver), RANGE_ANY, DRIVER_FIXED, drivers, NULL, NULL },
+    { "cost", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct infra_line, cost), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "step", COL_NUMBER, COL_NO_DEFAULT, offsetof(struct infra_line, step), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "category", COL_CHOICE, 0, offsetof(struct infra_line, category), RANGE_ANY, CAT_COGS, category_names, NULL, NULL },
+    { "from", COL_MONTH, 0, offsetof(struct infra_line, from), RANGE_ANY, 1, NULL, NULL, NULL },
+    { "to", COL_MONTH, 0, offsetof(struct infra_line, to), RANGE_ANY, MONTH_HORIZON, NULL, NULL, NULL },
+    { "escalation", COL_VALUE, COL_UNCERTAIN, offsetof(struct infra_line, escalation), RANGE_CHANGE, 0, NULL, NULL, NULL },
+};
+#define NINFRA_COLS (sizeof infra_cols / sizeof infra_cols[0])
+
+size_t load_infra(const struct table *t, const struct calendar *cal, struct diag *d,
+                  struct infra_line **lines, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, infra_cols, NINFRA_COLS, cal, d, &rows, sizeof(struct infra_line));
+    *lines = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    errors += schema_require_rows(t, "cost lines", d);
+    int step_col = schema_find(t, "step") + 1, to_col = schema_find(t, "to") + 1;
+    for (size_t i = 0; i < *n; i++) {
+        struct infra_line *l = &(*lines)[i];
+        if (l->driver == DRIVER_STEP && !(l->step > 0)) {
+            diag_error(d, t->name, l->line, step_col,
+                       "step: a step line needs the customers per block, a number above 0 (such as 200)");
+            errors++;
+        }
+        if (l->from < 1)
+            l->from = 1;
+        if (l->to < l->from && to_col > 0) {
+            diag_error(d, t->name, l->line, to_col, "to: the last month comes before the first (from)");
+            errors++;
+        }
+    }
+    return errors;
+}
+
+void load_free_infra(struct infra_line *lines, size_t n)
+{
+    schema_free(infra_cols, NINFRA_COLS, lines, n, sizeof(struct infra_line));
+}
+
+/* ---- staff.csv ---- */
+
+static const struct column staff_cols[] = {
+    { "role", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct role, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "headcount", COL_NUMBER, 0, offsetof(struct role, headcount), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "per_customers", COL_NUMBER, COL_NO_DEFAULT, offsetof(struct role, per_customers), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "lag", COL_COUNT, 0, offsetof(struct role, lag), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "salary", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct role, salary_per_year), RANGE_NONNEG, 0,
+      NULL, NULL, NULL },
+    { "overhead", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, overhead), RANGE_NONNEG, 1, NULL, NULL, NULL },
+    { "raise", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, raise), RANGE_CHANGE, 0, NULL, NULL, NULL },
+    { "category", COL_CHOICE, 0, offsetof(struct role, category), RANGE_ANY, CAT_RND, category_names, NULL, NULL },
+    { "from", COL_MONTH, 0, offsetof(struct role, from), RANGE_ANY, 1, NULL, NULL, NULL },
+    { "to", COL_MONTH, 0, offsetof(struct role, to), RANGE_ANY, MONTH_HORIZON, NULL, NULL, NULL },
+};
+#define NSTAFF_COLS (sizeof staff_cols / sizeof staff_cols[0])
+
+size_t load_staff(const struct table *t, const struct calendar *cal, struct diag *d,
+                  struct role **roles, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, staff_cols, NSTAFF_COLS, cal, d, &rows, sizeof(struct role));
+    *roles = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    errors += schema_require_rows(t, "roles", d);
+    int pc_col = schema_find(t, "per_customers") + 1, to_col = schema_find(t, "to") + 1;
+    for (size_t i = 0; i < *n; i++) {
+        struct role *r = &(*roles)[i];
+        if (!isnan(r->per_customers) && !(r->per_customers > 0)) {
+            diag_error(d, t->name, r->line, pc_col,
+                       "per_customers: must be above 0 (one person per this many customers), or left empty");
+            errors++;
+        }
+        if (r->from < 1)
+            r->from = 1;
+        if (r->to < r->from && to_col > 0) {
+            diag_error(d, t->name, r->line, to_col, "to: the last month comes before the first (from)");
+            errors++;
+        }
+    }
+    return errors;
+}
+
+void load_free_staff(struct role *roles, size_t n)
+{
+    schema_free(staff_cols, NSTAFF_COLS, roles, n, sizeof(struct role));
+}
+
+/* ---- features.csv ---- */
+
+static const char *const yes_no[] = { "yes", "no", NULL };
+
+static const struct column feature_cols[] = {
+    { "feature", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct feature, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "plans", COL_TEXT, 0, offsetof(struct feature, plans_text), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "effort", COL_VALUE, COL_UNCERTAIN, offsetof(struct feature, effort), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "role", COL_TEXT, 0, offsetof(struct feature, role_name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "from", COL_MONTH, 0, offsetof(struct feature, from), RANGE_ANY, 1, NULL, NULL, NULL },
+    { "build_months", COL_COUNT, 0, offsetof(struct feature, build_months), RANGE_NONNEG, 1, NULL, NULL, NULL },
+    { "run_cost", COL_VALUE, COL_UNCERTAIN, offsetof(struct feature, run_cost), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "run_cost_per_customer", COL_VALUE, COL_UNCERTAIN, offsetof(struct feature, run_cost_per_customer),
+      RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "must_have", COL_CHOICE, 0, offsetof(struct feature, optional), RANGE_ANY, 0, yes_no, NULL, NULL },
+};
+#define NFEATURE_COLS (sizeof feature_cols / sizeof feature_cols[0])
+
+static void names_of_plans(const struct plan *plans, size_t n, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", plans[i].name ? plans[i].name : "");
+}
+
+/* Resolves "all" or "a;b;c" into f->on_plan; returns the number of errors. */
+static size_t resolve_plans(struct feature *f, const struct table *t, struct diag *d,
+                            const struct plan *plans, size_t nplans, int col)
+{
+    f->on_plan = mem_calloc(nplans ? nplans : 1, 1);
+    if (!f->on_plan) {
+        diag_nomem(d);
+        return 1;
+    }
+    const char *text = f->plans_text;
+    if (!text || schema_name_eq(text, "all")) {
+        f->all_plans = 1;
+        memset(f->on_plan, 1, nplans);
+        return 0;
+    }
+    size_t errors = 0, named = 0;
+    const char *p = text;
+    while (*p) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char name[256];
+        const char *a = p, *b = p + len;
+        while (a < b && (*a == ' ' || *a == '\t')) a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+        if (b > a) {
+            snprintf(name, sizeof name, "%.*s", (int)(b - a), a);
+            int k = plans_find(plans, nplans, name);
+            if (k < 0) {
+                char known[512];
+                names_of_plans(plans, nplans, known, sizeof known);
+                diag_error(d, t->name, f->line, col, "plans: no plan called '%s'; plans are: %s "
+                           "(or write all)", name, known);
+                errors++;
+            } else {
+                f->on_plan[k] = 1;
+                named++;
+            }
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    if (!named && !errors) {
+        diag_error(d, t->name, f->line, col, "plans: names no plan; write all, or plan names separated by ';'");
+        errors++;
+    }
+    return errors;
+}
+
+size_t load_features(const struct table *t, const struct calendar *cal, struct diag *d,
+                     const struct plan *plans, size_t nplans, const struct role *roles, size_t nroles,
+                     struct feature **features, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, feature_cols, NFEATURE_COLS, cal, d, &rows, sizeof(struct feature));
+    *features = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    int plans_col = schema_find(t, "plans") + 1, role_col = schema_find(t, "role") + 1;
+    for (size_t i = 0; i < *n; i++) {
+        struct feature *f = &(*features)[i];
+        f->role = -1;
+        if (f->from < 1)
+            f->from = 1;
+        errors += resolve_plans(f, t, d, plans, nplans, plans_col);
+        if (f->build_months == 0 && features_has_effort(f)) {
+            diag_error(d, t->name, f->line, schema_find(t, "build_months") + 1,
+                       "build_months: 0 means the feature already runs, but it has effort to build; give the "
+                       "months the build takes (1 or more), or an effort of 0");
+            errors++;
+        }
+        if (f->role_name) {
+            for (size_t k = 0; k < nroles; k++)
+                if (roles[k].name && !strcmp(roles[k].name, f->role_name))
+                    f->role = (int)k;
+            if (f->role < 0) {
+                diag_error(d, t->name, f->line, role_col,
+                           "role: no role called '%s' in staff.csv", f->role_name);
+                errors++;
+            }
+        } else if (features_has_effort(f)) {
+            diag_error(d, t->name, f->line, role_col > 0 ? role_col : 0,
+                       "role: a feature with effort needs the role whose rate prices it (a role of staff.csv)");
+            errors++;
+        }
+    }
+    return errors;
+}
+
+void load_free_features(struct feature *features, size_t n)
+{
+    if (!features)
+        return;
+    for (size_t i = 0; i < n; i++)
+        mem_free(features[i].on_plan);
+    schema_free(feature_cols, NFEATURE_COLS, features, n, sizeof(struct feature));
+}
+
+/* ---- pipeline.csv and funding.csv ---- */
+
+static const struct column deal_cols[] = {
+    { "deal", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct deal, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "month", COL_MONTH, COL_REQUIRED | COL_NO_PAST, offsetof(struct deal, month), RANGE_ANY, 1, NULL, NULL, NULL },
+    { "customers", COL_COUNT, 0, offsetof(struct deal, customers), RANGE_NONNEG, 1, NULL, NULL, NULL },
+    { "plan", COL_TEXT, 0, offsetof(struct deal, plan_name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "probability", COL_NUMBER, 0, offsetof(struct deal, probability), RANGE_RATE, 1, NULL, NULL, NULL },
+};
+#define NDEAL_COLS (sizeof deal_cols / sizeof deal_cols[0])
+
+static const struct column round_cols[] = {
+    { "round", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct round, name), RANGE_ANY, 0, NULL, NULL, NULL },
+    { "month", COL_MONTH, COL_REQUIRED | COL_NO_PAST, offsetof(struct round, month), RANGE_ANY, 1, NULL, NULL, NULL },
+    { "amount", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct round, amount), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "probability", COL_NUMBER, 0, offsetof(struct round, probability), RANGE_RATE, 1, NULL, NULL, NULL },
+};
+#define NROUND_COLS (sizeof round_cols / sizeof round_cols[0])
+
+size_t load_deals(const struct table *t, const struct calendar *cal, struct diag *d,
+                  const struct plan *plans, size_t nplans, struct deal **deals, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, deal_cols, NDEAL_COLS, cal, d, &rows, sizeof(struct deal));
+    *deals = rows;
+    *n = rows ? t->nrows : 0;
+    if (!rows)
+        return errors;
+    int plan_col = schema_find(t, "plan") + 1;
+    for (size_t i = 0; i < *n; i++) {
+        struct deal *dl = &(*deals)[i];
+        dl->plan = 0;
+        if (dl->plan_name) {
+            int k = plans_find(plans, nplans, dl->plan_name);
+            if (k < 0 && nplans) {
+                diag_error(d, t->name, dl->line, plan_col, "plan: no plan called '%s' in plans.csv",
+                           dl->plan_name);
+                errors++;
+            } else {
+                dl->plan = k < 0 ? 0 : k;
+            }
+        }
+    }
+    return errors;
+}
+
+void load_free_deals(struct deal *deals, size_t n)
+{
+    schema_free(deal_cols, NDEAL_COLS, deals, n, sizeof(struct deal));
+}
+
+size_t load_rounds(const struct table *t, const struct calendar *cal, struct diag *d,
+                   struct round **rounds, size_t *n)
+{
+    void *rows;
+    size_t errors = schema_load(t, round_cols, NROUND_COLS, cal, d, &rows, sizeof(struct round));
+    *rounds = rows;
+    *n = rows ? t->nrows : 0;
+    return errors;
+}
+
+void load_free_rounds(struct round *rounds, size_t n)
+{
+    schema_free(round_cols, NROUND_COLS, rounds, n, sizeof(struct round));
+}
+
