@@ -17,7 +17,7 @@
 #include "path.h"
 #include "stats.h"
 
-const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
+const double engine_quantiles[Q_COUNT] = { 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95 };
 
 
 
@@ -434,9 +434,9 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
     if (between) /* a design's blocks are the independent replicates */
         row->mc_se = between[i].n >= 2 ? moments_sd(&between[i]) / sqrt(between[i].n) : NAN;
     double lo, hi;
-    histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, 5, scratch, row->q, &lo, &hi);
+    histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, Q_COUNT, scratch, row->q, &lo, &hi);
     if (whole)
-        for (int q = 0; q < 5; q++)
+        for (int q = 0; q < Q_COUNT; q++)
             row->q[q] = round(row->q[q]);
     row->prob_plan = NAN;
 }
@@ -487,10 +487,10 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
                      summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
-                for (int q = 0; q < 5; q++)
+                for (int q = 0; q < Q_COUNT; q++)
                     row->q[q] = NAN;
             if (k == SM_RUNWAY || k == SM_BREAKEVEN) {
-                for (int q = 0; q < 5; q++)
+                for (int q = 0; q < Q_COUNT; q++)
                     if (row->q[q] > H)
                         row->q[q] = NAN;
                 if (row->plan > H)

@@ -48,11 +48,12 @@ static void check_sample(gsl_rng *r, int kind, size_t n)
         h[hist_bin(x[i])]++;
     }
     gsl_sort(x, 1, n);
-    const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
-    double got[7];
+    const double q[] = { 0.01, 0.05, 0.10, 0.25, 0.5, 0.75, 0.90, 0.95, 0.99 };
+    enum { NQ = sizeof q / sizeof q[0] };
+    double got[NQ];
     const uint32_t *hs[1] = { h };
-    hist_quantiles(hs, 1, n, q, 7, got);
-    for (int k = 0; k < 7; k++) {
+    hist_quantiles(hs, 1, n, q, NQ, got);
+    for (int k = 0; k < NQ; k++) {
         double exact = x[(size_t)ceil(q[k] * (double)n) - 1]; /* type 1: smallest x with F(x) >= q */
         double tol = fabs(exact) / (2.0 * HIST_SUB) + 1e-12;
         if (fabs(exact) < 0.0009765625)
