@@ -17,7 +17,7 @@
 #include "sim/path.h"
 #include "sim/stats.h"
 
-const double engine_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
+const double engine_quantiles[Q_COUNT] = { 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95 };
 
 
 
@@ -419,7 +419,8 @@ void results_free(struct results *r)
 }
 
 /* Statistics of entry I.  Quantiles are clamped to the smallest and largest
- * value seen, so a figure that never varies reads exactly. */
+ * value seen, so a figure that never varies reads exactly; those of a WHOLE
+ * figure are whole numbers within the bin of the exact order statistic. */
 static void fill_row(struct stat_row *row, const struct moments *mo, const struct moments *between,
                      const struct worker *w, size_t nthreads, size_t i, double plan, int whole, uint64_t *scratch)
 {
@@ -434,10 +435,7 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
     if (between) /* a design's blocks are the independent replicates */
         row->mc_se = between[i].n >= 2 ? moments_sd(&between[i]) / sqrt(between[i].n) : NAN;
     double lo, hi;
-    histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, 5, scratch, row->q, &lo, &hi);
-    if (whole)
-        for (int q = 0; q < 5; q++)
-            row->q[q] = round(row->q[q]);
+    histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, Q_COUNT, whole, scratch, row->q, &lo, &hi);
     row->prob_plan = NAN;
 }
 
@@ -469,6 +467,9 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         return ST_NOMEM;
     }
     const int H = e->H;
+    /* heads from a ratio are ceilings, whole numbers, but staff.csv's
+     * headcount is any number at least 0 (a half-time role is 0.5): the
+     * headcount is a count of people when every role's headcount is whole */
     int whole_heads = 1;
     for (size_t i = 0; i < e->m->nroles; i++)
         if (e->m->roles[i].headcount != floor(e->m->roles[i].headcount))
@@ -487,10 +488,10 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
                      summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
-                for (int q = 0; q < 5; q++)
+                for (int q = 0; q < Q_COUNT; q++)
                     row->q[q] = NAN;
             if (k == SM_RUNWAY || k == SM_BREAKEVEN) {
-                for (int q = 0; q < 5; q++)
+                for (int q = 0; q < Q_COUNT; q++)
                     if (row->q[q] > H)
                         row->q[q] = NAN;
                 if (row->plan > H)

@@ -39,11 +39,15 @@ struct run_options {
                                 * (the benchmark's floor); no results */
 };
 
+/* The reported percentiles, in percentile order (the order of the report
+ * columns p5 .. p95); engine_quantiles holds their probabilities. */
+enum stat_quantile { Q_P5, Q_P10, Q_P25, Q_P50, Q_P75, Q_P90, Q_P95, Q_COUNT };
+
 /* The statistics of one figure. */
 struct stat_row {
     double plan;      /* the deterministic plan; NAN when undefined */
     double mean, sd, mc_se;
-    double q[5];      /* P5, P25, P50, P75, P95; NAN when empty */
+    double q[Q_COUNT]; /* by enum stat_quantile; NAN when empty */
     double prob_plan; /* share of paths at least as good as the plan; NAN when empty */
     uint64_t n;       /* paths where the figure is defined */
 };
@@ -61,8 +65,8 @@ struct results {
     double *cash_out_by_month;  /* [s * months + m - 1]: P(runway <= m) */
 };
 
-/* The probabilities of the reported quantiles. */
-extern const double engine_quantiles[5];
+/* The probabilities of the reported quantiles, by enum stat_quantile. */
+extern const double engine_quantiles[Q_COUNT];
 
 /*
  * A run in steps, for runs that stop at a precision: engine_new prepares

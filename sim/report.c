@@ -63,7 +63,7 @@ static void stat_cells(FILE *f, const struct stat_row *row, int with_se)
         fputc(',', f);
         report_number(f, row->mc_se);
     }
-    for (int q = 0; q < 5; q++) {
+    for (int q = 0; q < Q_COUNT; q++) {
         fputc(',', f);
         report_number(f, row->q[q]);
     }
@@ -71,7 +71,7 @@ static void stat_cells(FILE *f, const struct stat_row *row, int with_se)
 
 int report_summary(FILE *f, const struct model *m, const struct results *r)
 {
-    fputs("scenario,metric,plan,mean,sd,mc_se,p5,p25,p50,p75,p95,prob_plan\n", f);
+    fputs("scenario,metric,plan,mean,sd,mc_se,p5,p10,p25,p50,p75,p90,p95,prob_plan\n", f);
     for (size_t s = 0; s < r->nscenarios; s++) {
         for (size_t k = 0; k < SM_COUNT; k++) {
             const struct stat_row *row = &r->summary[s * SM_COUNT + k];
@@ -88,7 +88,7 @@ int report_summary(FILE *f, const struct model *m, const struct results *r)
 
 int report_monthly(FILE *f, const struct model *m, const struct results *r)
 {
-    fputs("scenario,month,date,metric,plan,mean,sd,p5,p25,p50,p75,p95,n\n", f);
+    fputs("scenario,month,date,metric,plan,mean,sd,p5,p10,p25,p50,p75,p90,p95,n\n", f);
     for (size_t s = 0; s < r->nscenarios; s++) {
         for (int mo = 1; mo <= r->months; mo++) {
             char date[16];
@@ -238,9 +238,9 @@ void report_terminal(FILE *f, const struct model *m, const struct results *r)
             const struct stat_row *row = &sum[rows[i].metric];
             char c[4][32];
             term_number(c[0], sizeof c[0], row->plan, rows[i].months, r->months);
-            term_number(c[1], sizeof c[1], row->q[0], rows[i].months, r->months);
-            term_number(c[2], sizeof c[2], row->q[2], rows[i].months, r->months);
-            term_number(c[3], sizeof c[3], row->q[4], rows[i].months, r->months);
+            term_number(c[1], sizeof c[1], row->q[Q_P5], rows[i].months, r->months);
+            term_number(c[2], sizeof c[2], row->q[Q_P50], rows[i].months, r->months);
+            term_number(c[3], sizeof c[3], row->q[Q_P95], rows[i].months, r->months);
             fprintf(f, "  %-32s %12s %12s %12s %12s\n", rows[i].label, c[0], c[1], c[2], c[3]);
         }
         const struct stat_row *out = &sum[SM_PROB_CASH_OUT];

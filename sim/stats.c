@@ -44,6 +44,13 @@ double hist_mid(size_t b)
     return negative ? -mid : mid;
 }
 
+double hist_mid_whole(size_t b)
+{
+    /* towards zero: below 256 the bin's edge nearer zero is its whole
+     * number, and from 256 up the middle is already whole */
+    return trunc(hist_mid(b));
+}
+
 /* The rank of the type-1 quantile Q of N values: ceil(Q N), within 1..N. */
 static uint64_t quantile_rank(double q, uint64_t n)
 {
@@ -52,16 +59,16 @@ static uint64_t quantile_rank(double q, uint64_t n)
 }
 
 /* The type-1 quantiles of the counts COUNT(CTX, b) over bins FIRST..LAST,
- * which add up to N; NAN past the end. */
+ * which add up to N, each read as MID of its bin; NAN past the end. */
 static void scan_quantiles(uint64_t (*count)(const void *, size_t), const void *ctx, size_t first, size_t last,
-                           uint64_t n, const double *q, size_t nq, double *out)
+                           uint64_t n, const double *q, size_t nq, double (*mid)(size_t), double *out)
 {
     size_t k = 0;
     uint64_t seen = 0, rank = nq ? quantile_rank(q[0], n) : 0;
     for (size_t b = first; b <= last && b < HIST_BINS && k < nq && n; b++) {
         seen += count(ctx, b);
         while (k < nq && seen >= rank) {
-            out[k++] = hist_mid(b);
+            out[k++] = mid(b);
             if (k < nq)
                 rank = quantile_rank(q[k], n);
         }
@@ -88,7 +95,7 @@ void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const d
                     double *out)
 {
     struct plain_hists p = { hists, nh };
-    scan_quantiles(plain_count, &p, 0, HIST_BINS - 1, n, q, nq, out);
+    scan_quantiles(plain_count, &p, 0, HIST_BINS - 1, n, q, nq, hist_mid, out);
 }
 
 void moments_merge(struct moments *m, struct chunk_moments *c)
@@ -434,7 +441,7 @@ static uint64_t scratch_count(const void *ctx, size_t b)
 }
 
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
-                       uint64_t *scratch, double *out, double *lo, double *hi)
+                       int whole, uint64_t *scratch, double *out, double *lo, double *hi)
 {
     double l = INFINITY, u = -INFINITY;
     for (size_t t = 0; t < nh; t++) {
@@ -455,7 +462,7 @@ void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint
             c += histset_count(h[t], i, b);
         scratch[b] = c;
     }
-    scan_quantiles(scratch_count, scratch, first, last, n, q, nq, out);
+    scan_quantiles(scratch_count, scratch, first, last, n, q, nq, whole ? hist_mid_whole : hist_mid, out);
     size_t k;
     for (k = 0; k < nq; k++)
         out[k] = out[k] < l ? l : out[k] > u ? u : out[k];

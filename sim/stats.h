@@ -9,8 +9,10 @@
  * for magnitudes below 2^HIST_EMIN, which reads as 0.  A quantile is
  * reported as the middle of the bin that holds the exact order statistic,
  * so its relative error is at most 1 / (2 * HIST_SUB) = 0.39% within that
- * range.  Counts are integers, so histograms from threads merge exactly in
- * any order.  Magnitudes beyond 2^HIST_EMAX fall into the last bin.
+ * range; a quantile of whole numbers as the bin's whole number nearest its
+ * middle, exact below 256 and as accurate above.  Counts are integers, so
+ * histograms from threads merge exactly in any order.  Magnitudes beyond
+ * 2^HIST_EMAX fall into the last bin.
  *
  * Means and variances come from moments: each chunk of paths sums x - shift
  * and (x - shift)^2 (shift: the chunk's first value), and chunks are merged
@@ -34,6 +36,15 @@
 size_t hist_bin(double x);
 /* The middle of bin B (0 for the zero bin). */
 double hist_mid(size_t b);
+/*
+ * The whole number in bin B nearest its middle, for a bin that holds one.
+ * Below 2^(HIST_SUB_BITS + 1) = 256 a bin is at most 1 wide, and a whole
+ * number in it is the edge nearer zero: that one (the middle rounded would
+ * not do: 128.5, the middle of [128, 129), rounds to 129).  From 256 up a
+ * bin is 2 or more wide and its edges and middle are whole numbers: the
+ * middle.
+ */
+double hist_mid_whole(size_t b);
 
 /*
  * The type-1 quantiles (the smallest x with at least ceil(q * n) of n values
@@ -74,11 +85,14 @@ void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t
 /*
  * Quantiles of histogram I merged over the NH sets H (threads), whose counts
  * add up to N, into OUT (NAN when N is 0), clamped to the smallest and
- * largest value seen, which are returned through LO and HI.  SCRATCH holds
- * HIST_BINS counts.
+ * largest value seen, which are returned through LO and HI.  With WHOLE, for
+ * a figure whose values are whole numbers, each is read as hist_mid_whole
+ * of its bin instead of hist_mid: a whole number within the bin of the
+ * exact order statistic, which is that order statistic below 256.  SCRATCH
+ * holds HIST_BINS counts.
  */
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
-                       uint64_t *scratch, double *out, double *lo, double *hi);
+                       int whole, uint64_t *scratch, double *out, double *lo, double *hi);
 
 /* Running sums of one chunk of values. */
 struct chunk_moments {

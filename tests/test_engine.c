@@ -4,11 +4,13 @@
  * out by hand (the working of month 1 is below; the other months follow the
  * same steps and were checked with an independent script), Monte Carlo means
  * against the plan within 4 standard errors where theory says they agree,
- * P(cash out) of a model with a known answer, common random numbers, and
- * identical results on any thread count.
+ * P(cash out) of a model with a known answer, percentiles of a model with
+ * known distributions (whole numbers for counts), common random numbers,
+ * and identical results on any thread count.
  */
 #include "testutil.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include "sim/design.h"
@@ -16,6 +18,7 @@
 #include "sim/model.h"
 #include "sim/path.h"
 #include "sim/simd.h"
+#include "sim/stats.h"
 
 /* Every rule at least once: mix, growth, churn, uncertain price and
  * arrivals, yearly escalation and raises (14 months), a step line with
@@ -226,6 +229,75 @@ static void arrivals_split_over_plans_by_mix(void **state)
         if (fabs(var - L) > 4 * sqrt((2 * L * L + L) / n))
             fail_msg("metric %d: variance %g, expected %g", want[k].metric, var, L);
     }
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
+/* One month of Poisson(180) arrivals and nothing else: customers,
+ * new_customers and customers_final are Poisson(180), and a role of one
+ * person per 10 customers has ceil(C / 10) people.  Each reported
+ * percentile Q of probability q, read from the histograms, is a whole
+ * number that is a type-1 quantile of n draws (F_n(Q) >= q > F_n(Q - 1)),
+ * so, with F_n within 4 standard errors of the true F, F(Q) >= q - 4 se and
+ * F(Q - 1) <= q + 4 se; and the seven come in percentile order. */
+static const char *poisson_files[][2] = {
+    { "company.csv", "setting,value\ncash,1000000\nstart,2027-01\nmonths,1\n" },
+    { "plans.csv", "plan,price\nonly,100\n" },
+    { "scenarios.csv", "scenario,new_customers\ns,180\n" },
+    { "infra.csv", "item,cost\nrent,1000\n" },
+    { "staff.csv", "role,headcount,per_customers,salary\nops,0,10,60000\n" },
+};
+
+/* P(X <= x) for X the customers (PER 1) or heads (PER 10) of that model. */
+static double poisson_model_cdf(double x, double per)
+{
+    return x < 0 ? 0 : gsl_cdf_poisson_P((unsigned)(x * per), 180);
+}
+
+static void assert_type1_quantiles(const struct stat_row *row, double per, const char *what)
+{
+    assert_int_equal(row->n, 20000);
+    for (int k = 0; k < Q_COUNT; k++) {
+        double q = engine_quantiles[k], got = row->q[k], se = sqrt(q * (1 - q) / (double)row->n);
+        if (got != floor(got) || (k > 0 && got < row->q[k - 1]))
+            fail_msg("%s: P%g = %.10g: not whole, or below the percentile before", what, 100 * q, got);
+        double at = poisson_model_cdf(got, per), below = poisson_model_cdf(got - 1, per);
+        if (at < q - 4 * se || below > q + 4 * se)
+            fail_msg("%s: P%g = %g, but F(P) = %g and F(P - 1) = %g (se %g)", what, 100 * q, got, at, below, se);
+    }
+}
+
+static void percentiles_are_quantiles_of_the_draws(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(poisson_files, 5, &dir);
+    struct results *r = run(m, 20000, 3, 2);
+    assert_type1_quantiles(monthly(r, 0, 1, MM_CUSTOMERS), 1, "customers");
+    assert_type1_quantiles(monthly(r, 0, 1, MM_NEW_CUSTOMERS), 1, "new_customers");
+    assert_type1_quantiles(&r->summary[SM_CUSTOMERS_FINAL], 1, "customers_final");
+    assert_type1_quantiles(monthly(r, 0, 1, MM_HEADCOUNT), 10, "headcount");
+    assert_type1_quantiles(&r->summary[SM_HEADCOUNT_FINAL], 10, "headcount_final");
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+    /* staff.csv's headcount is a number, not a count: with a role of 1.5
+     * people, heads are 1.5 + ceil(C / 10), and their percentiles are read
+     * as any other figure's (within 1 / (2 * HIST_SUB) of some k + 1.5),
+     * not made whole */
+    const char *fractional[5][2];
+    memcpy(fractional, poisson_files, sizeof fractional);
+    fractional[4][1] = "role,headcount,per_customers,salary\nops,0,10,60000\nlead,1.5,,90000\n";
+    m = load_files(fractional, 5, &dir);
+    r = run(m, 20000, 3, 2);
+    const struct stat_row *rows[] = { monthly(r, 0, 1, MM_HEADCOUNT), &r->summary[SM_HEADCOUNT_FINAL] };
+    for (size_t i = 0; i < 2; i++)
+        for (int k = 0; k < Q_COUNT; k++) {
+            double got = rows[i]->q[k], heads = round(got - 1.5) + 1.5;
+            if (got == floor(got) || fabs(got - heads) > heads / (2.0 * HIST_SUB))
+                fail_msg("headcount with a role of 1.5: P%g = %.10g", 100 * engine_quantiles[k], got);
+        }
     results_free(r);
     model_free(m);
     tu_rmdir(dir);
@@ -520,6 +592,7 @@ int main(void)
         cmocka_unit_test(monte_carlo_means_match_the_plan),
         cmocka_unit_test(prob_cash_out_has_its_known_value),
         cmocka_unit_test(arrivals_split_over_plans_by_mix),
+        cmocka_unit_test(percentiles_are_quantiles_of_the_draws),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),

@@ -1,8 +1,10 @@
 /*
  * test_stats.c - histograms and moments: bins ordered as values, quantiles
  * within 1 / (2 * HIST_SUB) relative error of the exact order statistic
- * (type 1) on samples from several distributions, merged histograms equal to
- * one histogram, and moments merged chunk by chunk equal to two-pass ones.
+ * (type 1) on samples from several distributions, those of whole numbers
+ * whole numbers within the order statistic's bin (the order statistic
+ * itself below 256), merged histograms equal to one histogram, and moments
+ * merged chunk by chunk equal to two-pass ones.
  */
 #include "testutil.h"
 
@@ -48,11 +50,12 @@ static void check_sample(gsl_rng *r, int kind, size_t n)
         h[hist_bin(x[i])]++;
     }
     gsl_sort(x, 1, n);
-    const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
-    double got[7];
+    const double q[] = { 0.01, 0.05, 0.10, 0.25, 0.5, 0.75, 0.90, 0.95, 0.99 };
+    enum { NQ = sizeof q / sizeof q[0] };
+    double got[NQ];
     const uint32_t *hs[1] = { h };
-    hist_quantiles(hs, 1, n, q, 7, got);
-    for (int k = 0; k < 7; k++) {
+    hist_quantiles(hs, 1, n, q, NQ, got);
+    for (int k = 0; k < NQ; k++) {
         double exact = x[(size_t)ceil(q[k] * (double)n) - 1]; /* type 1: smallest x with F(x) >= q */
         double tol = fabs(exact) / (2.0 * HIST_SUB) + 1e-12;
         if (fabs(exact) < 0.0009765625)
@@ -129,13 +132,13 @@ static void histogram_sets_count_like_one_histogram(void **state)
     const uint32_t *hs[1] = { plain };
     hist_quantiles(hs, 1, n, q, 7, want);
     const struct histset *sets[2] = { a, b };
-    histset_quantiles(sets, 2, 1, n, q, 7, scratch, got, &glo, &ghi);
+    histset_quantiles(sets, 2, 1, n, q, 7, 0, scratch, got, &glo, &ghi);
     for (int k = 0; k < 7; k++)
         assert_close(got[k], fmin(fmax(want[k], lo), hi), 0);
     assert_close(glo, lo, 0);
     assert_close(ghi, hi, 0);
     /* an untouched histogram has no quantiles */
-    histset_quantiles(sets, 2, 0, 0, q, 7, scratch, got, &glo, &ghi);
+    histset_quantiles(sets, 2, 0, 0, q, 7, 0, scratch, got, &glo, &ghi);
     assert_true(isnan(got[0]));
     histset_free(a);
     histset_free(b);
@@ -162,7 +165,7 @@ static void counts_past_the_window_bits_are_kept(void **state)
     const double q[] = { 0.5, (double)many / (double)n, (double)(many + 1) / (double)n };
     double got[3], lo, hi;
     const struct histset *sets[1] = { h };
-    histset_quantiles(sets, 1, 0, n, q, 3, scratch, got, &lo, &hi);
+    histset_quantiles(sets, 1, 0, n, q, 3, 0, scratch, got, &lo, &hi);
     assert_close(got[0], hist_mid(hist_bin(1.0)), 0);
     assert_close(got[1], hist_mid(hist_bin(1.0)), 0); /* the last of the ones */
     assert_close(got[2], 2.0, 0);                     /* the first two (its bin's middle, clamped to the largest) */
@@ -181,7 +184,7 @@ static void assert_quantiles_match(const struct histset *h, size_t fig, const ui
     const uint32_t *hs[1] = { plain };
     hist_quantiles(hs, 1, n, q, nq, want);
     const struct histset *sets[1] = { h };
-    histset_quantiles(sets, 1, fig, n, q, nq, scratch, got, lo, hi);
+    histset_quantiles(sets, 1, fig, n, q, nq, 0, scratch, got, lo, hi);
     for (size_t k = 0; k < nq; k++)
         assert_close(got[k], fmin(fmax(want[k], *lo), *hi), 0);
     free(want);
@@ -318,6 +321,61 @@ static void every_value_is_counted_in_its_bin(void **state)
     gsl_rng_free(r);
 }
 
+/* Figures of whole numbers (customers, months, people) read each
+ * percentile as a whole number in the bin of the exact order statistic
+ * (type 1): that order statistic itself below 256, where bins are at most 1
+ * wide, and within 1 / (2 * HIST_SUB) of it from 256 up; at every rank, for
+ * samples of only 2s and 4s (never a 3), Poisson counts around 180 (in
+ * [128, 256) a bin's middle is a whole number and a half, which rounding
+ * would have taken into the next bin) and counts spread from 0 to about
+ * 10^7. */
+static void whole_quantiles_are_whole_numbers_in_their_bin(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 23);
+    enum { N = 4000 };
+    static double x[N], sorted[N], q[N], got[N];
+    uint64_t *scratch = calloc(HIST_BINS, sizeof *scratch);
+    for (size_t i = 0; i < N; i++)
+        q[i] = (double)(i + 1) / N;
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t i = 0; i < N; i++) {
+            switch (kind) {
+            case 0: x[i] = gsl_rng_uniform(r) < 0.3 ? 2 : 4; break;
+            case 1: x[i] = (double)gsl_ran_poisson(r, 180); break;
+            default: x[i] = gsl_rng_uniform_int(r, 20) ? floor(exp(gsl_rng_uniform(r) * 16)) : 0; break;
+            }
+            sorted[i] = x[i];
+        }
+        gsl_sort(sorted, 1, N);
+        struct histset *h = histset_new(1);
+        struct chunk_moments c = { 0 };
+        for (size_t i = 0; i < N; i += 128)
+            histset_add_chunk(h, 0, x + i, i + 128 < N ? 128 : N - i, &c);
+        const struct histset *sets[1] = { h };
+        double lo, hi;
+        histset_quantiles(sets, 1, 0, N, q, N, 1, scratch, got, &lo, &hi);
+        for (size_t k = 0; k < N; k++) {
+            double rank = ceil(q[k] * N); /* the type-1 rank, as stats.c takes it */
+            double exact = sorted[(size_t)(rank < 1 ? 1 : rank > N ? N : rank) - 1];
+            int ok = got[k] == floor(got[k]) && hist_bin(got[k]) == hist_bin(exact) &&
+                     (exact < 256 ? got[k] == exact : fabs(got[k] - exact) <= exact / (2.0 * HIST_SUB));
+            if (!ok)
+                fail_msg("kind %d rank %zu: whole quantile %.10g, exact %.10g", kind, k + 1, got[k], exact);
+        }
+        histset_free(h);
+    }
+    /* the bins' whole numbers themselves */
+    assert_close(hist_mid_whole(hist_bin(0)), 0, 0);
+    assert_close(hist_mid_whole(hist_bin(128)), 128, 0);
+    assert_close(hist_mid_whole(hist_bin(255)), 255, 0);
+    assert_close(hist_mid_whole(hist_bin(256)), 257, 0);  /* the bin [256, 258) */
+    assert_close(hist_mid_whole(hist_bin(-130)), -130, 0);
+    free(scratch);
+    gsl_rng_free(r);
+}
+
 static void moments_merge_like_two_passes(void **state)
 {
     (void)state;
@@ -371,6 +429,7 @@ int main(void)
         cmocka_unit_test(adding_a_batch_is_adding_each_value),
         cmocka_unit_test(positive_chunks_are_added_as_each_value),
         cmocka_unit_test(every_value_is_counted_in_its_bin),
+        cmocka_unit_test(whole_quantiles_are_whole_numbers_in_their_bin),
         cmocka_unit_test(moments_merge_like_two_passes),
         cmocka_unit_test(constant_values_have_exact_mean_and_zero_sd),
     };

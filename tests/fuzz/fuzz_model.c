@@ -120,7 +120,7 @@ static void check_row(const struct stat_row *row)
 {
     CHECK(row->n <= ENGINE_PATHS);
     double prev = -INFINITY;
-    for (int q = 0; q < 5; q++) {
+    for (int q = 0; q < Q_COUNT; q++) {
         if (isnan(row->q[q]))
             continue;
         CHECK(row->q[q] >= prev);
