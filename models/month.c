@@ -299,6 +299,8 @@ void month_tally_begin(const struct month_model *mm, struct month_tally *t)
     t->min_cash = INFINITY;
     t->sum_cost = t->customer_months = 0;
     t->runway = t->breakeven = mm->horizon + 1;
+    for (size_t k = 0; k < MM_COUNT; k++)
+        t->last[k] = NAN;
 }
 
 /* Sums V(y) x (the months of year y within FIRST..LAST) over the years
