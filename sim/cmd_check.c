@@ -3,8 +3,8 @@
  *
  * Loads the model as a run would, then prints what it holds: the company's
  * settings, the names in each file, and every value cell (a field that may
- * hold a distribution) that is uncertain, with its distribution and mean;
- * then every warning.  A model with problems prints the problems instead
+ * hold a distribution): first those fixed at one number, then the uncertain
+ * ones with their distribution and mean; then every warning.  A model with problems prints the problems instead
  * (cli_load_model) and exits 65 or 66.
  */
 #include <stddef.h>
@@ -40,9 +40,10 @@ const struct cli_command cmd_check_command = {
     .options = check_options,
     .noptions = CLI_COUNT(check_options),
     .about = "Validate the model folder without simulating: print what it holds (plans, scenarios,\n"
-             "cost lines, roles, features, deals, funding, horizon, uncertain cells) and every\n"
-             "problem found, each with its file, line and column. Exit 0 when the model can be run,\n"
-             "65 when its data is wrong, 66 when a file is missing.\n",
+             "cost lines, roles, features, deals, funding, horizon), every value cell (first the\n"
+             "fixed ones with their number, then the uncertain ones with their distribution and\n"
+             "mean) and every problem found, each with its file, line and column. Exit 0 when the\n"
+             "model can be run, 65 when its data is wrong, 66 when a file is missing.\n",
     .notes = NULL,
 };
 
@@ -65,18 +66,24 @@ static const char *feature_name(const struct model *m, size_t i) { return m->fea
 static const char *deal_name(const struct model *m, size_t i) { return m->deals[i].name; }
 static const char *round_name(const struct model *m, size_t i) { return m->rounds[i].name; }
 
+/* Which value cells show_value prints (the fixed or the uncertain ones),
+ * and how many it did. */
 struct shown {
     const struct model *m;
+    int uncertain;
     size_t n;
 };
 
-static void show_uncertain(void *ctx, enum model_file f, long line, const char *col, const struct dist *v)
+static void show_value(void *ctx, enum model_file f, long line, const char *col, const struct dist *v)
 {
     struct shown *sh = ctx;
-    if (!dist_is_uncertain(v))
+    if (!!dist_is_uncertain(v) != sh->uncertain)
         return;
     char desc[256];
-    dist_describe(v, desc, sizeof desc);
+    if (sh->uncertain)
+        dist_describe(v, desc, sizeof desc);
+    else /* 15 digits: a number as the user typed it, not %g's 6 */
+        snprintf(desc, sizeof desc, "%.15g", dist_mean(v));
     printf("  %s/%s:%ld %s: %s\n", sh->m->dir, model_file_name(f), line, col, desc);
     sh->n++;
 }
@@ -110,10 +117,15 @@ static int check_main(int argc, char **argv)
     list_names("features", m->nfeatures, feature_name, m);
     list_names("deals", m->ndeals, deal_name, m);
     list_names("funding", m->nrounds, round_name, m);
+    printf("fixed cells (one number, the same on every path):\n");
+    struct shown fixed = { m, 0, 0 };
+    model_for_each_value(m, show_value, &fixed);
+    if (!fixed.n)
+        printf("  none: every value cell holds a distribution\n");
     printf("uncertain cells (drawn once per path):\n");
-    struct shown sh = { m, 0 };
-    model_for_each_value(m, show_uncertain, &sh);
-    if (!sh.n)
+    struct shown uncertain = { m, 1, 0 };
+    model_for_each_value(m, show_value, &uncertain);
+    if (!uncertain.n)
         printf("  none: every cell is a single number, so every path is the plan but for arrivals, churn and deals\n");
     fflush(stdout);
     diag_print(d, stderr);
