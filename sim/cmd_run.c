@@ -87,7 +87,14 @@ const struct cli_command cmd_run_command = {
     .about = "Simulate the model's scenarios month by month along many paths and write the\n"
              "reports summary.csv, monthly.csv, runway.csv, costs.csv and run.csv into OUT,\n"
              "then print a short summary per scenario.\n",
-    .notes = "Same model, seed and paths give byte-identical reports on any thread count and locale\n"
+    .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
+             "summary.csv) count a path that never gets there within the horizon of H months\n"
+             "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
+             "25 months of runway: it says that no path ran out of cash within the 24 months,\n"
+             "and nothing about how long the cash lasts after that. Read the percentiles\n"
+             "(shown as >H, left empty in the reports) and prob_cash_out beside the mean.\n"
+             "\n"
+             "Same model, seed and paths give byte-identical reports on any thread count and locale\n"
              "(run.csv aside, which records the time and thread count). Reports appear complete or\n"
              "not at all.\n",
 };
