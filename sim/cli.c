@@ -53,15 +53,16 @@ size_t cli_distance(const char *a, size_t alen, const char *b, size_t blen)
                 d = before[j - 2] + 1;
             row[j] = d;
         }
-        memcpy(before, last, sizeof last);
-        memcpy(last, row, sizeof row);
+        memcpy(before, last, (blen + 1) * sizeof *last);
+        memcpy(last, row, (blen + 1) * sizeof *row);
     }
     return last[blen];
 }
 
 /* How well KNOWN answers the mistyped WORD (LEN bytes, not empty): 0 when
  * WORD abbreviates it, else their distance; SIZE_MAX when it is not close
- * (a distance over 2, unless WORD extends it, as "seeds" extends "seed"). */
+ * (a distance over 2, unless WORD extends it, as "samplingmode" extends
+ * "sampling"). */
 static size_t rank(const char *word, size_t len, const char *known)
 {
     size_t klen = strlen(known);
@@ -150,6 +151,12 @@ static int parse_whole(const char *text, unsigned long long min, unsigned long l
         return -1;
     *out = v;
     return 0;
+}
+
+/* Whether an option of kind K takes a value. */
+static int takes_value(enum cli_kind k)
+{
+    return k != CLI_FLAG && k != CLI_SHOW_HELP;
 }
 
 static void *field(void *args, size_t offset)
@@ -284,7 +291,7 @@ enum cli_error cli_parse(const struct cli_command *c, int argc, char **argv, voi
     shorts[ns++] = ':'; /* a missing value is ':', an unknown option '?' */
     for (size_t i = 0; i < c->noptions; i++) {
         const struct cli_option *o = &c->options[i];
-        int takes = o->value != NULL;
+        int takes = takes_value(o->kind);
         longs[i] = (struct option){ o->name, takes ? required_argument : no_argument, NULL,
                                     o->letter ? o->letter : 256 + (int)i };
         if (o->letter) {
@@ -523,6 +530,12 @@ static void synopsis_word(FILE *out, const char *word, int indent, int *col)
     *col += len;
 }
 
+/* The name of O's value in the help ("PATHS"), or "" when it takes none. */
+static const char *value_name(const struct cli_option *o)
+{
+    return !takes_value(o->kind) ? "" : o->value ? o->value : "VALUE";
+}
+
 void cli_help(const struct cli_command *c, FILE *out)
 {
     int col = fprintf(out, "usage: cpcsim %s", c->name);
@@ -533,17 +546,18 @@ void cli_help(const struct cli_command *c, FILE *out)
         const struct cli_option *o = &c->options[i];
         if (o->kind == CLI_SHOW_HELP)
             continue;
+        const char *v = value_name(o);
         char word[256];
         struct text t = { word, sizeof word, 0 };
-        if (o->letter && o->value)
+        if (o->letter && *v)
             put(&t, "[-%c ", o->letter);
         else
-            put(&t, "[--%s%s", o->name, o->value ? " " : "");
+            put(&t, "[--%s%s", o->name, *v ? " " : "");
         if (o->kind == CLI_CHOICE)
             for (size_t k = 0; o->choices[k]; k++)
                 put(&t, "%s%s", k ? "|" : "", o->choices[k]);
-        else if (o->value)
-            put(&t, "%s", o->value);
+        else
+            put(&t, "%s", v);
         put(&t, "]%s", o->kind == CLI_LIST ? "..." : "");
         synopsis_word(out, word, indent, &col);
     }
@@ -552,14 +566,16 @@ void cli_help(const struct cli_command *c, FILE *out)
     int column = 0;
     for (size_t i = 0; i < c->noptions; i++) {
         const struct cli_option *o = &c->options[i];
-        int n = 8 + (int)strlen(o->name) + (o->value ? 1 + (int)strlen(o->value) : 0);
+        const char *v = value_name(o);
+        int n = 8 + (int)strlen(o->name) + (*v ? 1 + (int)strlen(v) : 0);
         if (n + 2 > column)
             column = n + 2;
     }
     for (size_t i = 0; i < c->noptions; i++) {
         const struct cli_option *o = &c->options[i];
+        const char *v = value_name(o);
         int n = fprintf(out, "  %c%c%c --%s%s%s", o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
-                        o->letter ? ',' : ' ', o->name, o->value ? " " : "", o->value ? o->value : "");
+                        o->letter ? ',' : ' ', o->name, *v ? " " : "", v);
         fprintf(out, "%*s", column - n, "");
         for (const char *h = o->help; *h; h++) {
             fputc(*h, out);

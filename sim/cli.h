@@ -36,13 +36,13 @@
 
 /* How an option's value is read, and the type of the field it goes in. */
 enum cli_kind {
-    CLI_FLAG,     /* no value; sets an int to 1 */
+    CLI_FLAG,      /* no value; sets an int to 1 */
     CLI_SHOW_HELP, /* no value; the parse stops with CLI_HELP */
-    CLI_TEXT,     /* a non-empty text; a const char * borrowed from argv */
-    CLI_WHOLE,    /* decimal digits only, from min to max; an unsigned long long */
-    CLI_FRACTION, /* a number or percentage above 0 and below 1 (0.5%); a double */
-    CLI_CHOICE,   /* one of choices; an int, its index */
-    CLI_LIST      /* a text, the option repeatable up to max times; a struct cli_list */
+    CLI_TEXT,      /* a non-empty text; a const char * borrowed from argv */
+    CLI_WHOLE,     /* decimal digits only, from min to max; an unsigned long long */
+    CLI_FRACTION,  /* a number or percentage above 0 and below 1 (0.5%); a double */
+    CLI_CHOICE,    /* one of choices; an int, its index */
+    CLI_LIST       /* a text, the option repeatable up to max times; a struct cli_list */
 };
 
 #define CLI_LIST_MAX 64

@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <limits.h>
 
 #include "cli.h"
@@ -413,8 +414,9 @@ static void help_is_made_from_the_table(void **state)
 }
 
 /* The real commands: every option has a name and help, no two share a name
- * or a letter, a value name exactly when the kind takes one, and --help;
- * every line of their help fits in 90 columns. */
+ * or a letter, letters are letters or digits (getopt_long's option string
+ * gives ':' and '-' a meaning), a value name exactly when the kind takes
+ * one, and --help; every line of their help fits in 90 columns. */
 static void the_commands_tables_hold_together(void **state)
 {
     (void)state;
@@ -430,6 +432,7 @@ static void the_commands_tables_hold_together(void **state)
             assert_non_null(o->name);
             assert_non_null(o->help);
             assert_int_equal(o->value == NULL, o->kind == CLI_FLAG || o->kind == CLI_SHOW_HELP);
+            assert_true(!o->letter || isalnum((unsigned char)o->letter));
             assert_true(o->kind != CLI_CHOICE || o->choices);
             assert_true(o->kind != CLI_LIST || (o->max >= 1 && o->max <= CLI_LIST_MAX));
             assert_true(o->kind != CLI_WHOLE || o->min <= o->max);
