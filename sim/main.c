@@ -4,10 +4,10 @@
  * main finds the command named by the first argument in the table below
  * and hands it the whole command line; each command (cmd_NAME.c) reads its
  * own options (cli.h) and returns the exit status.  Adding a command is
- * adding its file and a row here.  The process stays in the "C" locale
- * (setlocale is never called), so numbers are read and written with '.'
- * whatever LC_ALL says.  GSL's abort-on-error handler is turned off;
- * statuses are checked instead.
+ * adding its file, its struct cli_command's declaration in cli.h and a row
+ * here.  The process stays in the "C" locale (setlocale is never called),
+ * so numbers are read and written with '.' whatever LC_ALL says.  GSL's
+ * abort-on-error handler is turned off; statuses are checked instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,18 +31,22 @@ static void usage(FILE *out)
           "\n"
           "commands:\n",
           out);
-    char names[CLI_COUNT(commands)][64];
-    int width = 0;
+    /* "  run MODEL    summary": the summaries two columns after the widest */
+    size_t width = 0;
     for (size_t i = 0; i < CLI_COUNT(commands); i++) {
-        const struct cli_command *c = commands[i];
-        int n = snprintf(names[i], sizeof names[i], "%s", c->name);
-        for (size_t k = 0; k < c->noperands; k++)
-            n += snprintf(names[i] + n, sizeof names[i] - (size_t)n, " %s", c->operands[k].name);
+        size_t n = strlen(commands[i]->name);
+        for (size_t k = 0; k < commands[i]->noperands; k++)
+            n += 1 + strlen(commands[i]->operands[k].name);
         if (n > width)
             width = n;
     }
-    for (size_t i = 0; i < CLI_COUNT(commands); i++)
-        fprintf(out, "  %-*s  %s (cpcsim %s --help)\n", width, names[i], commands[i]->summary, commands[i]->name);
+    for (size_t i = 0; i < CLI_COUNT(commands); i++) {
+        const struct cli_command *c = commands[i];
+        int n = fprintf(out, "  %s", c->name);
+        for (size_t k = 0; k < c->noperands; k++)
+            n += fprintf(out, " %s", c->operands[k].name);
+        fprintf(out, "%*s%s (cpcsim %s --help)\n", (int)width + 4 - n, "", c->summary, c->name);
+    }
     fputs("\n"
           "options:\n"
           "  --help       show this help\n"
