@@ -1,0 +1,301 @@
+/*
+ * cmd_run.c - "cpcsim run MODEL": simulate the scenarios, write the reports.
+ *
+ * Reads the options (one table, cli_parse), loads and checks the model,
+ * runs the engine (a fixed number of paths, or batches until a target
+ * precision), writes the report set into the output folder as one atomic
+ * commit, and prints the terminal summary.  Nothing is written unless the
+ * whole report set is.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/cli.h"
+#include "sim/design.h"
+#include "sim/diag.h"
+#include "sim/engine.h"
+#include "sim/mem.h"
+#include "sim/model.h"
+#include "sim/outdir.h"
+#include "sim/report.h"
+#include "sim/status.h"
+
+#define MAX_THREADS 256
+#define DEFAULT_PATHS 10000
+#define DEFAULT_PATHS_PRECISION 1000000 /* with --precision: the most paths */
+
+struct run_args {
+    const char *model;
+    const char *output;
+    unsigned long long paths; /* 0: not given */
+    unsigned long long seed;
+    unsigned long long threads; /* 0: all cores */
+    struct cli_list scenarios;
+    int sampling; /* enum sampling */
+    double precision; /* 0: a fixed number of paths */
+    int quiet;
+};
+
+#define RUN_FIELD(f) offsetof(struct run_args, f)
+
+static const struct cli_operand run_operands[] = {
+    { "MODEL", "MODEL folder", RUN_FIELD(model) },
+};
+
+static const struct cli_option run_options[] = {
+    { "output", 'o', "OUT", CLI_TEXT, RUN_FIELD(output),
+      .help = "folder for the reports (default: out; created if missing)", .expects = "a folder name" },
+    { "paths", 'n', "PATHS", CLI_WHOLE, RUN_FIELD(paths),
+      .help = "number of paths (default: 10000; at most 1000000000)", .unit = "paths", .min = 1,
+      .max = ENGINE_MAX_PATHS },
+    { "seed", 's', "SEED", CLI_WHOLE, RUN_FIELD(seed),
+      .help = "random seed, a whole number from 0 to 2^64-1 (default: 1)", .min = 0, .max = ULLONG_MAX },
+    { "threads", 'j', "THREADS", CLI_WHOLE, RUN_FIELD(threads),
+      .help = "threads to use (default: all cores); results do not depend on it", .unit = "threads", .min = 1,
+      .max = MAX_THREADS },
+    { "scenario", 0, "NAME", CLI_LIST, RUN_FIELD(scenarios),
+      .help = "simulate only this scenario (repeat for several)", .max = CLI_LIST_MAX },
+    { "sampling", 0, "S", CLI_CHOICE, RUN_FIELD(sampling),
+      .help = "how each path's uncertain values spread: mc (plain Monte Carlo,\n"
+              "the default), lhs (Latin hypercube) or sobol (randomised\n"
+              "quasi-Monte Carlo), in independent blocks of 1024 paths",
+      .choices = sampling_names },
+    { "precision", 0, "P", CLI_FRACTION, RUN_FIELD(precision),
+      .help = "run batches of paths (10240, then doubling) until the Monte\n"
+              "Carlo error of the key figures is below P (such as 0.5%);\n"
+              "-n is then the most paths to run (default 1000000)",
+      .expects = "a target above 0 and below 100%, such as 0.5%" },
+    { "quiet", 'q', NULL, CLI_FLAG, RUN_FIELD(quiet), .help = "no progress bar" },
+    { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
+};
+_Static_assert(CLI_COUNT(run_options) <= CLI_MAX_OPTIONS, "run: more options than cli_parse takes");
+
+static int run_main(int argc, char **argv);
+
+const struct cli_command cmd_run_command = {
+    .name = "run",
+    .main = run_main,
+    .summary = "simulate every scenario and write the reports",
+    .operands = run_operands,
+    .noperands = CLI_COUNT(run_operands),
+    .options = run_options,
+    .noptions = CLI_COUNT(run_options),
+    .about = "Simulate the model's scenarios month by month along many paths and write the\n"
+             "reports summary.csv, monthly.csv, runway.csv, costs.csv and run.csv into OUT,\n"
+             "then print a short summary per scenario.\n",
+    .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
+             "summary.csv) count a path that never gets there within the horizon of H months\n"
+             "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
+             "25 months of runway: it says that no path ran out of cash within the 24 months,\n"
+             "and nothing about how long the cash lasts after that. Read the percentiles\n"
+             "(shown as >H, left empty in the reports) and prob_cash_out beside the mean.\n"
+             "\n"
+             "Same model, seed and paths give byte-identical reports on any thread count and locale\n"
+             "(run.csv aside, which records the time and thread count). Reports appear complete or\n"
+             "not at all.\n",
+};
+
+static enum status write_reports(const char *out, const struct model *m, const struct results *r,
+                                 const struct run_info *info, struct diag *d)
+{
+    struct outdir *o;
+    enum status st = outdir_open(out, report_files, d, &o);
+    if (st != ST_OK)
+        return st;
+    int (*writers[])(FILE *, const struct model *, const struct results *) = {
+        report_summary, report_monthly, report_runway, report_costs,
+    };
+    for (size_t i = 0; i < 4; i++) {
+        FILE *f = outdir_file(o, report_files[i], d);
+        if (!f) {
+            outdir_abort(o);
+            return diag_status(d) == ST_OK ? ST_CANTCREAT : diag_status(d);
+        }
+        writers[i](f, m, r);
+        if (cli_stop_signal) {
+            outdir_abort(o);
+            return ST_INTERRUPT;
+        }
+    }
+    FILE *f = outdir_file(o, "run.csv", d);
+    if (!f) {
+        outdir_abort(o);
+        return diag_status(d) == ST_OK ? ST_CANTCREAT : diag_status(d);
+    }
+    report_run(f, m, r, info);
+    return outdir_commit(o, &cli_stop_signal, d);
+}
+
+/* Runs batches of paths, 10240 and then doubling, until the key figures'
+ * Monte Carlo error (results_worst_error) is below TARGET or O->paths paths
+ * are done; says which in SAY.  The results are those of a plain run of the
+ * same number of paths. */
+static enum status run_to_precision(const struct model *m, const struct run_options *o, double target,
+                                    struct results **out, char *say, size_t saylen)
+{
+    *out = NULL;
+    enum status st;
+    struct engine *e = engine_new(m, o, &st);
+    if (!e)
+        return st;
+    uint64_t n = 10 * DESIGN_BLOCK; /* 10,240: whole chunks, and ten replicates for a design */
+    for (;;) {
+        st = engine_extend(e, n < o->paths ? n : o->paths);
+        struct results *r = NULL;
+        if (st == ST_OK)
+            st = engine_collect(e, &r);
+        if (st != ST_OK)
+            break;
+        size_t s;
+        int k;
+        double err = results_worst_error(r, m->cash, &s, &k);
+        uint64_t done = engine_paths(e);
+        if (err <= target || done >= o->paths) {
+            engine_end_progress(e);
+            snprintf(say, saylen, "precision %g%%: %s after %llu paths (largest error %.3g%%, %s %s)", 100 * target,
+                     err <= target ? "reached" : "NOT reached: the path limit (-n) came first",
+                     (unsigned long long)done, 100 * err, m->scenarios[o->scenarios[s]].name,
+                     summary_metric_names[k]);
+            *out = r;
+            break;
+        }
+        results_free(r);
+        n = done * 2;
+    }
+    engine_free(e);
+    return st;
+}
+
+/* Puts into CHOSEN (*N of them) the model's indices of the scenarios NAMES,
+ * each once.  Returns ST_USAGE, with a message that lists the scenarios,
+ * for a name the model does not have. */
+static enum status choose_scenarios(const struct model *m, const struct cli_list *names, size_t *chosen, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < names->n; i++) {
+        size_t k;
+        for (k = 0; k < m->nscenarios; k++)
+            if (!strcmp(m->scenarios[k].name, names->item[i]))
+                break;
+        if (k == m->nscenarios) {
+            fprintf(stderr, "cpcsim run: no scenario called '%s' in %s/scenarios.csv; scenarios are:",
+                    names->item[i], m->dir);
+            for (k = 0; k < m->nscenarios; k++)
+                fprintf(stderr, "%s %s", k ? "," : "", m->scenarios[k].name);
+            fputc('\n', stderr);
+            return ST_USAGE;
+        }
+        int again = 0;
+        for (size_t j = 0; j < *n; j++)
+            again |= chosen[j] == k;
+        if (!again) /* a scenario named twice is simulated once */
+            chosen[(*n)++] = k;
+    }
+    return ST_OK;
+}
+
+static int run_main(int argc, char **argv)
+{
+    struct run_args a = { .output = "out", .seed = 1, .sampling = SAMPLING_MC };
+    struct cli_failure fail;
+    if (cli_parse(&cmd_run_command, argc - 1, argv + 1, &a, &fail) != CLI_OK)
+        return cli_usage(&fail);
+    if (!a.paths)
+        a.paths = a.precision > 0 ? DEFAULT_PATHS_PRECISION : DEFAULT_PATHS;
+    if (!a.threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        a.threads = n > 0 ? (unsigned long long)(n > MAX_THREADS ? MAX_THREADS : n) : 1;
+    }
+
+    struct diag *d = diag_new();
+    if (!d)
+        return ST_NOMEM;
+    struct model *m = NULL;
+    enum status st = cli_load_model(a.model, d, &m);
+    if (st == ST_OK && (st = model_prepare_draws(m)) != ST_OK) {
+        fprintf(stderr, "cpcsim: out of memory\n");
+        model_free(m);
+    }
+    if (st != ST_OK) {
+        diag_free(d);
+        return cli_exit_code(st);
+    }
+    diag_print(d, stderr); /* warnings */
+    size_t chosen[CLI_LIST_MAX];
+    size_t nchosen = 0;
+    size_t *all = NULL;
+    if (a.scenarios.n) {
+        st = choose_scenarios(m, &a.scenarios, chosen, &nchosen);
+    } else {
+        all = mem_calloc(m->nscenarios, sizeof *all);
+        if (!all)
+            st = ST_NOMEM;
+        for (size_t k = 0; all && k < m->nscenarios; k++)
+            all[k] = k;
+    }
+    if (st != ST_OK) {
+        model_free(m);
+        diag_free(d);
+        return st;
+    }
+    cli_catch_signals();
+    char started[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char cmdline[4096];
+    cli_command_line(argc, argv, cmdline, sizeof cmdline);
+
+    struct run_options o = {
+        .seed = a.seed,
+        .paths = a.paths,
+        .threads = (int)a.threads,
+        .scenarios = all ? all : chosen,
+        .nscenarios = all ? m->nscenarios : nchosen,
+        .progress = !a.quiet && isatty(STDERR_FILENO),
+        .stop = &cli_stop_signal,
+        .sampling = a.sampling,
+    };
+    struct results *r = NULL;
+    char reached[256] = "";
+    if (a.precision > 0)
+        st = run_to_precision(m, &o, a.precision, &r, reached, sizeof reached);
+    else
+        st = engine_run(m, &o, &r);
+    if (st == ST_OK) {
+        struct run_info info = { CPCSIM_VERSION, cmdline, started, a.seed, a.precision, sampling_names[a.sampling] };
+        st = write_reports(a.output, m, r, &info, d);
+        if (st == ST_OK) {
+            report_terminal(stdout, m, r);
+            if (*reached)
+                printf("\n%s\n", reached);
+            size_t outlen = strlen(a.output);
+            while (outlen > 1 && a.output[outlen - 1] == '/')
+                outlen--;
+            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv run.csv\n", (int)outlen,
+                   a.output);
+            if (fflush(stdout) != 0)
+                st = ST_IOERR;
+        } else {
+            /* only the problems added since the warnings were printed */
+            for (size_t i = diag_count(d) - diag_errors(d); i < diag_count(d); i++)
+                fprintf(stderr, "%s\n", diag_message(d, i));
+        }
+    }
+    if (st == ST_NOMEM)
+        fprintf(stderr, "cpcsim run: out of memory; nothing was written\n");
+    else if (st == ST_INTERRUPT)
+        fprintf(stderr, "\ncpcsim run: interrupted; no report was written or replaced\n");
+    else if (st == ST_SOFTWARE)
+        fprintf(stderr, "cpcsim run: internal error (could not start a thread); please report it\n");
+    results_free(r);
+    mem_free(all);
+    model_free(m);
+    diag_free(d);
+    return cli_exit_code(st);
+}
