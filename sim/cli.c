@@ -478,6 +478,10 @@ void cli_message(const struct cli_failure *f, char *buf, size_t len)
     case CLI_TOO_MANY:
         put(&t, "too many --%s options (at most %llu)", f->option->name, f->option->max);
         break;
+    case CLI_ABOVE_OTHER:
+        put(&t, "--%s takes at most the value of --%s (%llu), got ", f->option->name, f->other->name, f->limit);
+        put_quoted(&t, f->value);
+        break;
     case CLI_MISSING_OPERAND:
         put(&t, "missing the %s", f->operand->noun);
         break;

@@ -106,7 +106,8 @@ enum cli_error {
     CLI_BAD_VALUE,       /* -n many */
     CLI_TOO_MANY,        /* a repeatable option given more than its max times */
     CLI_MISSING_OPERAND, /* no MODEL folder */
-    CLI_EXTRA_OPERAND    /* a second MODEL folder */
+    CLI_EXTRA_OPERAND,   /* a second MODEL folder */
+    CLI_ABOVE_OTHER      /* --ledger-path 500 with -n 200: above the value of another option */
 };
 
 #define CLI_NEAR_MAX 3
@@ -124,6 +125,8 @@ struct cli_failure {
     size_t nnear;
     const struct cli_command *const *commands; /* CLI_UNKNOWN_COMMAND: the known ones */
     size_t ncommands;
+    const struct cli_option *other;          /* CLI_ABOVE_OTHER: the option that bounds it */
+    unsigned long long limit;                /* CLI_ABOVE_OTHER: that option's value */
 };
 
 /*

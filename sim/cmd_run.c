@@ -18,6 +18,7 @@
 #include "sim/design.h"
 #include "sim/diag.h"
 #include "sim/engine.h"
+#include "sim/ledger.h"
 #include "sim/mem.h"
 #include "sim/model.h"
 #include "sim/outdir.h"
@@ -37,6 +38,7 @@ struct run_args {
     struct cli_list scenarios;
     int sampling; /* enum sampling */
     double precision; /* 0: a fixed number of paths */
+    unsigned long long ledger_path; /* 0: none */
     int quiet;
 };
 
@@ -69,6 +71,10 @@ static const struct cli_option run_options[] = {
               "Carlo error of the key figures is below P (such as 0.5%);\n"
               "-n is then the most paths to run (default 1000000)",
       .expects = "a target above 0 and below 100%, such as 0.5%" },
+    { "ledger-path", 0, "K", CLI_WHOLE, RUN_FIELD(ledger_path),
+      .help = "also write ledger_path.csv: every revenue and cost line of path K\n"
+              "(1 to PATHS), month by month; path K is the same whatever -n",
+      .min = 1, .max = ENGINE_MAX_PATHS },
     { "quiet", 'q', NULL, CLI_FLAG, RUN_FIELD(quiet), .help = "no progress bar" },
     { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
 };
@@ -85,8 +91,9 @@ const struct cli_command cmd_run_command = {
     .options = run_options,
     .noptions = CLI_COUNT(run_options),
     .about = "Simulate the model's scenarios month by month along many paths and write the\n"
-             "reports summary.csv, monthly.csv, runway.csv, costs.csv and run.csv into OUT,\n"
-             "then print a short summary per scenario.\n",
+             "reports summary.csv, monthly.csv, runway.csv, costs.csv, ledger.csv (the plan's\n"
+             "every revenue and cost line, month by month) and run.csv into OUT, then print a\n"
+             "short summary per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
              "summary.csv) count a path that never gets there within the horizon of H months\n"
              "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
@@ -99,8 +106,18 @@ const struct cli_command cmd_run_command = {
              "not at all.\n",
 };
 
+/* Which ledgers a run writes besides the plan's. */
+struct ledger_ask {
+    const struct run_options *o;
+    int sampling;
+    uint64_t path; /* 1-based; 0: none */
+};
+
+/* Writes every report into OUT as one set (outdir.h): the statistics'
+ * reports, the plan's ledger, path K's ledger when asked for (an earlier
+ * run's ledger_path.csv is removed when not), and run.csv. */
 static enum status write_reports(const char *out, const struct model *m, const struct results *r,
-                                 const struct run_info *info, struct diag *d)
+                                 const struct run_info *info, const struct ledger_ask *ask, struct diag *d)
 {
     struct outdir *o;
     enum status st = outdir_open(out, report_files, d, &o);
@@ -109,24 +126,32 @@ static enum status write_reports(const char *out, const struct model *m, const s
     int (*writers[])(FILE *, const struct model *, const struct results *) = {
         report_summary, report_monthly, report_runway, report_costs,
     };
-    for (size_t i = 0; i < 4; i++) {
-        FILE *f = outdir_file(o, report_files[i], d);
+    const char *names[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "ledger.csv",
+                            "ledger_path.csv", "run.csv" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (i == 5 && !ask->path) {
+            outdir_retire(o, names[i]);
+            continue;
+        }
+        FILE *f = outdir_file(o, names[i], d);
         if (!f) {
             outdir_abort(o);
             return diag_status(d) == ST_OK ? ST_CANTCREAT : diag_status(d);
         }
-        writers[i](f, m, r);
-        if (cli_stop_signal) {
+        if (i < 4)
+            writers[i](f, m, r);
+        else if (i == 4)
+            st = ledger_write_plan(f, m, ask->o->scenarios, ask->o->nscenarios);
+        else if (i == 5)
+            st = ledger_write_path(f, m, ask->o->scenarios, ask->o->nscenarios, ask->o->seed, ask->sampling,
+                                   ask->path);
+        else
+            report_run(f, m, r, info);
+        if (st == ST_NOMEM || cli_stop_signal) {
             outdir_abort(o);
-            return ST_INTERRUPT;
+            return st == ST_NOMEM ? ST_NOMEM : ST_INTERRUPT;
         }
     }
-    FILE *f = outdir_file(o, "run.csv", d);
-    if (!f) {
-        outdir_abort(o);
-        return diag_status(d) == ST_OK ? ST_CANTCREAT : diag_status(d);
-    }
-    report_run(f, m, r, info);
     return outdir_commit(o, &cli_stop_signal, d);
 }
 
@@ -198,6 +223,27 @@ static enum status choose_scenarios(const struct model *m, const struct cli_list
     return ST_OK;
 }
 
+static const struct cli_option *option_named(const char *name)
+{
+    for (size_t i = 0; i < CLI_COUNT(run_options); i++)
+        if (!strcmp(run_options[i].name, name))
+            return &run_options[i];
+    return NULL;
+}
+
+/* The text given to --ledger-path (the last one given), for its message. */
+static const char *ledger_path_text(int argc, char **argv)
+{
+    const char *text = "";
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--ledger-path=", 14))
+            text = argv[i] + 14;
+        else if (!strcmp(argv[i], "--ledger-path") && i + 1 < argc)
+            text = argv[++i];
+    }
+    return text;
+}
+
 static int run_main(int argc, char **argv)
 {
     struct run_args a = { .output = "out", .seed = 1, .sampling = SAMPLING_MC };
@@ -206,6 +252,12 @@ static int run_main(int argc, char **argv)
         return cli_usage(&fail);
     if (!a.paths)
         a.paths = a.precision > 0 ? DEFAULT_PATHS_PRECISION : DEFAULT_PATHS;
+    if (a.ledger_path > a.paths) {
+        fail = (struct cli_failure){ .error = CLI_ABOVE_OTHER, .command = &cmd_run_command,
+                                     .option = option_named("ledger-path"), .other = option_named("paths"),
+                                     .limit = a.paths, .value = ledger_path_text(argc, argv) };
+        return cli_usage(&fail);
+    }
     if (!a.threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         a.threads = n > 0 ? (unsigned long long)(n > MAX_THREADS ? MAX_THREADS : n) : 1;
@@ -269,7 +321,8 @@ static int run_main(int argc, char **argv)
         st = engine_run(m, &o, &r);
     if (st == ST_OK) {
         struct run_info info = { CPCSIM_VERSION, cmdline, started, a.seed, a.precision, sampling_names[a.sampling] };
-        st = write_reports(a.output, m, r, &info, d);
+        const struct ledger_ask ask = { &o, a.sampling, a.ledger_path };
+        st = write_reports(a.output, m, r, &info, &ask, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
             if (*reached)
@@ -277,8 +330,8 @@ static int run_main(int argc, char **argv)
             size_t outlen = strlen(a.output);
             while (outlen > 1 && a.output[outlen - 1] == '/')
                 outlen--;
-            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv run.csv\n", (int)outlen,
-                   a.output);
+            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv ledger.csv%s run.csv\n",
+                   (int)outlen, a.output, a.ledger_path ? " ledger_path.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;
         } else {

@@ -22,6 +22,8 @@ struct outdir {
     char *dir;
     struct outfile files[OUTDIR_MAX_FILES];
     int n;
+    char retired[OUTDIR_MAX_FILES][64]; /* reports of earlier sets that this set does not have */
+    int nretired;
 };
 
 static int make_dirs(const char *dir)
@@ -111,6 +113,12 @@ FILE *outdir_file(struct outdir *o, const char *name, struct diag *d)
     return f->f;
 }
 
+void outdir_retire(struct outdir *o, const char *name)
+{
+    if (o->nretired < OUTDIR_MAX_FILES)
+        snprintf(o->retired[o->nretired++], sizeof o->retired[0], "%s", name);
+}
+
 static void discard(struct outdir *o)
 {
     for (int i = 0; i < o->n; i++) {
@@ -194,6 +202,11 @@ enum status outdir_commit(struct outdir *o, volatile sig_atomic_t *stop, struct 
     for (int i = 0; i < o->n; i++)
         if (has_backup[i])
             unlink(backup[i]);
+    for (int i = 0; i < o->nretired; i++) {
+        char earlier[4096];
+        snprintf(earlier, sizeof earlier, "%s/%s", o->dir, o->retired[i]);
+        unlink(earlier); /* the earlier set's; not there is fine */
+    }
     int fd = open(o->dir, O_RDONLY);
     if (fd >= 0) {
         fsync(fd);

@@ -31,6 +31,10 @@ enum status outdir_open(const char *dir, const char *const *names, struct diag *
  * with ST_CANTCREAT recorded. */
 FILE *outdir_file(struct outdir *o, const char *name, struct diag *d);
 
+/* Marks report NAME (one of the names given to outdir_open) as not part of
+ * this set: outdir_commit removes an earlier run's file of that name. */
+void outdir_retire(struct outdir *o, const char *name);
+
 /*
  * Closes every stream, and when all were written in full and *STOP is not
  * set, renames them into place.  Returns ST_OK, ST_IOERR (disk full, I/O

@@ -11,7 +11,8 @@
 #include "sim/path.h"
 #include "sim/rng.h"
 
-const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "run.csv", NULL };
+const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "ledger.csv",
+                                     "ledger_path.csv", "run.csv", NULL };
 
 void report_number(FILE *f, double x)
 {
