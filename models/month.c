@@ -317,14 +317,10 @@ static double by_years(int first, int last, const double *by_year, size_t stride
     return total;
 }
 
-/* The totals and final months of the lines month_close does not price one
- * by one (see month_summary). */
-static void line_totals(const struct month_model *mm, const struct month_years *yv, const struct month_history *hist,
-                        const double *customers_now, double *lines)
+void month_fixed_totals(const struct month_model *mm, const struct month_years *yv, double *lines)
 {
     const int H = mm->horizon;
-    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures, P = mm->nplans;
-    const double *sum = hist->total_sum;
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
     int first, last;
     double final;
     for (size_t k = 0; k < mm->nfixed_infra; k++) {
@@ -335,20 +331,6 @@ static void line_totals(const struct month_model *mm, const struct month_years *
         line[LF_TOTAL] = by_years(first, last, yv->infra_amount + i, I, 1, &final);
         if (last == H)
             line[LF_FINAL] = final;
-    }
-    for (size_t k = 0; k < mm->nper_customer; k++) {
-        const size_t i = mm->per_customer[k];
-        if (!infra_months(&mm->infra[i], H, &first, &last))
-            continue;
-        double *line = lines + i * LF_COUNT;
-        for (int y = calendar_year(first); y <= calendar_year(last); y++) {
-            int a = y * 12 + 1, b = y * 12 + 12;
-            a = a < first ? first : a;
-            b = b > last ? last : b;
-            line[LF_TOTAL] += yv->infra_amount[(size_t)y * I + i] * (sum[b] - sum[a - 1]);
-        }
-        if (last == H)
-            line[LF_FINAL] = yv->infra_amount[(size_t)calendar_year(H) * I + i] * hist->total[H];
     }
     for (size_t k = 0; k < mm->nfixed_roles; k++) {
         const size_t i = mm->fixed_roles[k];
@@ -378,7 +360,39 @@ static void line_totals(const struct month_model *mm, const struct month_years *
         double *line = lines + (I + R + F + i) * LF_COUNT;
         line[LF_TOTAL] = fd->run * (H - first + 1);
         line[LF_FINAL] = fd->run;
-        if (fd->run_per_customer == 0)
+    }
+}
+
+/* The customer parts of the lines' totals and final months that
+ * month_close does not price one by one: per_customer lines and the
+ * features' run costs per customer (see month_summary). */
+static void customer_totals(const struct month_model *mm, const struct month_years *yv,
+                            const struct month_history *hist, const double *customers_now, double *lines)
+{
+    const int H = mm->horizon;
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures, P = mm->nplans;
+    const double *sum = hist->total_sum;
+    int first, last;
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        if (!infra_months(&mm->infra[i], H, &first, &last))
+            continue;
+        double *line = lines + i * LF_COUNT;
+        for (int y = calendar_year(first); y <= calendar_year(last); y++) {
+            int a = y * 12 + 1, b = y * 12 + 12;
+            a = a < first ? first : a;
+            b = b > last ? last : b;
+            line[LF_TOTAL] += yv->infra_amount[(size_t)y * I + i] * (sum[b] - sum[a - 1]);
+        }
+        if (last == H)
+            line[LF_FINAL] = yv->infra_amount[(size_t)calendar_year(H) * I + i] * hist->total[H];
+    }
+    for (size_t k = 0; k < mm->nmetered; k++) {
+        const size_t i = mm->metered[k];
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &yv->features[i];
+        first = features_run_from(f);
+        if (first > H || fd->run_per_customer == 0)
             continue;
         double months = 0, customers = 0; /* on its plans while it runs; in month H */
         if (f->all_plans) {
@@ -391,13 +405,14 @@ static void line_totals(const struct month_model *mm, const struct month_years *
                     customers += customers_now[p];
                 }
         }
+        double *line = lines + (I + R + F + i) * LF_COUNT;
         line[LF_TOTAL] += fd->run_per_customer * months;
         line[LF_FINAL] += fd->run_per_customer * customers;
     }
 }
 
 void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
-                   const double *customers, const struct month_tally *t, double *lines, double *s)
+                   const double *customers, const struct month_tally *t, int fixed_done, double *lines, double *s)
 {
     const int H = mm->horizon;
     const double *row = t->last;
@@ -416,7 +431,9 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
     s[SM_MIN_CASH] = t->min_cash;
     s[SM_FUNDING_NEED] = fmax(0, mm->min_cash - t->min_cash);
     s[SM_HEADCOUNT_FINAL] = row[MM_HEADCOUNT];
-    line_totals(mm, y, hist, customers, lines);
+    if (!fixed_done)
+        month_fixed_totals(mm, y, lines);
+    customer_totals(mm, y, hist, customers, lines);
     const size_t L = month_nlines(mm);
     for (size_t l = 0; l < L; l++)
         lines[l * LF_COUNT + LF_CPC] =

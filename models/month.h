@@ -177,18 +177,29 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
 void month_tally_begin(const struct month_model *mm, struct month_tally *t);
 
 /*
+ * The totals and final months of the lines whose cost does not depend on
+ * customers, into their LINES[l * LF_COUNT + ...] entries (the others'
+ * are left as they are): a fixed line's total is each year's amount times
+ * its months in that year, a role of fixed headcount's likewise, a build's
+ * the sum of its months, a feature's fixed run cost times the months it
+ * runs.
+ */
+void month_fixed_totals(const struct month_model *mm, const struct month_years *y, double *lines);
+
+/*
  * The path's figures once month H is closed: SUMMARY[SM_COUNT] from *T,
  * and every line's LF_TOTAL, LF_FINAL and LF_CPC in LINES (the step lines'
- * and growing roles' totals as month_close left them): a fixed line's
- * total is each year's amount times its months in that year; a
- * per-customer line's, each year's amount times the customer-months of
- * its months in that year (from *HIST); a feature's run, its fixed cost
- * times its months plus its cost per customer times the customer-months
- * on its plans; a build, month by month.  CUSTOMERS[nplans] are those at
- * the end of month H.
+ * and growing roles' totals as month_close left them; the customer-
+ * independent lines' from month_fixed_totals, called here unless
+ * FIXED_DONE says LINES hold them already): a per-customer line's total is
+ * each year's amount times the customer-months of its months in that year
+ * (from *HIST), a feature's run adds its cost per customer times the
+ * customer-months on its plans.  CUSTOMERS[nplans] are those at the end of
+ * month H.
  */
 void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
-                   const double *customers, const struct month_tally *t, double *lines, double *summary);
+                   const double *customers, const struct month_tally *t, int fixed_done, double *lines,
+                   double *summary);
 
 /*
  * Every line's cost in month M, for an audit trail: LINE_COST[month_nlines]

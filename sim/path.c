@@ -68,6 +68,7 @@ struct path {
     struct month_fixed *fixed;   /* [H + 1]: each month's customer-independent part */
     double *unit_plan;           /* [(H + 1) * P]: features' run cost per customer of each plan, by month */
     double *out_lines;           /* [L * LF_COUNT] */
+    double *base_lines;          /* [L * LF_COUNT]: month_fixed_totals of this path (engine) */
     struct binomial_p churn;     /* this scenario's churn, prepared */
     struct scenario_draw scn;
 
@@ -186,6 +187,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->unit_plan, H1 * P);
     TAKE(l, p->out_lines, L * LF_COUNT);
     TAKE(l, p->changed, H1);
+    TAKE(l, p->base_lines, L * LF_COUNT);
     TAKE(l, p->mix, P);
     TAKE(l, p->infra, I);
     TAKE(l, p->roles, R);
@@ -580,7 +582,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
     p->costs_ready = 0; /* the year-by-year values are about to be the plain ones */
     values_by_year(p);
     const struct month_years years = years_of(p);
-    month_summary(mm, &years, &p->hist, p->customers, &p->tally, p->out_lines, p->out_summary);
+    month_summary(mm, &years, &p->hist, p->customers, &p->tally, 0, p->out_lines, p->out_summary);
 }
 
 /* Month MO's values on this path, from its year-by-year amounts. */
@@ -619,6 +621,9 @@ static void prepare_costs(struct path *p)
             memcpy(unit, unit - P, P * sizeof *unit);
         }
     }
+    memset(p->base_lines, 0, p->L * LF_COUNT * sizeof *p->base_lines);
+    const struct month_years years = years_of(p);
+    month_fixed_totals(&p->mm, &years, p->base_lines);
     p->costs_ready = 1;
 }
 
@@ -627,6 +632,8 @@ void path_begin(struct path *p, enum path_mode mode)
     if (mode != PATH_DRAWS_ONLY && !p->costs_ready)
         prepare_costs(p);
     start(p, mode);
+    if (mode != PATH_DRAWS_ONLY) /* the customer-independent lines' totals, this path's */
+        memcpy(p->out_lines, p->base_lines, p->L * LF_COUNT * sizeof *p->out_lines);
 }
 
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
@@ -654,7 +661,7 @@ void path_end(struct path *p)
     if (p->mode == PATH_DRAWS_ONLY)
         return;
     const struct month_years years = years_of(p);
-    month_summary(&p->mm, &years, &p->hist, p->customers, &p->tally, p->out_lines, p->out_summary);
+    month_summary(&p->mm, &years, &p->hist, p->customers, &p->tally, 1, p->out_lines, p->out_summary);
 }
 
 const double *path_monthly(const struct path *p) { return p->out_month; }

@@ -251,7 +251,7 @@ static void a_year_and_its_totals(void **state)
         month_close(&c.mm, &c.v, m, &fx, unit, customers, &hist, 0, 0, 0, &t, fig, 1, lines);
     }
     const struct month_years y = { amount_y, rate_y, c.fd };
-    month_summary(&c.mm, &y, &hist, customers, &t, lines, summary);
+    month_summary(&c.mm, &y, &hist, customers, &t, 0, lines, summary);
     /* revenue 10 x 100 + 2 x 500 = 2000 a month; costs: infra 1000 + 60 +
      * 300 x 3 = 1960; staff 6000 + 2000 + 3 x 3000 = 17000; build 6000
      * (2 person-months x 6000 / 2) in months 1 and 2; run 52 from month 3 */
