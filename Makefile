@@ -31,7 +31,7 @@ HEADERS = $(wildcard models/*.h sim/*.h sim/*.inc)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps faults bench fuzz install uninstall clean
+.PHONY: all demo check test deps faults bench fuzz install uninstall clean readme
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -48,6 +48,11 @@ demo: deps
 	@$(MAKE) --no-print-directory cpcsim
 	./cpcsim run data/saas -o out/demo
 
+# The demo block of README.md, from a fresh run of the example (make check
+# checks it, and data/README.md's quoted figures, with tests/readme.sh).
+readme: cpcsim
+	@sh tests/readme.sh ./cpcsim --update
+
 # Unit tests: one cmocka binary per module (tests/test_*.c).
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
@@ -57,6 +62,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
 
 test: cpcsim $(TEST_BIN)
 	@sh tests/layers.sh --self-test && sh tests/layers.sh
+	@sh tests/readme.sh ./cpcsim
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./cpcsim
 

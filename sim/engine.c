@@ -105,21 +105,18 @@ static void progress(struct engine *e, int final)
 
 /* Paths run side by side, month by month, in lanes: their draws are made
  * together (path_month_lanes), and the lanes' workspaces should mostly stay
- * in the first-level cache.  8 lanes measured faster than 4 (which draw
- * less at once); 12 and 16 take fewer instructions but miss the cache more
- * (first-level misses for 2,000 bench paths in cachegrind with 4, 8 and 16
- * lanes: 9, 14 and 22 million), and timed within noise of 8
- * (tests/bench/compare.py: 1.008 and 0.971).  Lanes take memory for
- * a path's workspace each, so long horizons run fewer side by side, within
+ * in the first-level cache, so a group is kept small (LANES; more lanes
+ * draw more at once but miss the cache more).  Lanes take memory for a
+ * path's workspace each, so long horizons run fewer side by side, within
  * LANE_BYTES a thread.
  *
  * Their figures are held back for BATCH paths and then added together,
  * figure by figure, so that each histogram is touched many times in a row
  * rather than once per lane group: the histograms are far larger than the
- * caches.  128 paths measured about 10% faster than 16; 64 and 256 time
- * within noise of 128 (compare.py: 1.008 and 0.974).  The batch takes 8
- * bytes a figure and path, so long horizons batch fewer paths, within
- * BATCH_BYTES a thread (a 600-month model has 25,000 figures).
+ * caches.  The batch takes 8 bytes a figure and path, so long horizons
+ * batch fewer paths, within BATCH_BYTES a thread (a 600-month model has
+ * 25,000 figures).  tests/bench/README.md has the timings behind LANES and
+ * BATCH.
  *
  * Neither changes a result: each figure still takes its values in path
  * order. */
@@ -134,8 +131,8 @@ static void progress(struct engine *e, int final)
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch.  The windows of the figure
  * PREFETCH_AHEAD on are fetched meanwhile: the windows of all figures are
- * far larger than the caches (paired runs: 3.5% and 5.5% faster with 2
- * ahead, every 16th value; 1 ahead or every 32nd, no gain). */
+ * far larger than the caches, and a figure's counting is long enough to
+ * hide the fetch of the one two ahead. */
 #define PREFETCH_AHEAD 2
 static void flush(struct worker *w)
 {

@@ -41,8 +41,8 @@ static inline double recip_of(double k)
  * (the rest is below 2^-57 of it), times 2^-k made from k's bits.  About
  * an ulp from the exact value: the inversion that starts from it is exact
  * as its draws can tell.  Only +, -, * and bit moves, so every machine
- * gives the same bits; its AVX2 code is about 60 instructions for four
- * values, where libm's exp took about 50 a call (cachegrind). */
+ * gives the same bits (libm picks its exp by processor), and it works out
+ * a vector of lanes at a time. */
 #define EXP_INV_LN2 0x1.71547652b82fep0
 #define EXP_LN2_HI 0x1.62e42fee00000p-1 /* k ln2_hi is exact for |k| < 2^11 */
 #define EXP_LN2_LO 0x1.a39ef35793c76p-33

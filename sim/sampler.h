@@ -21,13 +21,10 @@
 /* Means below these use inversion; from them on, transformed rejection.
  * Hormann's methods need means of at least 10, but inversion is the faster
  * well above that, because a fifth to half of the rejection draws at such
- * means miss the squeeze and take logarithms.  Binomial, one draw at a time
- * (make bench's machine): n p = 14, 55 ns against BTRS's 100; numpy
- * switches at 30 too.  Poisson, in lanes, where the model draws them
- * (sampler_poisson_lanes, 16 lanes of one mean, the rejection lanes drawn
- * one by one): inversion against PTRS, in ns a draw, at means 30, 45 and
- * 60: 54, 65, 74 against 91, 67, 56 with AVX2, and 59, 69, 93 against 62,
- * 58, 62 with SSE2. */
+ * means miss the squeeze and take logarithms (the timings that set the
+ * switches are in tests/bench/README.md; numpy switches binomials at 30
+ * too).  Either way a draw is exact, so the switch changes no
+ * distribution. */
 #define SAMPLER_POISSON_SWITCH 40.0
 #define SAMPLER_BINOMIAL_SWITCH 30.0
 /* The largest Poisson mean drawn; larger means are taken as this one, so a

@@ -1,0 +1,40 @@
+#!/bin/sh
+# readme.sh - the numbers the docs quote are those of a fresh run.
+#
+#   sh tests/readme.sh CPCSIM            check README.md's demo block and
+#                                        data/README.md's quoted figures
+#   sh tests/readme.sh CPCSIM --update   rewrite README.md's demo block
+#
+# The demo block (between the "demo begin" and "demo end" lines) is the
+# terminal summary of the scenario `realistic` of `cpcsim run data/saas`,
+# indented four spaces.  data/README.md quotes the plan's breakeven month
+# and realistic's probability of cash out, in whole percent.
+set -eu
+cpcsim=$1
+mode=${2:-check}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$cpcsim" run data/saas -o "$tmp/out" -q > "$tmp/stdout"
+sed -n '/^realistic:/,/P(default alive/p' "$tmp/stdout" | sed 's/^/    /' > "$tmp/block"
+[ -s "$tmp/block" ] || { echo "readme: no summary of the scenario realistic in the demo's output"; exit 1; }
+awk -v block="$tmp/block" '
+    /^<!-- demo begin/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
+    /^<!-- demo end/ { skip = 0 }
+    !skip { print }' README.md > "$tmp/README.md"
+if [ "$mode" = --update ]; then
+    cp "$tmp/README.md" README.md
+    echo "readme: README.md's demo block rewritten from a fresh run"
+    exit 0
+fi
+if ! cmp -s README.md "$tmp/README.md"; then
+    echo "readme: README.md's demo block is not what a fresh run prints (make readme rewrites it):"
+    diff README.md "$tmp/README.md" || true
+    exit 1
+fi
+breakeven=$(awk -F, '$1 == "plan" && $2 == "breakeven_month" { print $3 }' "$tmp/out/summary.csv")
+cashout=$(awk -F, '$1 == "realistic" && $2 == "prob_cash_out" { printf "%.0f", 100 * $4 }' "$tmp/out/summary.csv")
+grep -q "breaks even in\$" data/README.md && grep -q "^  month $breakeven and never" data/README.md ||
+    { echo "readme: data/README.md should say the plan breaks even in month $breakeven"; exit 1; }
+grep -q "about $cashout% of the paths" data/README.md ||
+    { echo "readme: data/README.md should say realistic's cash falls below the floor in about $cashout% of the paths"; exit 1; }
+echo "readme: the demo block and data/README.md's figures match a fresh run"
