@@ -31,7 +31,7 @@ HEADERS = $(wildcard models/*.h sim/*.h sim/*.inc)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps faults bench fuzz install uninstall clean readme
+.PHONY: all demo check test deps faults bench fuzz install uninstall clean readme bench-deps
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -93,7 +93,10 @@ test-san: $(TEST_BIN)
 $(BUILD)/floor: tests/bench/floor.c $(LIB_OBJ)
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(GSL_CFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $< $(LIB_OBJ) $(LIBS)
 
-bench: deps cpcsim $(BUILD)/floor
+bench-deps:
+	@sh tests/deps.sh bench
+
+bench: bench-deps cpcsim $(BUILD)/floor
 	@python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $(BENCH_ARGS)
 
 # libFuzzer harnesses (tests/fuzz/): make fuzz FUZZ_SECONDS=600; check runs a smoke.
