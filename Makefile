@@ -62,6 +62,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
 
 test: cpcsim $(TEST_BIN)
 	@sh tests/layers.sh --self-test && sh tests/layers.sh
+	@sh tests/man.sh --self-test ./cpcsim && sh tests/man.sh ./cpcsim
 	@sh tests/readme.sh ./cpcsim
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./cpcsim
