@@ -53,10 +53,11 @@ static void usage(FILE *out)
           "  --version    show the version\n"
           "\n"
           "A MODEL is a folder of CSV files (company.csv, plans.csv, scenarios.csv, infra.csv,\n"
-          "staff.csv, and optionally features.csv, pipeline.csv, funding.csv); see README.md.\n"
+          "staff.csv, and optionally features.csv, pipeline.csv, funding.csv); man cpcsim\n"
+          "describes every file and report.\n"
           "Exit codes: 0 ok, 64 usage, 65 bad model data, 66 missing input, 70 internal error,\n"
           "71 out of memory, 73 output cannot be created, 74 output not written in full,\n"
-          "130 interrupted.\n",
+          "129, 130, 143 interrupted (SIGHUP, Ctrl-C, SIGTERM).\n",
           out);
 }
 

@@ -5,7 +5,7 @@ set -e
 need=""
 extra=""
 [ "${1:-}" = bench ] && extra="python3-numpy"
-for pkg in gcc make pkg-config libgsl-dev libcsv-dev libcmocka-dev librandom123-dev locales python3 valgrind $extra; do
+for pkg in gcc make pkg-config libgsl-dev libcsv-dev libcmocka-dev librandom123-dev locales python3 valgrind groff-base $extra; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then
