@@ -14,6 +14,7 @@
 
 #include "sim/load.h"
 #include "sim/mem.h"
+#include "sim/rng.h"
 #include "sim/table.h"
 
 static const char *const file_names[MF_COUNT] = {
@@ -21,6 +22,15 @@ static const char *const file_names[MF_COUNT] = {
     "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
 };
 static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0 };
+/* The rows each file can have: a row keys the random streams of its cells
+ * (rng_cell), or of its deal (RNG_DEAL, index the row), so more rows than
+ * the streams can tell apart would silently share draws (path.c's
+ * assign_slots says which streams each file takes).  company.csv's rows
+ * are settings, and scenarios share the streams of their columns (common
+ * random numbers), so neither is limited. */
+static const unsigned long file_stream_rows[MF_COUNT] = {
+    0, RNG_CELL_ROWS, 0, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_INDEX_LIMIT, RNG_CELL_ROWS,
+};
 
 uint64_t model_fnv1a(const void *data, size_t len, uint64_t h)
 {
@@ -81,8 +91,14 @@ static enum status read_file(struct model *m, enum model_file f, struct diag *d,
         m->sources[f].present = 1;
         m->sources[f].checksum = file_checksum(path);
     }
-    if (*t)
+    if (*t) {
         m->sources[f].rows = (*t)->nrows;
+        if (file_stream_rows[f] && (*t)->nrows > file_stream_rows[f])
+            diag_error(d, path, table_line(*t, file_stream_rows[f], 0), 1,
+                       "%zu rows; cpcsim can draw distinct random numbers for at most %lu rows a file "
+                       "(this row is the first beyond it): merge rows to stay within the limit",
+                       (*t)->nrows, file_stream_rows[f]);
+    }
     return s;
 }
 

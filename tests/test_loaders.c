@@ -734,6 +734,58 @@ static void every_problem_of_every_file_is_reported(void **state)
                   "from 1 to 36, got '2026-13'");
 }
 
+/* ---- rows the random streams can tell apart ---- */
+
+/* Writes NAME with HEAD and N rows "line K,REST" (K from 0). */
+static void put_rows(const char *name, const char *head, const char *rest, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "%s\n", head);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "line %zu,%s\n", i, rest);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Rows 0 and 131,072 of infra.csv would draw the same numbers: refused,
+ * placed at the first row past the limit. */
+static void infra_beyond_the_streams_rows_is_refused(void **state)
+{
+    (void)state;
+    put_rows("infra.csv", "item,cost", "1", 131073);
+    load_one_error("/infra.csv:131074:1: 131073 rows; cpcsim can draw distinct random numbers for at most "
+                   "131072 rows a file (this row is the first beyond it): merge rows to stay within the limit");
+}
+
+static void infra_of_exactly_the_streams_rows_loads(void **state)
+{
+    (void)state;
+    put_rows("infra.csv", "item,cost", "1", 131072);
+    load_ok();
+    assert_int_equal(m->ninfra, 131072);
+    assert_string_equal(m->infra[131071].item, "line 131071");
+}
+
+/* Funding rounds key their amounts' streams by row as cost lines do. */
+static void funding_beyond_the_streams_rows_is_refused(void **state)
+{
+    (void)state;
+    put_rows("funding.csv", "round,amount,month", "1,1", 131073);
+    load_one_error("/funding.csv:131074:1: 131073 rows; cpcsim can draw distinct random numbers for at most "
+                   "131072 rows a file (this row is the first beyond it): merge rows to stay within the limit");
+}
+
+/* Scenarios share the streams of their columns: their rows are not limited. */
+static void scenarios_are_not_limited_by_the_streams(void **state)
+{
+    (void)state;
+    put_rows("scenarios.csv", "scenario,new_customers", "1", 131073);
+    load_ok();
+    assert_int_equal(m->nscenarios, 131073);
+}
+
 static void blank_rows_warn_but_load(void **state)
 {
     (void)state;
@@ -813,6 +865,10 @@ int main(void)
         TEST(missing_model_folder_is_no_input),
         TEST(missing_file_outranks_bad_data),
         TEST(every_problem_of_every_file_is_reported),
+        TEST(infra_beyond_the_streams_rows_is_refused),
+        TEST(infra_of_exactly_the_streams_rows_loads),
+        TEST(funding_beyond_the_streams_rows_is_refused),
+        TEST(scenarios_are_not_limited_by_the_streams),
         TEST(blank_rows_warn_but_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
