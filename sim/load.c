@@ -81,6 +81,31 @@ static const struct column scenario_cols[] = {
 };
 #define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
 
+/* How far from 1 the shares of mix may add up to before a warning: sums of
+ * shares written with all their digits (1/3 as 0.3333333333) stay within
+ * it, shares of 3 and 1 or 33% each do not. */
+#define MIX_SUM_SLACK 1e-9
+/* Plans whose normalised shares the warning lists (more would not read). */
+#define MIX_LISTED_PLANS 6
+
+/* Warns that the N plans' mix, given for every plan, adds up to TOTAL, not
+ * 1, and was normalised: placed at the first plan's mix cell (column COL). */
+static void warn_mix_normalised(const struct table *t, const struct plan *plans, size_t n, double total, int col,
+                                struct diag *d)
+{
+    char shares[1024];
+    size_t used = 0;
+    shares[0] = '\0';
+    if (n <= MIX_LISTED_PLANS)
+        for (size_t i = 0; i < n && used < sizeof shares; i++)
+            used += (size_t)snprintf(shares + used, sizeof shares - used, "%s%s %.3g%%", i ? ", " : "",
+                                     plans[i].name ? plans[i].name : "", 100 * plans[i].mix);
+    else
+        snprintf(shares, sizeof shares, "each divided by %.10g", total);
+    diag_warn(d, t->name, plans[0].line, col, "mix: the shares add up to %.10g, not 1; cpcsim normalises them (%s)",
+              total, shares);
+}
+
 size_t load_plans(const struct table *t, const struct calendar *cal, struct diag *d,
                   struct plan **plans, size_t *n)
 {
@@ -116,6 +141,8 @@ size_t load_plans(const struct table *t, const struct calendar *cal, struct diag
         struct plan *p = &(*plans)[i];
         p->mix = given == *n && total > 0 ? p->mix / total : 1.0 / (double)*n;
     }
+    if (given == *n && total > 0 && fabs(total - 1) > MIX_SUM_SLACK && !t->dropped)
+        warn_mix_normalised(t, *plans, *n, total, col, d);
     return errors;
 }
 

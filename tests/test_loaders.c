@@ -169,13 +169,55 @@ static void mix_is_equal_shares_when_absent(void **state)
         assert_close(m->plans[i].mix, 1.0 / 3, 1e-15);
 }
 
+/* Shares that do not add up to 1 are normalised, with a warning that says
+ * so and shows the shares used; the model still loads. */
 static void mix_is_normalised_when_given(void **state)
 {
     (void)state;
     put("plans.csv", "plan,price,mix\na,1,3\nb,2,1\n");
-    load_ok();
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_errors(d), 0);
+    assert_int_equal(diag_warnings(d), 1);
+    assert_msg(0, "/plans.csv:2:3: warning: mix: the shares add up to 4, not 1; cpcsim normalises them "
+                  "(a 75%, b 25%)");
     assert_close(m->plans[0].mix, 0.75, 1e-15);
     assert_close(m->plans[1].mix, 0.25, 1e-15);
+}
+
+static void mix_short_of_1_is_normalised_with_a_warning(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,customers,mix\nstarter,149,60,50%\nteam,799,30,35%\nenterprise,3000,6,10%\n");
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_count(d), 1);
+    assert_msg(0, "/plans.csv:2:4: warning: mix: the shares add up to 0.95, not 1; cpcsim normalises them "
+                  "(starter 52.6%, team 36.8%, enterprise 10.5%)");
+    assert_close(m->plans[0].mix, 0.5 / 0.95, 1e-15);
+}
+
+/* Past six plans the warning says what was done instead of listing them. */
+static void mix_of_many_plans_is_normalised_with_a_short_warning(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,mix\na,1,1\nb,1,1\nc,1,1\nd,1,1\ne,1,1\nf,1,1\ng,1,2\n");
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_count(d), 1);
+    assert_msg(0, "/plans.csv:2:3: warning: mix: the shares add up to 8, not 1; cpcsim normalises them "
+                  "(each divided by 8)");
+    assert_close(m->plans[6].mix, 0.25, 1e-15);
+}
+
+/* Shares that add up to 1 as written, give or take rounding, say nothing. */
+static void mix_adding_up_to_1_loads_quietly(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,mix\na,1,0.5\nb,2,0.38\nc,3,0.12\n");
+    load_ok();
+    put("plans.csv", "plan,price,mix\na,1,0.3333333333\nb,2,0.3333333333\nc,3,0.3333333334\n");
+    model_free(m);
+    m = NULL;
+    load_ok();
+    assert_close(m->plans[2].mix, 0.3333333334, 1e-15);
 }
 
 static void scenario_defaults(void **state)
@@ -809,6 +851,9 @@ int main(void)
         TEST(plan_price_may_be_a_distribution),
         TEST(mix_is_equal_shares_when_absent),
         TEST(mix_is_normalised_when_given),
+        TEST(mix_short_of_1_is_normalised_with_a_warning),
+        TEST(mix_of_many_plans_is_normalised_with_a_short_warning),
+        TEST(mix_adding_up_to_1_loads_quietly),
         TEST(scenario_defaults),
         TEST(scenario_values_are_read),
         TEST(infra_defaults),
