@@ -771,7 +771,9 @@ static void every_problem_of_every_file_is_reported(void **state)
     assert_int_equal(load(), ST_DATA);
     assert_null(m);
     assert_int_equal(diag_errors(d), 7);
-    assert_msg(0, "/plans.csv:2: 3 fields, expected 2 (as in the header)");
+    assert_msg(0, "/plans.csv:2:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; a "
+                  "cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cells 2 and 3 look like one "
+                  "number, 1,200, cut at its thousands separator: write 1200");
     assert_msg(6, "/pipeline.csv:3:2: month: expected a month as YYYY-MM (such as 2027-03) or an index "
                   "from 1 to 36, got '2026-13'");
 }
