@@ -59,8 +59,10 @@ static uint64_t file_checksum(const char *path)
     return h ? h : 14695981039346656037ULL;
 }
 
-/* company.csv's settings into M: the calendar, cash and pricing targets. */
-static void load_company(struct model *m, const struct table *t, struct diag *d)
+/* company.csv's settings into M: the calendar, cash and pricing targets.
+ * Returns whether the horizon is known (company.csv gives a good one, or
+ * none, which is the default's). */
+static int load_company(struct model *m, const struct table *t, struct diag *d)
 {
     struct settings set;
     load_settings(t, d, &set);
@@ -76,6 +78,7 @@ static void load_company(struct model *m, const struct table *t, struct diag *d)
     m->currency = set.currency;
     if (!m->currency && !(m->currency = mem_strdup("USD")))
         diag_nomem(d);
+    return set.horizon_known;
 }
 
 static enum status read_file(struct model *m, enum model_file f, struct diag *d, struct table **t)
@@ -223,21 +226,25 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     for (int f = 0; f < MF_COUNT; f++)
         worst = status_worse(worst, read_file(m, (enum model_file)f, d, &t[f]));
     m->cal.months = 36;
-    if (t[MF_COMPANY])
-        load_company(m, t[MF_COMPANY], d);
+    int horizon_known = t[MF_COMPANY] && load_company(m, t[MF_COMPANY], d);
+    if (!horizon_known) /* the model is refused: months are read against any horizon cpcsim allows */
+        m->cal.months = CALENDAR_MAX_MONTHS;
     if (t[MF_PLANS])
         load_plans(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
     if (t[MF_SCENARIOS])
-        load_scenarios(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
+        load_scenarios(t[MF_SCENARIOS], &m->cal, horizon_known, d, &m->scenarios, &m->nscenarios);
     if (t[MF_INFRA])
         load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
         load_staff(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+    const struct load_refs refs = {
+        m->plans, m->nplans, load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
+        m->roles, m->nroles, load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
+    };
     if (t[MF_FEATURES])
-        load_features(t[MF_FEATURES], &m->cal, d, m->plans, m->nplans, m->roles, m->nroles, &m->features,
-                      &m->nfeatures);
+        load_features(t[MF_FEATURES], &m->cal, d, &refs, &m->features, &m->nfeatures);
     if (t[MF_PIPELINE])
-        load_deals(t[MF_PIPELINE], &m->cal, d, m->plans, m->nplans, &m->deals, &m->ndeals);
+        load_deals(t[MF_PIPELINE], &m->cal, d, &refs, &m->deals, &m->ndeals);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
     for (int f = 0; f < MF_COUNT; f++)
