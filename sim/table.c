@@ -147,7 +147,7 @@ static void report_extra_fields(struct reader *r)
 {
     const struct table *t = r->t;
     size_t n = r->row_n, extra = n - t->ncols;
-    char hint[1024];
+    char hint[2048];
     hint[0] = '\0';
     for (size_t i = 0; i < t->ncols; i++) {
         size_t parts = cut_value(r, i);
