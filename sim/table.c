@@ -112,12 +112,14 @@ static int is_digit_group(const char *s, size_t digits)
 }
 
 /* When the cells of the row from FIRST on look like one value cut at its
- * commas, a distribution ("normal(10" and "2)") or a number with thousands
- * separators ("1" and "200"): the number of cells it was cut into, else 0. */
-static size_t cut_value(const struct reader *r, size_t first)
+ * commas into at most MAX_PARTS cells, a distribution ("normal(10" and
+ * "2)") or a number with thousands separators ("1" and "200"): the number
+ * of cells it was cut into, else 0.  The bound keeps the work linear in the
+ * row's length, however many fields it has. */
+static size_t cut_value(const struct reader *r, size_t first, size_t max_parts)
 {
     char **cell = r->row;
-    size_t n = r->row_n;
+    size_t n = r->row_n - first > max_parts ? first + max_parts : r->row_n;
     const char *open = strchr(cell[first], '(');
     if (open && open > cell[first] && count_char(cell[first], '(') > count_char(cell[first], ')')) {
         size_t depth = count_char(cell[first], '(') - count_char(cell[first], ')');
@@ -150,8 +152,10 @@ static void report_extra_fields(struct reader *r)
     char hint[2048];
     hint[0] = '\0';
     for (size_t i = 0; i < t->ncols; i++) {
-        size_t parts = cut_value(r, i);
-        if (parts < 2 || parts - 1 > extra)
+        /* a cut takes one extra field a comma; a distribution has at most
+         * three parameters, a number below 1e18 at most five commas */
+        size_t parts = cut_value(r, i, extra + 1 < 6 ? extra + 1 : 6);
+        if (parts < 2)
             continue;
         /* the cut value as written, and as it should be written */
         char written[512], meant[512];
