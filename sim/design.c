@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_qrng.h>
 
 #include "sim/mem.h"
@@ -31,6 +32,29 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Makes Q a quasi-random generator of type T in DIM dimensions, as
+ * gsl_qrng_alloc does, but with its state allocated through mem.h like
+ * every other allocation (so that the allocation-failure walk reaches it)
+ * and the generator itself in the caller's Q.  Returns 0, or -1 when memory
+ * runs out or T has fewer dimensions (nothing is then allocated).  The
+ * caller frees the state with mem_free(Q->state). */
+static int qrng_init(gsl_qrng *q, const gsl_qrng_type *T, unsigned dim)
+{
+    if (dim == 0 || dim > T->max_dimension)
+        return -1;
+    q->type = T;
+    q->dimension = dim;
+    q->state_size = T->state_size(dim);
+    q->state = mem_alloc(q->state_size);
+    if (!q->state)
+        return -1;
+    if (T->init_state(q->state, dim) != GSL_SUCCESS) {
+        mem_free(q->state);
+        return -1;
+    }
+    return 0;
+}
+
 struct design *design_new(enum sampling s, uint64_t seed, size_t dims)
 {
     struct design *d = mem_calloc(1, sizeof *d);
@@ -42,18 +66,16 @@ struct design *design_new(enum sampling s, uint64_t seed, size_t dims)
     if (s == SAMPLING_SOBOL && dims > 0) {
         d->sobol_dims = dims < DESIGN_SOBOL_DIMS ? dims : DESIGN_SOBOL_DIMS;
         d->sobol = mem_calloc(DESIGN_BLOCK * d->sobol_dims, sizeof *d->sobol);
-        gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)d->sobol_dims);
-        if (!d->sobol || !q) {
-            if (q)
-                gsl_qrng_free(q);
+        gsl_qrng q;
+        if (!d->sobol || qrng_init(&q, gsl_qrng_sobol, (unsigned)d->sobol_dims)) {
             design_free(d);
             return NULL;
         }
         /* GSL's sequence starts after the origin; with it, the first 1024
          * points are a net: one point in each 1/1024 of every coordinate */
         for (size_t i = 1; i < DESIGN_BLOCK; i++)
-            gsl_qrng_get(q, d->sobol + i * d->sobol_dims);
-        gsl_qrng_free(q);
+            gsl_qrng_get(&q, d->sobol + i * d->sobol_dims);
+        mem_free(q.state);
     }
     return d;
 }

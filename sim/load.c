@@ -57,7 +57,30 @@ static const struct column settings_cols[] = {
 size_t load_settings(const struct table *t, struct diag *d, struct settings *out)
 {
     const struct calendar none = { 0, 1, 36 };
-    return schema_load_settings(t, settings_cols, NSETTINGS, &none, d, out);
+    unsigned long unread;
+    size_t errors = schema_load_settings(t, settings_cols, NSETTINGS, &none, d, out, &unread);
+    for (size_t k = 0; k < NSETTINGS; k++)
+        if (settings_cols[k].offset == offsetof(struct settings, months))
+            out->horizon_known = !(unread & 1UL << k);
+    return errors;
+}
+
+/* Whether the month in column COL (1-based; 0 when the file has none) of
+ * row R is placed in the calendar: an index is; a date only when the start
+ * is known (else calendar_parse_month read it as month 1, and comparing it
+ * with another month would only follow from company.csv's error). */
+static int month_placed(const struct table *t, const struct calendar *cal, size_t r, int col)
+{
+    int year, month;
+    return cal->start_year || col <= 0 || calendar_parse_date(table_cell(t, r, (size_t)col - 1), &year, &month);
+}
+
+/* Whether the cell in column COL (1-based; 0 when absent) of row R holds
+ * text: when it does but its value is not there, the cell was bad, and that
+ * is already reported. */
+static int cell_given(const struct table *t, size_t r, int col)
+{
+    return col > 0 && *table_cell(t, r, (size_t)col - 1);
 }
 
 /* ---- plans.csv and scenarios.csv ---- */
@@ -81,6 +104,31 @@ static const struct column scenario_cols[] = {
 };
 #define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
 
+/* How far from 1 the shares of mix may add up to before a warning: sums of
+ * shares written with all their digits (1/3 as 0.3333333333) stay within
+ * it, shares of 3 and 1 or 33% each do not. */
+#define MIX_SUM_SLACK 1e-9
+/* Plans whose normalised shares the warning lists (more would not read). */
+#define MIX_LISTED_PLANS 6
+
+/* Warns that the N plans' mix, given for every plan, adds up to TOTAL, not
+ * 1, and was normalised: placed at the first plan's mix cell (column COL). */
+static void warn_mix_normalised(const struct table *t, const struct plan *plans, size_t n, double total, int col,
+                                struct diag *d)
+{
+    char shares[1024];
+    size_t used = 0;
+    shares[0] = '\0';
+    if (n <= MIX_LISTED_PLANS)
+        for (size_t i = 0; i < n && used < sizeof shares; i++)
+            used += (size_t)snprintf(shares + used, sizeof shares - used, "%s%s %.3g%%", i ? ", " : "",
+                                     plans[i].name ? plans[i].name : "", 100 * plans[i].mix);
+    else
+        snprintf(shares, sizeof shares, "each divided by %.10g", total);
+    diag_warn(d, t->name, plans[0].line, col, "mix: the shares add up to %.10g, not 1; cpcsim normalises them (%s)",
+              total, shares);
+}
+
 size_t load_plans(const struct table *t, const struct calendar *cal, struct diag *d,
                   struct plan **plans, size_t *n)
 {
@@ -103,7 +151,7 @@ size_t load_plans(const struct table *t, const struct calendar *cal, struct diag
     int col = schema_find(t, "mix") + 1;
     if (given && given < *n) {
         for (size_t i = 0; i < *n; i++)
-            if (isnan((*plans)[i].mix)) {
+            if (isnan((*plans)[i].mix) && !cell_given(t, i, col)) {
                 diag_error(d, t->name, (*plans)[i].line, col,
                            "mix: empty, but other plans give one: give a mix for every plan or for none");
                 errors++;
@@ -116,6 +164,8 @@ size_t load_plans(const struct table *t, const struct calendar *cal, struct diag
         struct plan *p = &(*plans)[i];
         p->mix = given == *n && total > 0 ? p->mix / total : 1.0 / (double)*n;
     }
+    if (given == *n && total > 0 && fabs(total - 1) > MIX_SUM_SLACK && !t->dropped)
+        warn_mix_normalised(t, *plans, *n, total, col, d);
     return errors;
 }
 
@@ -124,7 +174,7 @@ void load_free_plans(struct plan *plans, size_t n)
     schema_free(plan_cols, NPLAN_COLS, plans, n, sizeof(struct plan));
 }
 
-size_t load_scenarios(const struct table *t, const struct calendar *cal, struct diag *d,
+size_t load_scenarios(const struct table *t, const struct calendar *cal, int horizon_known, struct diag *d,
                       struct scenario **scenarios, size_t *n)
 {
     void *rows;
@@ -134,7 +184,7 @@ size_t load_scenarios(const struct table *t, const struct calendar *cal, struct 
     if (rows)
         errors += schema_require_rows(t, "scenarios", d);
     int new_col = schema_find(t, "new_customers") + 1, growth_col = schema_find(t, "growth") + 1;
-    for (size_t i = 0; rows && i < *n; i++) {
+    for (size_t i = 0; rows && horizon_known && i < *n; i++) {
         const struct scenario *s = &(*scenarios)[i];
         double start = dist_mean(&s->new_customers), g = dist_mean(&s->growth);
         double last = start * pow(1 + g, cal->months - 1);
@@ -181,17 +231,17 @@ size_t load_infra(const struct table *t, const struct calendar *cal, struct diag
     if (!rows)
         return errors;
     errors += schema_require_rows(t, "cost lines", d);
-    int step_col = schema_find(t, "step") + 1, to_col = schema_find(t, "to") + 1;
+    int step_col = schema_find(t, "step") + 1, from_col = schema_find(t, "from") + 1, to_col = schema_find(t, "to") + 1;
     for (size_t i = 0; i < *n; i++) {
         struct infra_line *l = &(*lines)[i];
-        if (l->driver == DRIVER_STEP && !(l->step > 0)) {
+        if (l->driver == DRIVER_STEP && !(l->step > 0) && !(isnan(l->step) && cell_given(t, i, step_col))) {
             diag_error(d, t->name, l->line, step_col,
                        "step: a step line needs the customers per block, a number above 0 (such as 200)");
             errors++;
         }
         if (l->from < 1)
             l->from = 1;
-        if (l->to < l->from && to_col > 0) {
+        if (l->to < l->from && to_col > 0 && month_placed(t, cal, i, from_col) && month_placed(t, cal, i, to_col)) {
             diag_error(d, t->name, l->line, to_col, "to: the last month comes before the first (from)");
             errors++;
         }
@@ -231,7 +281,8 @@ size_t load_staff(const struct table *t, const struct calendar *cal, struct diag
     if (!rows)
         return errors;
     errors += schema_require_rows(t, "roles", d);
-    int pc_col = schema_find(t, "per_customers") + 1, to_col = schema_find(t, "to") + 1;
+    int pc_col = schema_find(t, "per_customers") + 1, from_col = schema_find(t, "from") + 1,
+        to_col = schema_find(t, "to") + 1;
     for (size_t i = 0; i < *n; i++) {
         struct role *r = &(*roles)[i];
         if (!isnan(r->per_customers) && !(r->per_customers > 0)) {
@@ -241,12 +292,32 @@ size_t load_staff(const struct table *t, const struct calendar *cal, struct diag
         }
         if (r->from < 1)
             r->from = 1;
-        if (r->to < r->from && to_col > 0) {
+        if (r->to < r->from && to_col > 0 && month_placed(t, cal, i, from_col) && month_placed(t, cal, i, to_col)) {
             diag_error(d, t->name, r->line, to_col, "to: the last month comes before the first (from)");
             errors++;
         }
     }
     return errors;
+}
+
+int load_plans_whole(const struct table *t, const struct plan *plans, size_t n)
+{
+    if (!t || !plans || t->dropped || n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!plans[i].name)
+            return 0;
+    return 1;
+}
+
+int load_staff_whole(const struct table *t, const struct role *roles, size_t n)
+{
+    if (!t || !roles || t->dropped || n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!roles[i].name)
+            return 0;
+    return 1;
 }
 
 void load_free_staff(struct role *roles, size_t n)
@@ -281,9 +352,11 @@ static void names_of_plans(const struct plan *plans, size_t n, char *buf, size_t
 }
 
 /* Resolves "all" or "a;b;c" into f->on_plan; returns the number of errors. */
-static size_t resolve_plans(struct feature *f, const struct table *t, struct diag *d,
-                            const struct plan *plans, size_t nplans, int col)
+static size_t resolve_plans(struct feature *f, const struct table *t, struct diag *d, const struct load_refs *refs,
+                            int col)
 {
+    const struct plan *plans = refs->plans;
+    size_t nplans = refs->nplans;
     f->on_plan = mem_calloc(nplans ? nplans : 1, 1);
     if (!f->on_plan) {
         diag_nomem(d);
@@ -295,7 +368,7 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
         memset(f->on_plan, 1, nplans);
         return 0;
     }
-    size_t errors = 0, named = 0;
+    size_t errors = 0, named = 0, unknown = 0;
     const char *p = text;
     while (*p) {
         const char *end = strchr(p, ';');
@@ -307,7 +380,9 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
         if (b > a) {
             snprintf(name, sizeof name, "%.*s", (int)(b - a), a);
             int k = plans_find(plans, nplans, name);
-            if (k < 0) {
+            if (k < 0 && !refs->plans_whole) {
+                unknown++;
+            } else if (k < 0) {
                 char known[512];
                 names_of_plans(plans, nplans, known, sizeof known);
                 diag_error(d, t->name, f->line, col, "plans: no plan called '%s'; plans are: %s "
@@ -322,7 +397,7 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
             break;
         p = end + 1;
     }
-    if (!named && !errors) {
+    if (!named && !errors && !unknown) {
         diag_error(d, t->name, f->line, col, "plans: names no plan; write all, or plan names separated by ';'");
         errors++;
     }
@@ -330,8 +405,7 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
 }
 
 size_t load_features(const struct table *t, const struct calendar *cal, struct diag *d,
-                     const struct plan *plans, size_t nplans, const struct role *roles, size_t nroles,
-                     struct feature **features, size_t *n)
+                     const struct load_refs *refs, struct feature **features, size_t *n)
 {
     void *rows;
     size_t errors = schema_load(t, feature_cols, NFEATURE_COLS, cal, d, &rows, sizeof(struct feature));
@@ -345,7 +419,7 @@ size_t load_features(const struct table *t, const struct calendar *cal, struct d
         f->role = -1;
         if (f->from < 1)
             f->from = 1;
-        errors += resolve_plans(f, t, d, plans, nplans, plans_col);
+        errors += resolve_plans(f, t, d, refs, plans_col);
         if (f->build_months == 0 && features_has_effort(f)) {
             diag_error(d, t->name, f->line, schema_find(t, "build_months") + 1,
                        "build_months: 0 means the feature already runs, but it has effort to build; give the "
@@ -353,10 +427,10 @@ size_t load_features(const struct table *t, const struct calendar *cal, struct d
             errors++;
         }
         if (f->role_name) {
-            for (size_t k = 0; k < nroles; k++)
-                if (roles[k].name && !strcmp(roles[k].name, f->role_name))
+            for (size_t k = 0; k < refs->nroles; k++)
+                if (refs->roles[k].name && !strcmp(refs->roles[k].name, f->role_name))
                     f->role = (int)k;
-            if (f->role < 0) {
+            if (f->role < 0 && refs->roles_whole) {
                 diag_error(d, t->name, f->line, role_col,
                            "role: no role called '%s' in staff.csv", f->role_name);
                 errors++;
@@ -398,8 +472,8 @@ static const struct column round_cols[] = {
 };
 #define NROUND_COLS (sizeof round_cols / sizeof round_cols[0])
 
-size_t load_deals(const struct table *t, const struct calendar *cal, struct diag *d,
-                  const struct plan *plans, size_t nplans, struct deal **deals, size_t *n)
+size_t load_deals(const struct table *t, const struct calendar *cal, struct diag *d, const struct load_refs *refs,
+                  struct deal **deals, size_t *n)
 {
     void *rows;
     size_t errors = schema_load(t, deal_cols, NDEAL_COLS, cal, d, &rows, sizeof(struct deal));
@@ -412,8 +486,8 @@ size_t load_deals(const struct table *t, const struct calendar *cal, struct diag
         struct deal *dl = &(*deals)[i];
         dl->plan = 0;
         if (dl->plan_name) {
-            int k = plans_find(plans, nplans, dl->plan_name);
-            if (k < 0 && nplans) {
+            int k = plans_find(refs->plans, refs->nplans, dl->plan_name);
+            if (k < 0 && refs->plans_whole) {
                 diag_error(d, t->name, dl->line, plan_col, "plan: no plan called '%s' in plans.csv",
                            dl->plan_name);
                 errors++;

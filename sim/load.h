@@ -9,6 +9,14 @@
  * their cells were bad (with defaults in those cells), so that later files
  * can still be checked against them.  Whoever loads a file frees it with
  * load_free and the same file.
+ *
+ * A check that could only fail because of an error already reported is not
+ * made: a file that did not load whole (missing, broken, rows dropped,
+ * names missing) leaves its names unknown, and a name not found in it is
+ * not an error (a missing staff.csv is one message, not one for every
+ * feature naming a role); a horizon or start that company.csv gives wrong
+ * is unknown, and months are not checked against it; a cell reported bad
+ * is not reported again as empty or missing.
  */
 #ifndef CPC_LOAD_H
 #define CPC_LOAD_H
@@ -27,26 +35,47 @@
 /* company.csv's settings. */
 struct settings {
     double cash, min_cash, target_margin, confidence;
-    int start;       /* year * 12 + month - 1; -1 when not given */
-    double months;   /* the horizon */
-    char *currency;  /* owned; NULL when not given */
+    int start;         /* year * 12 + month - 1; -1 when not given or bad */
+    double months;     /* the horizon */
+    int horizon_known; /* 0 when months is not known: bad, maybe on a row dropped for its width, ... */
+    char *currency;    /* owned; NULL when not given */
 };
 
 size_t load_settings(const struct table *t, struct diag *d, struct settings *out);
 
+/* The names features.csv and pipeline.csv refer to: the rows of plans.csv
+ * and staff.csv, and whether each file loaded whole (read, no row dropped,
+ * at least one row, every row named).  A name not found in a file that did
+ * not load whole is not reported. */
+struct load_refs {
+    const struct plan *plans;
+    size_t nplans;
+    int plans_whole;
+    const struct role *roles;
+    size_t nroles;
+    int roles_whole;
+};
+
+/* Whether plans.csv, read into T (NULL when it could not be) and loaded into
+ * the N PLANS, loaded whole; as load_staff_whole for staff.csv. */
+int load_plans_whole(const struct table *t, const struct plan *plans, size_t n);
+int load_staff_whole(const struct table *t, const struct role *roles, size_t n);
+
 size_t load_plans(const struct table *t, const struct calendar *cal, struct diag *d, struct plan **plans,
                   size_t *n);
-size_t load_scenarios(const struct table *t, const struct calendar *cal, struct diag *d,
+/* HORIZON_KNOWN: 0 when the calendar's horizon is not company.csv's (it
+ * is unknown), and rates are then not checked against it. */
+size_t load_scenarios(const struct table *t, const struct calendar *cal, int horizon_known, struct diag *d,
                       struct scenario **scenarios, size_t *n);
 size_t load_infra(const struct table *t, const struct calendar *cal, struct diag *d, struct infra_line **lines,
                   size_t *n);
 size_t load_staff(const struct table *t, const struct calendar *cal, struct diag *d, struct role **roles,
                   size_t *n);
-/* Plan and role names must exist in PLANS and ROLES. */
-size_t load_features(const struct table *t, const struct calendar *cal, struct diag *d, const struct plan *plans,
-                     size_t nplans, const struct role *roles, size_t nroles, struct feature **features, size_t *n);
-size_t load_deals(const struct table *t, const struct calendar *cal, struct diag *d, const struct plan *plans,
-                  size_t nplans, struct deal **deals, size_t *n);
+/* Plan and role names must exist in REFS. */
+size_t load_features(const struct table *t, const struct calendar *cal, struct diag *d,
+                     const struct load_refs *refs, struct feature **features, size_t *n);
+size_t load_deals(const struct table *t, const struct calendar *cal, struct diag *d, const struct load_refs *refs,
+                  struct deal **deals, size_t *n);
 size_t load_rounds(const struct table *t, const struct calendar *cal, struct diag *d, struct round **rounds,
                    size_t *n);
 

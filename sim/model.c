@@ -8,12 +8,14 @@
 #include "sim/model.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sim/load.h"
 #include "sim/mem.h"
+#include "sim/rng.h"
 #include "sim/table.h"
 
 static const char *const file_names[MF_COUNT] = {
@@ -21,6 +23,15 @@ static const char *const file_names[MF_COUNT] = {
     "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
 };
 static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0 };
+/* The rows each file can have: a row keys the random streams of its cells
+ * (rng_cell), or of its deal (RNG_DEAL, index the row), so more rows than
+ * the streams can tell apart would silently share draws (path.c's
+ * assign_slots says which streams each file takes).  company.csv's rows
+ * are settings, and scenarios share the streams of their columns (common
+ * random numbers), so neither is limited. */
+static const unsigned long file_stream_rows[MF_COUNT] = {
+    0, RNG_CELL_ROWS, 0, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_INDEX_LIMIT, RNG_CELL_ROWS,
+};
 
 uint64_t model_fnv1a(const void *data, size_t len, uint64_t h)
 {
@@ -48,8 +59,10 @@ static uint64_t file_checksum(const char *path)
     return h ? h : 14695981039346656037ULL;
 }
 
-/* company.csv's settings into M: the calendar, cash and pricing targets. */
-static void load_company(struct model *m, const struct table *t, struct diag *d)
+/* company.csv's settings into M: the calendar, cash and pricing targets.
+ * Returns whether the horizon is known (company.csv gives a good one, or
+ * none, which is the default's). */
+static int load_company(struct model *m, const struct table *t, struct diag *d)
 {
     struct settings set;
     load_settings(t, d, &set);
@@ -65,6 +78,7 @@ static void load_company(struct model *m, const struct table *t, struct diag *d)
     m->currency = set.currency;
     if (!m->currency && !(m->currency = mem_strdup("USD")))
         diag_nomem(d);
+    return set.horizon_known;
 }
 
 static enum status read_file(struct model *m, enum model_file f, struct diag *d, struct table **t)
@@ -81,25 +95,107 @@ static enum status read_file(struct model *m, enum model_file f, struct diag *d,
         m->sources[f].present = 1;
         m->sources[f].checksum = file_checksum(path);
     }
-    if (*t)
+    if (*t) {
         m->sources[f].rows = (*t)->nrows;
+        if (file_stream_rows[f] && (*t)->nrows > file_stream_rows[f])
+            diag_error(d, path, table_line(*t, file_stream_rows[f], 0), 1,
+                       "%zu rows; cpcsim can draw distinct random numbers for at most %lu rows a file "
+                       "(this row is the first beyond it): merge rows to stay within the limit",
+                       (*t)->nrows, file_stream_rows[f]);
+    }
     return s;
 }
 
-/* The model's own values are const only to the walk's other users: these
- * two make and free the tables that speed up their draws (dist_prepare). */
-static void prepare_value(void *ctx, enum model_file f, long line, const char *column, const struct dist *v)
+/* The value cells of each file, the fields that may hold a distribution
+ * (the spec's U), in column order: both walks below visit these, row by
+ * row, so that a new value column is added here only. */
+static const struct value_column {
+    enum model_file file;
+    const char *name;
+    size_t offset; /* of its struct dist within the file's row struct */
+} value_columns[] = {
+    { MF_PLANS, "price", offsetof(struct plan, price) },
+    { MF_SCENARIOS, "new_customers", offsetof(struct scenario, new_customers) },
+    { MF_SCENARIOS, "growth", offsetof(struct scenario, growth) },
+    { MF_SCENARIOS, "churn", offsetof(struct scenario, churn) },
+    { MF_SCENARIOS, "deal_slip", offsetof(struct scenario, deal_slip) },
+    { MF_SCENARIOS, "deal_loss", offsetof(struct scenario, deal_loss) },
+    { MF_INFRA, "cost", offsetof(struct infra_line, cost) },
+    { MF_INFRA, "escalation", offsetof(struct infra_line, escalation) },
+    { MF_STAFF, "salary", offsetof(struct role, salary_per_year) },
+    { MF_STAFF, "overhead", offsetof(struct role, overhead) },
+    { MF_STAFF, "raise", offsetof(struct role, raise) },
+    { MF_FEATURES, "effort", offsetof(struct feature, effort) },
+    { MF_FEATURES, "run_cost", offsetof(struct feature, run_cost) },
+    { MF_FEATURES, "run_cost_per_customer", offsetof(struct feature, run_cost_per_customer) },
+    { MF_FUNDING, "amount", offsetof(struct round, amount) },
+};
+#define NVALUE_COLUMNS (sizeof value_columns / sizeof value_columns[0])
+
+/* Calls FN on the value cells of file F's N rows of SIZE bytes at ROWS,
+ * with each row's line (the first member of every row struct, schema.h). */
+static void visit_rows(enum model_file f, const void *rows, size_t n, size_t size,
+                       void (*fn)(void *ctx, enum model_file f, long line, const char *column,
+                                  const struct dist *v),
+                       void *ctx)
 {
-    (void)f, (void)line, (void)column;
+    const char *row = rows;
+    for (size_t r = 0; r < n; r++, row += size)
+        for (size_t k = 0; k < NVALUE_COLUMNS; k++)
+            if (value_columns[k].file == f)
+                fn(ctx, f, *(const long *)(const void *)row, value_columns[k].name,
+                   (const struct dist *)(const void *)(row + value_columns[k].offset));
+}
+
+void model_for_each_value(const struct model *m,
+                          void (*fn)(void *ctx, enum model_file f, long line, const char *column,
+                                     const struct dist *v),
+                          void *ctx)
+{
+    visit_rows(MF_PLANS, m->plans, m->nplans, sizeof *m->plans, fn, ctx);
+    visit_rows(MF_SCENARIOS, m->scenarios, m->nscenarios, sizeof *m->scenarios, fn, ctx);
+    visit_rows(MF_INFRA, m->infra, m->ninfra, sizeof *m->infra, fn, ctx);
+    visit_rows(MF_STAFF, m->roles, m->nroles, sizeof *m->roles, fn, ctx);
+    visit_rows(MF_FEATURES, m->features, m->nfeatures, sizeof *m->features, fn, ctx);
+    visit_rows(MF_FUNDING, m->rounds, m->nrounds, sizeof *m->rounds, fn, ctx);
+}
+
+/* As visit_rows, for a walk that changes the cells. */
+static void change_rows(enum model_file f, void *rows, size_t n, size_t size, void (*fn)(struct dist *v, void *ctx),
+                        void *ctx)
+{
+    char *row = rows;
+    for (size_t r = 0; r < n; r++, row += size)
+        for (size_t k = 0; k < NVALUE_COLUMNS; k++)
+            if (value_columns[k].file == f)
+                fn((struct dist *)(void *)(row + value_columns[k].offset), ctx);
+}
+
+/* As model_for_each_value, in the same order, for what changes M's value
+ * cells: the tables that speed up their draws. */
+static void change_each_value(struct model *m, void (*fn)(struct dist *v, void *ctx), void *ctx)
+{
+    change_rows(MF_PLANS, m->plans, m->nplans, sizeof *m->plans, fn, ctx);
+    change_rows(MF_SCENARIOS, m->scenarios, m->nscenarios, sizeof *m->scenarios, fn, ctx);
+    change_rows(MF_INFRA, m->infra, m->ninfra, sizeof *m->infra, fn, ctx);
+    change_rows(MF_STAFF, m->roles, m->nroles, sizeof *m->roles, fn, ctx);
+    change_rows(MF_FEATURES, m->features, m->nfeatures, sizeof *m->features, fn, ctx);
+    change_rows(MF_FUNDING, m->rounds, m->nrounds, sizeof *m->rounds, fn, ctx);
+}
+
+/* What model_prepare_draws and model_free do to each value cell: make and
+ * free the tables that speed up its draws (dist_prepare). */
+static void prepare_value(struct dist *v, void *ctx)
+{
     int *failed = ctx;
-    if (!*failed && dist_prepare((struct dist *)v))
+    if (!*failed && dist_prepare(v))
         *failed = 1;
 }
 
-static void release_value(void *ctx, enum model_file f, long line, const char *column, const struct dist *v)
+static void release_value(struct dist *v, void *ctx)
 {
-    (void)ctx, (void)f, (void)line, (void)column;
-    dist_release((struct dist *)v);
+    (void)ctx;
+    dist_release(v);
 }
 
 enum status model_load(const char *dir, struct diag *d, struct model **out)
@@ -130,21 +226,25 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     for (int f = 0; f < MF_COUNT; f++)
         worst = status_worse(worst, read_file(m, (enum model_file)f, d, &t[f]));
     m->cal.months = 36;
-    if (t[MF_COMPANY])
-        load_company(m, t[MF_COMPANY], d);
+    int horizon_known = t[MF_COMPANY] && load_company(m, t[MF_COMPANY], d);
+    if (!horizon_known) /* the model is refused: months are read against any horizon cpcsim allows */
+        m->cal.months = CALENDAR_MAX_MONTHS;
     if (t[MF_PLANS])
         load_plans(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
     if (t[MF_SCENARIOS])
-        load_scenarios(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
+        load_scenarios(t[MF_SCENARIOS], &m->cal, horizon_known, d, &m->scenarios, &m->nscenarios);
     if (t[MF_INFRA])
         load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
         load_staff(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+    const struct load_refs refs = {
+        m->plans, m->nplans, load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
+        m->roles, m->nroles, load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
+    };
     if (t[MF_FEATURES])
-        load_features(t[MF_FEATURES], &m->cal, d, m->plans, m->nplans, m->roles, m->nroles, &m->features,
-                      &m->nfeatures);
+        load_features(t[MF_FEATURES], &m->cal, d, &refs, &m->features, &m->nfeatures);
     if (t[MF_PIPELINE])
-        load_deals(t[MF_PIPELINE], &m->cal, d, m->plans, m->nplans, &m->deals, &m->ndeals);
+        load_deals(t[MF_PIPELINE], &m->cal, d, &refs, &m->deals, &m->ndeals);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
     for (int f = 0; f < MF_COUNT; f++)
@@ -162,7 +262,7 @@ void model_free(struct model *m)
 {
     if (!m)
         return;
-    model_for_each_value(m, release_value, NULL);
+    change_each_value(m, release_value, NULL);
     load_free_plans(m->plans, m->nplans);
     load_free_scenarios(m->scenarios, m->nscenarios);
     load_free_infra(m->infra, m->ninfra);
@@ -178,43 +278,8 @@ void model_free(struct model *m)
 enum status model_prepare_draws(struct model *m)
 {
     int failed = 0;
-    model_for_each_value(m, prepare_value, &failed);
+    change_each_value(m, prepare_value, &failed);
     return failed ? ST_NOMEM : ST_OK;
-}
-
-void model_for_each_value(const struct model *m,
-                          void (*fn)(void *ctx, enum model_file f, long line, const char *column,
-                                     const struct dist *v),
-                          void *ctx)
-{
-    for (size_t i = 0; i < m->nplans; i++)
-        fn(ctx, MF_PLANS, m->plans[i].line, "price", &m->plans[i].price);
-    for (size_t i = 0; i < m->nscenarios; i++) {
-        const struct scenario *s = &m->scenarios[i];
-        fn(ctx, MF_SCENARIOS, s->line, "new_customers", &s->new_customers);
-        fn(ctx, MF_SCENARIOS, s->line, "growth", &s->growth);
-        fn(ctx, MF_SCENARIOS, s->line, "churn", &s->churn);
-        fn(ctx, MF_SCENARIOS, s->line, "deal_slip", &s->deal_slip);
-        fn(ctx, MF_SCENARIOS, s->line, "deal_loss", &s->deal_loss);
-    }
-    for (size_t i = 0; i < m->ninfra; i++) {
-        fn(ctx, MF_INFRA, m->infra[i].line, "cost", &m->infra[i].cost);
-        fn(ctx, MF_INFRA, m->infra[i].line, "escalation", &m->infra[i].escalation);
-    }
-    for (size_t i = 0; i < m->nroles; i++) {
-        const struct role *r = &m->roles[i];
-        fn(ctx, MF_STAFF, r->line, "salary", &r->salary_per_year);
-        fn(ctx, MF_STAFF, r->line, "overhead", &r->overhead);
-        fn(ctx, MF_STAFF, r->line, "raise", &r->raise);
-    }
-    for (size_t i = 0; i < m->nfeatures; i++) {
-        const struct feature *f = &m->features[i];
-        fn(ctx, MF_FEATURES, f->line, "effort", &f->effort);
-        fn(ctx, MF_FEATURES, f->line, "run_cost", &f->run_cost);
-        fn(ctx, MF_FEATURES, f->line, "run_cost_per_customer", &f->run_cost_per_customer);
-    }
-    for (size_t i = 0; i < m->nrounds; i++)
-        fn(ctx, MF_FUNDING, m->rounds[i].line, "amount", &m->rounds[i].amount);
 }
 
 const char *model_file_name(enum model_file f)

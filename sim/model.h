@@ -5,6 +5,9 @@
  * that month cells are read against), then every other file, and reports
  * every problem of every file before giving up: a model with problems is
  * never simulated.  Optional files that are absent leave their arrays empty.
+ * A file whose rows key random streams has at most as many rows as the
+ * streams tell apart (rng.h: RNG_CELL_ROWS, RNG_INDEX_LIMIT for deals);
+ * one with more is refused.
  */
 #ifndef CPC_MODEL_H
 #define CPC_MODEL_H

@@ -7,6 +7,8 @@
  */
 #include "sim/rng.h"
 
+#include <assert.h>
+
 #include "sim/mem.h"
 #include "sim/simd.h"
 
@@ -67,8 +69,8 @@ void rng_free(gsl_rng *r)
 /* The counter and key of stream (SEED, PATH, PURPOSE, INDEX). */
 static philox4x32_ctr_t stream_counter(uint64_t path, enum rng_purpose purpose, uint32_t index)
 {
-    return (philox4x32_ctr_t){ { (uint32_t)path, (uint32_t)(path >> 32),
-                                 ((uint32_t)purpose << 24) | (index & (RNG_INDEX_LIMIT - 1)), 0 } };
+    assert(index < RNG_INDEX_LIMIT); /* model loading refuses files with more rows */
+    return (philox4x32_ctr_t){ { (uint32_t)path, (uint32_t)(path >> 32), ((uint32_t)purpose << 24) | index, 0 } };
 }
 
 static philox4x32_key_t stream_key(uint64_t seed)
@@ -253,7 +255,11 @@ double rng_stream_uniform(gsl_rng *r, uint64_t seed, uint64_t path, enum rng_pur
     return u;
 }
 
+/* A cell's file, row and column fill a stream's index exactly. */
+_Static_assert(16 * RNG_CELL_ROWS * 8 == RNG_INDEX_LIMIT, "rng_cell's index is 4 + 17 + 3 bits");
+
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col)
 {
-    return ((uint32_t)file << 20) | ((uint32_t)(row & 0x1FFFF) << 3) | (col & 7);
+    assert(file < 16 && row < RNG_CELL_ROWS && col < 8); /* model loading refuses files with more rows */
+    return ((uint32_t)file << 20) | ((uint32_t)row << 3) | col;
 }

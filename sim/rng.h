@@ -26,8 +26,17 @@ enum rng_purpose {
     RNG_FUNDING = 5   /* index: round */
 };
 
-/* Indices are below 2^24. */
+/* Indices are below 2^24: a stream's purpose and index share one 32-bit
+ * counter word.  Deals and funding rounds take their row as the index, so
+ * pipeline.csv and funding.csv can have at most this many rows. */
 #define RNG_INDEX_LIMIT (1u << 24)
+
+/* Rows of one model file that rng_cell tells apart: the cells of uncertain
+ * values of plans.csv, infra.csv, staff.csv, features.csv and funding.csv
+ * take their row into their stream's index, so each file can have at most
+ * this many rows.  Model loading refuses a file with more (model.c), so
+ * that no two rows ever draw the same numbers. */
+#define RNG_CELL_ROWS (1ul << 17)
 
 /* The name written in run.csv. */
 #define RNG_NAME "philox4x32-10 (Random123), streams keyed by seed, path, purpose, index"
@@ -120,7 +129,9 @@ static inline double rng_uniform(const gsl_rng *r)
     return x;
 }
 
-/* The cell index of an uncertain value: FILE (< 16), ROW (< 2^17), COL (< 8). */
+/* The cell index of an uncertain value: FILE (< 16), ROW (< RNG_CELL_ROWS),
+ * COL (< 8); a distinct index for every cell within those bounds, which the
+ * caller keeps (an assertion checks them). */
 uint32_t rng_cell(unsigned file, unsigned long row, unsigned col);
 
 #endif

@@ -270,9 +270,10 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
 }
 
 size_t schema_load_settings(const struct table *t, const struct column *cols, size_t ncols,
-                            const struct calendar *cal, struct diag *d, void *out)
+                            const struct calendar *cal, struct diag *d, void *out, unsigned long *unread)
 {
     size_t errors = 0;
+    *unread = 0;
     int col_setting = schema_find(t, "setting"), col_value = schema_find(t, "value");
     for (size_t i = 0; i < t->ncols; i++) {
         if (!schema_name_eq(t->head[i], "setting") && !schema_name_eq(t->head[i], "value")) {
@@ -286,6 +287,7 @@ size_t schema_load_settings(const struct table *t, const struct column *cols, si
     if (col_setting < 0 || col_value < 0) {
         diag_error(d, t->name, t->head_line, 0, "missing required column '%s'; known columns: setting, value",
                    col_setting < 0 ? "setting" : "value");
+        *unread = ~0UL;
         return errors + 1;
     }
     long seen[32] = { 0 };
@@ -315,6 +317,7 @@ size_t schema_load_settings(const struct table *t, const struct column *cols, si
         if (!*value) {
             if (cols[k].flags & COL_REQUIRED) {
                 diag_error(d, t->name, line, col_value + 1, "%s: this setting is required but empty", cols[k].name);
+                *unread |= 1UL << k;
                 errors++;
             }
             continue;
@@ -323,16 +326,21 @@ size_t schema_load_settings(const struct table *t, const struct column *cols, si
         int rc = convert(&cols[k], cal, value, out, why, sizeof why);
         if (rc == -2) {
             diag_nomem(d);
+            *unread = ~0UL;
             return errors + 1;
         }
         if (rc) {
             set_default(&cols[k], cal, out);
             diag_error(d, t->name, line, col_value + 1, "%s: %s", cols[k].name, why);
+            *unread |= 1UL << k;
             errors++;
         }
     }
     for (size_t k = 0; k < ncols; k++) {
-        if (!seen[k] && (cols[k].flags & COL_REQUIRED)) {
+        if (seen[k] || !((cols[k].flags & COL_REQUIRED) || t->dropped))
+            continue;
+        *unread |= 1UL << k;
+        if (!t->dropped) {
             diag_error(d, t->name, 0, 0, "missing setting '%s' (%s)", cols[k].name, cols[k].help ? cols[k].help : "");
             errors++;
         }

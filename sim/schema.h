@@ -67,11 +67,16 @@ size_t schema_load(const struct table *t, const struct column *cols, size_t ncol
 /*
  * Reads the settings file T (columns setting,value) by COLS, one column
  * description per setting, into the struct OUT (defaults first).  Unknown,
- * repeated and missing required settings are errors, as are bad values.
- * Returns the number of errors added to D.
+ * repeated and missing required settings are errors, as are bad values;
+ * when rows of T were dropped for their width, a missing setting is not
+ * reported (it may be on one of them).  Bit K of *UNREAD (NCOLS at most
+ * the bits of an unsigned long) is set when setting K is not known: given
+ * with a bad value, missing while required or while rows were dropped, or
+ * the header lacks its columns; other settings hold their value or their
+ * default.  Returns the number of errors added to D.
  */
 size_t schema_load_settings(const struct table *t, const struct column *cols, size_t ncols,
-                            const struct calendar *cal, struct diag *d, void *out);
+                            const struct calendar *cal, struct diag *d, void *out, unsigned long *unread);
 
 /* Reports "no WHAT" when T has no data rows (unless rows were dropped for
  * their width, which is already reported); returns the number of errors. */

@@ -94,6 +94,124 @@ static void count_blank(struct reader *r, long line)
         r->first_blank = line;
 }
 
+/* The count of C in S. */
+static size_t count_char(const char *s, char c)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == c;
+    return n;
+}
+
+/* S is a whole number of DIGITS digits exactly, or of 1 to 3 when DIGITS is
+ * 0. */
+static int is_digit_group(const char *s, size_t digits)
+{
+    size_t n = strspn(s, "0123456789");
+    return !s[n] && (digits ? n == digits : n >= 1 && n <= 3);
+}
+
+/* When the cells of the row from FIRST on look like one value cut at its
+ * commas into at most MAX_PARTS cells, a distribution ("normal(10" and
+ * "2)") or a number with thousands separators ("1" and "200"): the number
+ * of cells it was cut into, else 0.  The bound keeps the work linear in the
+ * row's length, however many fields it has. */
+static size_t cut_value(const struct reader *r, size_t first, size_t max_parts)
+{
+    char **cell = r->row;
+    size_t n = r->row_n - first > max_parts ? first + max_parts : r->row_n;
+    const char *open = strchr(cell[first], '(');
+    if (open && open > cell[first] && count_char(cell[first], '(') > count_char(cell[first], ')')) {
+        size_t depth = count_char(cell[first], '(') - count_char(cell[first], ')');
+        for (size_t j = first + 1; j < n; j++) {
+            size_t opened = count_char(cell[j], '('), closed = count_char(cell[j], ')');
+            if (closed > depth + opened)
+                return 0;
+            depth = depth + opened - closed;
+            if (depth == 0)
+                return j - first + 1;
+        }
+        return 0;
+    }
+    if (is_digit_group(cell[first], 0)) {
+        size_t j = first + 1;
+        while (j < n && is_digit_group(cell[j], 3))
+            j++;
+        return j > first + 1 ? j - first : 0;
+    }
+    return 0;
+}
+
+/* Reports a row with more fields than the header, placed at the first
+ * extra one: most often a cell holding an unquoted comma, which is named
+ * when a value cut at its commas can be seen. */
+static void report_extra_fields(struct reader *r)
+{
+    const struct table *t = r->t;
+    size_t n = r->row_n, extra = n - t->ncols;
+    char hint[2048];
+    hint[0] = '\0';
+    for (size_t i = 0; i < t->ncols; i++) {
+        /* a cut takes one extra field a comma; a distribution has at most
+         * three parameters, a number below 1e18 at most five commas */
+        size_t parts = cut_value(r, i, extra + 1 < 6 ? extra + 1 : 6);
+        if (parts < 2)
+            continue;
+        /* the cut value as written, and as it should be written */
+        char written[512], meant[512];
+        size_t used = 0, used_meant = 0;
+        int number = strchr(r->row[i], '(') == NULL;
+        written[0] = meant[0] = '\0';
+        for (size_t j = i; j < i + parts; j++) {
+            if (used < sizeof written)
+                used += (size_t)snprintf(written + used, sizeof written - used, "%s%s", j > i ? "," : "",
+                                         r->row[j]);
+            if (used_meant < sizeof meant)
+                used_meant += (size_t)snprintf(meant + used_meant, sizeof meant - used_meant, "%s%s",
+                                               j > i && !number ? ", " : "", r->row[j]);
+        }
+        if (number)
+            snprintf(hint, sizeof hint, "; cells %zu %s %zu look like one number, %s, cut at its thousands "
+                     "separator%s: write %s", i + 1, parts == 2 ? "and" : "to", i + parts, written,
+                     parts == 2 ? "" : "s", meant);
+        else
+            snprintf(hint, sizeof hint, "; cell %zu '%s' looks cut at a comma: write \"%s\"", i + 1, r->row[i],
+                     meant);
+        break;
+    }
+    diag_error(r->d, r->name, r->row_lines[t->ncols], (long)t->ncols + 1,
+               "%zu fields, expected %zu (as in the header): %s %s in column %zu; a cell that holds a comma, "
+               "such as \"normal(10, 2)\", must be quoted%s",
+               n, t->ncols, extra == 1 ? "the extra field" : "the extra fields", extra == 1 ? "starts" : "start",
+               t->ncols + 1, hint);
+}
+
+/* Reports a row with fewer fields than the header, placed where it ends,
+ * naming the columns it lacks. */
+static void report_missing_fields(struct reader *r)
+{
+    const struct table *t = r->t;
+    size_t n = r->row_n, missing = t->ncols - n;
+    char names[1024];
+    size_t used = 0;
+    names[0] = '\0';
+    for (size_t k = n; k < t->ncols && used < sizeof names; k++) {
+        if (k - n == 6) {
+            snprintf(names + used, sizeof names - used, ", ...");
+            break;
+        }
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k > n ? ", " : "", t->head[k]);
+    }
+    if (missing == 1)
+        diag_error(r->d, r->name, r->row_lines[n - 1], (long)n + 1,
+                   "%zu field%s, expected %zu (as in the header): column %zu (%s) is missing", n, n == 1 ? "" : "s",
+                   t->ncols, n + 1, names);
+    else
+        diag_error(r->d, r->name, r->row_lines[n - 1], (long)n + 1,
+                   "%zu field%s, expected %zu (as in the header): columns %zu %s %zu (%s) are missing", n,
+                   n == 1 ? "" : "s", t->ncols, n + 1, missing == 2 ? "and" : "to", t->ncols, names);
+}
+
 static void on_row(int c, void *data)
 {
     struct reader *r = data;
@@ -131,8 +249,10 @@ static void on_row(int c, void *data)
         return;
     }
     if (r->row_n != t->ncols) {
-        diag_error(r->d, r->name, line, 0, "%zu field%s, expected %zu (as in the header)",
-                   r->row_n, r->row_n == 1 ? "" : "s", t->ncols);
+        if (r->row_n > t->ncols)
+            report_extra_fields(r);
+        else
+            report_missing_fields(r);
         r->bad_rows++;
         reader_drop_row(r);
         return;

@@ -3,12 +3,14 @@
  * stratum of every dimension exactly once; a Sobol block's shifted points are
  * as evenly spread as the sequence's (every stratum of 1/1024 in each of its
  * first dimensions holds one point); dimensions past GSL's 40 fall back to
- * Latin hypercube; every uniform lies in (0, 1); plain Monte Carlo passes the
- * stream's uniform through.
+ * Latin hypercube; the Sobol points are GSL's own, though the design builds
+ * GSL's generator itself; every uniform lies in (0, 1); plain Monte Carlo
+ * passes the stream's uniform through.
  */
 #include "testutil.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_qrng.h>
 
 #include "sim/design.h"
 
@@ -55,6 +57,36 @@ static void sobol_blocks_are_spread_evenly_and_past_40_are_latin(void **state)
     design_free(d);
 }
 
+/* The design builds GSL's Sobol generator itself (its state through
+ * mem.h): its points are GSL's own, each dimension shifted by one amount
+ * modulo 1 within a block. */
+static void sobol_points_are_gsls(void **state)
+{
+    (void)state;
+    enum { DIMS = 40 };
+    struct design *d = design_new(SAMPLING_SOBOL, 11, DIMS);
+    assert_non_null(d);
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, DIMS);
+    assert_non_null(q);
+    double x[DIMS] = { 0 }, shift[DIMS];
+    for (uint64_t j = 0; j < DESIGN_BLOCK; j++) {
+        if (j > 0) /* the design's first point is the origin, GSL's sequence starts after it */
+            assert_int_equal(gsl_qrng_get(q, x), GSL_SUCCESS);
+        for (size_t dim = 0; dim < DIMS; dim++) {
+            double u = design_uniform(d, 3 * DESIGN_BLOCK + j, dim, 0.5);
+            double s = u - x[dim];
+            s -= floor(s);
+            if (j == 0)
+                shift[dim] = s;
+            else if (fabs(s - shift[dim]) > 1e-12 && fabs(fabs(s - shift[dim]) - 1) > 1e-12)
+                fail_msg("point %llu, dimension %zu: shift %.17g, not %.17g", (unsigned long long)j, dim, s,
+                         shift[dim]);
+        }
+    }
+    gsl_qrng_free(q);
+    design_free(d);
+}
+
 static void plain_monte_carlo_passes_uniforms_through(void **state)
 {
     (void)state;
@@ -71,6 +103,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(latin_hypercube_takes_every_stratum_once),
         cmocka_unit_test(sobol_blocks_are_spread_evenly_and_past_40_are_latin),
+        cmocka_unit_test(sobol_points_are_gsls),
         cmocka_unit_test(plain_monte_carlo_passes_uniforms_through),
     };
     return cmocka_run_group_tests_name("design", tests, NULL, NULL);

@@ -169,13 +169,55 @@ static void mix_is_equal_shares_when_absent(void **state)
         assert_close(m->plans[i].mix, 1.0 / 3, 1e-15);
 }
 
+/* Shares that do not add up to 1 are normalised, with a warning that says
+ * so and shows the shares used; the model still loads. */
 static void mix_is_normalised_when_given(void **state)
 {
     (void)state;
     put("plans.csv", "plan,price,mix\na,1,3\nb,2,1\n");
-    load_ok();
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_errors(d), 0);
+    assert_int_equal(diag_warnings(d), 1);
+    assert_msg(0, "/plans.csv:2:3: warning: mix: the shares add up to 4, not 1; cpcsim normalises them "
+                  "(a 75%, b 25%)");
     assert_close(m->plans[0].mix, 0.75, 1e-15);
     assert_close(m->plans[1].mix, 0.25, 1e-15);
+}
+
+static void mix_short_of_1_is_normalised_with_a_warning(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,customers,mix\nstarter,149,60,50%\nteam,799,30,35%\nenterprise,3000,6,10%\n");
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_count(d), 1);
+    assert_msg(0, "/plans.csv:2:4: warning: mix: the shares add up to 0.95, not 1; cpcsim normalises them "
+                  "(starter 52.6%, team 36.8%, enterprise 10.5%)");
+    assert_close(m->plans[0].mix, 0.5 / 0.95, 1e-15);
+}
+
+/* Past six plans the warning says what was done instead of listing them. */
+static void mix_of_many_plans_is_normalised_with_a_short_warning(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,mix\na,1,1\nb,1,1\nc,1,1\nd,1,1\ne,1,1\nf,1,1\ng,1,2\n");
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_count(d), 1);
+    assert_msg(0, "/plans.csv:2:3: warning: mix: the shares add up to 8, not 1; cpcsim normalises them "
+                  "(each divided by 8)");
+    assert_close(m->plans[6].mix, 0.25, 1e-15);
+}
+
+/* Shares that add up to 1 as written, give or take rounding, say nothing. */
+static void mix_adding_up_to_1_loads_quietly(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,mix\na,1,0.5\nb,2,0.38\nc,3,0.12\n");
+    load_ok();
+    put("plans.csv", "plan,price,mix\na,1,0.3333333333\nb,2,0.3333333333\nc,3,0.3333333334\n");
+    model_free(m);
+    m = NULL;
+    load_ok();
+    assert_close(m->plans[2].mix, 0.3333333334, 1e-15);
 }
 
 static void scenario_defaults(void **state)
@@ -729,9 +771,254 @@ static void every_problem_of_every_file_is_reported(void **state)
     assert_int_equal(load(), ST_DATA);
     assert_null(m);
     assert_int_equal(diag_errors(d), 7);
-    assert_msg(0, "/plans.csv:2: 3 fields, expected 2 (as in the header)");
+    assert_msg(0, "/plans.csv:2:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; a "
+                  "cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cells 2 and 3 look like one "
+                  "number, 1,200, cut at its thousands separator: write 1200");
     assert_msg(6, "/pipeline.csv:3:2: month: expected a month as YYYY-MM (such as 2027-03) or an index "
                   "from 1 to 36, got '2026-13'");
+}
+
+/* ---- no cascades: an error is reported once, not again in what follows from it ---- */
+
+/* Loads a model whose only problems are the N messages in WANT (each DIR
+ * followed by it), with status ST. */
+static void load_only(enum status st, size_t n, const char *const *want)
+{
+    assert_int_equal(load(), st);
+    assert_null(m);
+    if (diag_count(d) != n)
+        for (size_t i = 0; i < diag_count(d); i++)
+            print_error("%s\n", diag_message(d, i));
+    assert_int_equal(diag_count(d), n);
+    for (size_t i = 0; i < n; i++)
+        assert_msg(i, want[i]);
+}
+
+/* Features and deals that name plans and roles, for the files they name to
+ * go wrong under them. */
+static void put_references(void)
+{
+    put("plans.csv", "plan,price\nbasic,100\npro,200\n");
+    put("staff.csv", "role,salary\nengineer,120000\ndesigner,90000\n");
+    put("features.csv", "feature,plans,effort,role\nsso,pro,2,engineer\napi,basic;pro,3,designer\n");
+    put("pipeline.csv", "deal,month,plan\nacme,2027-04,pro\nbeta,5,basic\n");
+}
+
+static void missing_staff_is_not_every_features_role(void **state)
+{
+    (void)state;
+    put_references();
+    drop("staff.csv");
+    const char *want[] = { "/staff.csv: cannot open: No such file or directory" };
+    load_only(ST_NOINPUT, 1, want);
+}
+
+static void header_only_plans_is_not_every_plan_named(void **state)
+{
+    (void)state;
+    put_references();
+    put("plans.csv", "plan,price\n");
+    const char *want[] = { "/plans.csv: no plans: the file needs at least one row below its header" };
+    load_only(ST_DATA, 1, want);
+}
+
+static void broken_plans_is_not_every_plan_named(void **state)
+{
+    (void)state;
+    put_references();
+    put("plans.csv", "plan,price\n\"basic,100\npro,200\n");
+    const char *want[] = { "/plans.csv:2:1: unterminated quote: the quoted field starting on this line never closes" };
+    load_only(ST_DATA, 1, want);
+}
+
+/* A plan on a row dropped for its width may be the one a feature names. */
+static void plan_on_a_dropped_row_is_not_named_missing(void **state)
+{
+    (void)state;
+    put_references();
+    put("plans.csv", "plan,price\nbasic,100\npro,normal(200, 10)\n");
+    const char *want[] = { "/plans.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in "
+                           "column 3; a cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cell 2 "
+                           "'normal(200' looks cut at a comma: write \"normal(200, 10)\"" };
+    load_only(ST_DATA, 1, want);
+}
+
+/* Nor is "names no plan" said of a feature whose plans are all unknown. */
+static void feature_of_unknown_plans_only_is_not_said_to_name_none(void **state)
+{
+    (void)state;
+    put_references();
+    put("plans.csv", "plan,price\nbasic,100\nteam,\"1,200\",5\n");
+    put("features.csv", "feature,plans\nsso,team\n");
+    put("pipeline.csv", "deal,month,plan\nacme,3,team\n");
+    const char *want[] = { "/plans.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in "
+                           "column 3; a cell that holds a comma, such as \"normal(10, 2)\", must be quoted" };
+    load_only(ST_DATA, 1, want);
+}
+
+static void staff_without_its_role_column_is_not_every_features_role(void **state)
+{
+    (void)state;
+    put_references();
+    put("staff.csv", "name,salary\nengineer,1\ndesigner,2\n");
+    const char *want[] = {
+        "/staff.csv:1:1: unknown column 'name'; known columns: role, headcount, per_customers, lag, salary, "
+        "overhead, raise, category, from, to",
+        "/staff.csv:1: missing required column 'role'; known columns: role, headcount, per_customers, lag, salary, "
+        "overhead, raise, category, from, to",
+    };
+    load_only(ST_DATA, 2, want);
+}
+
+static void unnamed_role_is_not_a_features_missing_role(void **state)
+{
+    (void)state;
+    put_references();
+    put("staff.csv", "role,salary\n,120000\ndesigner,90000\n");
+    const char *want[] = { "/staff.csv:2:1: role: this cell is required but empty" };
+    load_only(ST_DATA, 1, want);
+}
+
+/* With no start, a date is read as month 1: not compared with an index. */
+static void missing_start_is_not_a_line_ending_before_it_starts(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nmonths,12\n");
+    put("infra.csv", "item,cost,from,to\nservers,500,5,2027-03\n");
+    put("staff.csv", "role,salary,from,to\nengineer,1,2027-06,3\ndesigner,1,7,2027-12\n");
+    put("pipeline.csv", "deal,month\nacme,2027-04\n");
+    const char *want[] = { "/company.csv: missing setting 'start' (the first simulated month, YYYY-MM)" };
+    load_only(ST_DATA, 1, want);
+}
+
+/* The horizon a bad months meant is unknown: indices past the default 36
+ * are not outside it, and growth is not checked against it. */
+static void bad_months_is_not_every_month_outside_the_horizon(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,2027-01\nmonths,48 months\n");
+    put("infra.csv", "item,cost,from,to\nservers,500,1,48\n");
+    put("staff.csv", "role,salary,from\nengineer,120000,40\n");
+    put("scenarios.csv", "scenario,new_customers,growth\nbase,5,10%\n");
+    const char *want[] = { "/company.csv:4:2: months: expected a number, got '48 months': write a plain number "
+                           "such as 1200, -3.5 or 5%" };
+    load_only(ST_DATA, 1, want);
+}
+
+static void missing_company_is_not_every_month_outside_the_horizon(void **state)
+{
+    (void)state;
+    drop("company.csv");
+    put("infra.csv", "item,cost,from,to\nservers,500,1,48\n");
+    const char *want[] = { "/company.csv: cannot open: No such file or directory" };
+    load_only(ST_NOINPUT, 1, want);
+}
+
+/* A setting on a row dropped for its width is neither missing nor its
+ * default. */
+static void setting_on_a_dropped_row_is_not_missing(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,2027-01,x\nmonths,48,y\n");
+    put("infra.csv", "item,cost,from,to\nservers,500,1,48\n");
+    const char *want[] = {
+        "/company.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; a cell "
+        "that holds a comma, such as \"normal(10, 2)\", must be quoted",
+        "/company.csv:4:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; a cell "
+        "that holds a comma, such as \"normal(10, 2)\", must be quoted",
+    };
+    load_only(ST_DATA, 2, want);
+}
+
+/* A bad cell is reported as bad, not also as empty or missing. */
+static void bad_mix_cell_is_not_also_empty(void **state)
+{
+    (void)state;
+    put("plans.csv", "plan,price,mix\nbasic,100,50%\npro,200,abc\n");
+    const char *want[] = { "/plans.csv:3:3: mix: expected a number, got 'abc': write a plain number such as 1200, "
+                           "-3.5 or 5%" };
+    load_only(ST_DATA, 1, want);
+}
+
+static void bad_step_cell_is_not_also_missing(void **state)
+{
+    (void)state;
+    put("infra.csv", "item,driver,cost,step\nracks,step,100,abc\n");
+    const char *want[] = { "/infra.csv:2:4: step: expected a number, got 'abc': write a plain number such as 1200, "
+                           "-3.5 or 5%" };
+    load_only(ST_DATA, 1, want);
+}
+
+/* What is not a cascade is still reported: a line that ends before it
+ * starts, by index, with no start; a role missing from a whole staff.csv
+ * beside a broken plans.csv. */
+static void errors_that_do_not_follow_are_still_reported(void **state)
+{
+    (void)state;
+    put_references();
+    put("company.csv", "setting,value\ncash,100000\n");
+    put("plans.csv", "plan,price\n");
+    put("infra.csv", "item,cost,from,to\nservers,500,5,3\n");
+    put("features.csv", "feature,plans,effort,role\nsso,pro,2,tester\n");
+    const char *want[] = {
+        "/company.csv: missing setting 'start' (the first simulated month, YYYY-MM)",
+        "/plans.csv: no plans: the file needs at least one row below its header",
+        "/infra.csv:2:4: to: the last month comes before the first (from)",
+        "/features.csv:2:4: role: no role called 'tester' in staff.csv",
+    };
+    load_only(ST_DATA, 4, want);
+}
+
+/* ---- rows the random streams can tell apart ---- */
+
+/* Writes NAME with HEAD and N rows "line K,REST" (K from 0). */
+static void put_rows(const char *name, const char *head, const char *rest, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "%s\n", head);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "line %zu,%s\n", i, rest);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Rows 0 and 131,072 of infra.csv would draw the same numbers: refused,
+ * placed at the first row past the limit. */
+static void infra_beyond_the_streams_rows_is_refused(void **state)
+{
+    (void)state;
+    put_rows("infra.csv", "item,cost", "1", 131073);
+    load_one_error("/infra.csv:131074:1: 131073 rows; cpcsim can draw distinct random numbers for at most "
+                   "131072 rows a file (this row is the first beyond it): merge rows to stay within the limit");
+}
+
+static void infra_of_exactly_the_streams_rows_loads(void **state)
+{
+    (void)state;
+    put_rows("infra.csv", "item,cost", "1", 131072);
+    load_ok();
+    assert_int_equal(m->ninfra, 131072);
+    assert_string_equal(m->infra[131071].item, "line 131071");
+}
+
+/* Funding rounds key their amounts' streams by row as cost lines do. */
+static void funding_beyond_the_streams_rows_is_refused(void **state)
+{
+    (void)state;
+    put_rows("funding.csv", "round,amount,month", "1,1", 131073);
+    load_one_error("/funding.csv:131074:1: 131073 rows; cpcsim can draw distinct random numbers for at most "
+                   "131072 rows a file (this row is the first beyond it): merge rows to stay within the limit");
+}
+
+/* Scenarios share the streams of their columns: their rows are not limited. */
+static void scenarios_are_not_limited_by_the_streams(void **state)
+{
+    (void)state;
+    put_rows("scenarios.csv", "scenario,new_customers", "1", 131073);
+    load_ok();
+    assert_int_equal(m->nscenarios, 131073);
 }
 
 static void blank_rows_warn_but_load(void **state)
@@ -757,6 +1044,9 @@ int main(void)
         TEST(plan_price_may_be_a_distribution),
         TEST(mix_is_equal_shares_when_absent),
         TEST(mix_is_normalised_when_given),
+        TEST(mix_short_of_1_is_normalised_with_a_warning),
+        TEST(mix_of_many_plans_is_normalised_with_a_short_warning),
+        TEST(mix_adding_up_to_1_loads_quietly),
         TEST(scenario_defaults),
         TEST(scenario_values_are_read),
         TEST(infra_defaults),
@@ -813,6 +1103,24 @@ int main(void)
         TEST(missing_model_folder_is_no_input),
         TEST(missing_file_outranks_bad_data),
         TEST(every_problem_of_every_file_is_reported),
+        TEST(missing_staff_is_not_every_features_role),
+        TEST(header_only_plans_is_not_every_plan_named),
+        TEST(broken_plans_is_not_every_plan_named),
+        TEST(plan_on_a_dropped_row_is_not_named_missing),
+        TEST(feature_of_unknown_plans_only_is_not_said_to_name_none),
+        TEST(staff_without_its_role_column_is_not_every_features_role),
+        TEST(unnamed_role_is_not_a_features_missing_role),
+        TEST(missing_start_is_not_a_line_ending_before_it_starts),
+        TEST(bad_months_is_not_every_month_outside_the_horizon),
+        TEST(missing_company_is_not_every_month_outside_the_horizon),
+        TEST(setting_on_a_dropped_row_is_not_missing),
+        TEST(bad_mix_cell_is_not_also_empty),
+        TEST(bad_step_cell_is_not_also_missing),
+        TEST(errors_that_do_not_follow_are_still_reported),
+        TEST(infra_beyond_the_streams_rows_is_refused),
+        TEST(infra_of_exactly_the_streams_rows_loads),
+        TEST(funding_beyond_the_streams_rows_is_refused),
+        TEST(scenarios_are_not_limited_by_the_streams),
         TEST(blank_rows_warn_but_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

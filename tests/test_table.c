@@ -363,14 +363,79 @@ static void row_with_too_many_fields_is_reported(void **state)
 {
     (void)state;
     PARSE("a,b\n1,2\n1,2,3\n");
-    assert_one_error("model/x.csv:3: 3 fields, expected 2 (as in the header)");
+    assert_one_error("model/x.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; "
+                     "a cell that holds a comma, such as \"normal(10, 2)\", must be quoted");
+}
+
+/* The most common cause: a distribution written without quotes. */
+static void distribution_cut_at_its_comma_is_named(void **state)
+{
+    (void)state;
+    PARSE("plan,price\nbasic,100\npro,normal(10, 2)\n");
+    assert_one_error("model/x.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; "
+                     "a cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cell 2 'normal(10' "
+                     "looks cut at a comma: write \"normal(10, 2)\"");
+}
+
+static void distribution_cut_twice_is_named_whole(void **state)
+{
+    (void)state;
+    PARSE("plan,price,customers\nteam,triangular(1, 2, 3),5\n");
+    assert_one_error("model/x.csv:2:4: 5 fields, expected 3 (as in the header): the extra fields start in column 4; "
+                     "a cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cell 2 'triangular(1' "
+                     "looks cut at a comma: write \"triangular(1, 2, 3)\"");
+}
+
+static void number_cut_at_its_thousands_separators_is_named(void **state)
+{
+    (void)state;
+    PARSE("plan,price,customers\nteam,1,200,5\nbig,1,200,000,5\n");
+    assert_int_equal(diag_errors(d), 2);
+    assert_string_equal(diag_message(d, 0),
+                        "model/x.csv:2:4: 4 fields, expected 3 (as in the header): the extra field starts in "
+                        "column 4; a cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cells 2 "
+                        "and 3 look like one number, 1,200, cut at its thousands separator: write 1200");
+    assert_string_equal(diag_message(d, 1),
+                        "model/x.csv:3:4: 5 fields, expected 3 (as in the header): the extra fields start in "
+                        "column 4; a cell that holds a comma, such as \"normal(10, 2)\", must be quoted; cells 2 "
+                        "to 4 look like one number, 1,200,000, cut at its thousands separators: write 1200000");
+}
+
+/* A cut that would need more fields than the row has extra is not it. */
+static void parenthesis_not_closed_in_the_extra_fields_is_not_named(void **state)
+{
+    (void)state;
+    PARSE("plan,price\nbasic,normal(10,2,3\n");
+    assert_one_error("model/x.csv:2:3: 4 fields, expected 2 (as in the header): the extra fields start in column 3; "
+                     "a cell that holds a comma, such as \"normal(10, 2)\", must be quoted");
+}
+
+/* Placed on the line the extra field is on, after a quoted field holding
+ * line ends (CRLF). */
+static void extra_field_after_a_multi_line_field_is_placed_on_its_line(void **state)
+{
+    (void)state;
+    PARSE("a,b\r\n\"x\r\ny\",1,2\r\n3,4\r\n");
+    assert_one_error("model/x.csv:3:3: 3 fields, expected 2 (as in the header): the extra field starts in column 3; "
+                     "a cell that holds a comma, such as \"normal(10, 2)\", must be quoted");
 }
 
 static void row_with_one_field_is_reported_in_the_singular(void **state)
 {
     (void)state;
     PARSE("a,b\n1\n");
-    assert_one_error("model/x.csv:2: 1 field, expected 2 (as in the header)");
+    assert_one_error("model/x.csv:2:2: 1 field, expected 2 (as in the header): column 2 (b) is missing");
+}
+
+static void row_short_of_fields_names_the_missing_columns(void **state)
+{
+    (void)state;
+    PARSE("plan,price,customers,mix\nteam,1\nsolo\n");
+    assert_int_equal(diag_errors(d), 2);
+    assert_string_equal(diag_message(d, 0), "model/x.csv:2:3: 2 fields, expected 4 (as in the header): columns 3 "
+                                            "and 4 (customers, mix) are missing");
+    assert_string_equal(diag_message(d, 1), "model/x.csv:3:2: 1 field, expected 4 (as in the header): columns 2 "
+                                            "to 4 (price, customers, mix) are missing");
 }
 
 static void every_row_of_the_wrong_width_is_reported(void **state)
@@ -378,8 +443,11 @@ static void every_row_of_the_wrong_width_is_reported(void **state)
     (void)state;
     PARSE("a,b\n1,2,3\n\"x\ny\",1\n4\n5,6\n");
     assert_int_equal(diag_errors(d), 2);
-    assert_string_equal(diag_message(d, 0), "model/x.csv:2: 3 fields, expected 2 (as in the header)");
-    assert_string_equal(diag_message(d, 1), "model/x.csv:5: 1 field, expected 2 (as in the header)");
+    assert_string_equal(diag_message(d, 0), "model/x.csv:2:3: 3 fields, expected 2 (as in the header): the extra "
+                                            "field starts in column 3; a cell that holds a comma, such as "
+                                            "\"normal(10, 2)\", must be quoted");
+    assert_string_equal(diag_message(d, 1), "model/x.csv:5:2: 1 field, expected 2 (as in the header): column 2 (b) "
+                                            "is missing");
 }
 
 /* table.h: "ST_DATA when its text breaks the dialect", and a row of the
@@ -468,7 +536,13 @@ int main(void)
         TEST(text_after_a_multi_line_quote_is_placed_on_its_line),
         TEST(semicolon_separated_file_is_refused),
         TEST(row_with_too_many_fields_is_reported),
+        TEST(distribution_cut_at_its_comma_is_named),
+        TEST(distribution_cut_twice_is_named_whole),
+        TEST(number_cut_at_its_thousands_separators_is_named),
+        TEST(parenthesis_not_closed_in_the_extra_fields_is_not_named),
+        TEST(extra_field_after_a_multi_line_field_is_placed_on_its_line),
         TEST(row_with_one_field_is_reported_in_the_singular),
+        TEST(row_short_of_fields_names_the_missing_columns),
         TEST(every_row_of_the_wrong_width_is_reported),
         TEST(row_of_the_wrong_width_makes_the_status_data),
         TEST(empty_file_is_refused),
