@@ -17,7 +17,7 @@ LDFLAGS ?= -flto=auto
 # ISO C mode, and no contraction into fused multiply-adds: the same bits on
 # every machine (and no unsafe floating-point optimisation).
 WARN = -std=c11 -ffp-contract=off -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-       -Wformat=2 -Wundef -Wwrite-strings -Wvla
+       -Wformat=2 -Wundef -Wwrite-strings -Wvla -Wcast-qual
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -iquote . $(CPPFLAGS)
 GSL_CFLAGS = $(shell pkg-config --cflags gsl 2>/dev/null)
 GSL_LIBS = $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)

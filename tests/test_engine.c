@@ -584,6 +584,9 @@ static void results_do_not_depend_on_vector_width(void **state)
     tu_rmdir(dir);
 }
 
+/* The prestate that asks a test for the baseline vector bodies. */
+static int baseline_bodies;
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* as cpcsim's main does: statuses are checked instead */
@@ -596,7 +599,7 @@ int main(void)
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),
-        cmocka_unit_test_prestate(lanes_equal_paths_run_alone, (void *)"baseline"),
+        cmocka_unit_test_prestate(lanes_equal_paths_run_alone, &baseline_bodies),
         cmocka_unit_test(results_do_not_depend_on_vector_width),
         cmocka_unit_test(extending_a_run_equals_one_run),
         cmocka_unit_test(cost_lines_add_up),
