@@ -21,6 +21,11 @@
 #include "sim/mem.h"
 #include "sim/rng.h"
 #include "sim/sampler.h"
+#include "sim/simd.h"
+
+#if SIMD_X86
+#include <immintrin.h> /* the vector widths' own instructions, in lanes.inc */
+#endif
 
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
@@ -57,6 +62,7 @@ struct path {
     double *customers;           /* [P]: C(m, p) */
     unsigned long *arrivals;     /* [P]: this month's draws */
     unsigned long *churned;      /* [P] */
+    double *counts;              /* [nsteps + nstaffed]: this month's blocks and heads (month_close) */
     struct month_history hist;   /* customers by month, and customer-months */
     rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
     double *deal_add;            /* [(H + 1) * P]: customers closing by month and plan */
@@ -173,6 +179,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->customers, P);
     TAKE(l, p->arrivals, P);
     TAKE(l, p->churned, P);
+    TAKE(l, p->counts, I + R);
     TAKE(l, p->hist.total, H1);
     TAKE(l, p->hist.total_sum, H1);
     TAKE(l, p->hist.plan_sum, H1 * P);
@@ -572,8 +579,8 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             apply_drawn_flows(p, mo, &in, &gone);
         }
         double *fig = p->out_month + (size_t)(mo - 1) * MM_COUNT;
-        month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, in, gone, p->funding[mo], &p->tally,
-                    fig, 1, p->out_lines);
+        month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, NULL, in, gone, p->funding[mo],
+                    &p->tally, fig, 1, p->out_lines);
         if (ledger) {
             month_ledger(mm, &v, mo, p->customers, p->hist.total, p->ledger_cost, p->ledger_revenue);
             ledger->month(ledger->ctx, mo, fig, p->ledger_revenue, p->ledger_cost);
@@ -636,6 +643,25 @@ void path_begin(struct path *p, enum path_mode mode)
         memcpy(p->out_lines, p->base_lines, p->L * LF_COUNT * sizeof *p->out_lines);
 }
 
+/* month_counts, two lanes to an SSE2 register (month_counts_2), and four to
+ * an AVX2 register (month_counts_4) where the machine has AVX2: the same
+ * numbers either way, and as infra_blocks and staff_heads give them
+ * (count_lanes.inc). */
+#define LANES_BODY "count_lanes.inc"
+#include "sim/lanes_bodies.inc"
+#undef LANES_BODY
+
+static void month_counts(struct path *const *lane, size_t n, int mo)
+{
+#if SIMD_X86
+    if (simd_avx2()) {
+        month_counts_4(lane, n, mo);
+        return;
+    }
+#endif
+    month_counts_2(lane, n, mo);
+}
+
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
                       size_t stride)
 {
@@ -648,11 +674,12 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
         apply_drawn_flows(lane[j], mo, &in[j], &gone[j]);
     if (lane[0]->mode == PATH_DRAWS_ONLY)
         return;
+    month_counts(lane, n, mo);
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];
         const struct month_values v = values_of(p, mo);
         month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
-                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+                    p->counts, in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
     }
 }
 
