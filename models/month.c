@@ -207,8 +207,8 @@ void month_expect(const struct plan *p, double before, double rate, double churn
 
 void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
-                 const double *counts, double arrived, double churned, double funding, struct month_tally *t,
-                 double *fig, size_t stride, double *lines)
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines)
 {
     const size_t P = mm->nplans, I = mm->ninfra;
     const int H = mm->horizon;
@@ -234,8 +234,7 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
         const struct infra_line *l = &mm->infra[i];
         if (!infra_applies(l, m))
             continue;
-        const double blocks = counts ? counts[k] : infra_blocks(l, total);
-        const double cost = v->infra_amount[i] * blocks; /* infra_cost of a step line */
+        const double cost = v->infra_amount[i] * infra_blocks(l, total); /* infra_cost of a step line */
         infra += cost;
         if (l->category == CAT_COGS)
             cogs += cost;
@@ -249,7 +248,7 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     for (size_t k = 0; k < mm->nstaffed; k++) {
         const size_t i = mm->staffed[k];
         const struct role *r = &mm->roles[i];
-        const double people = counts ? counts[mm->nsteps + k] : staff_heads(r, m, hist->total[staff_lag_month(r, m)]);
+        const double people = staff_heads(r, m, hist->total[staff_lag_month(r, m)]);
         const double cost = staff_cost(people, v->role_rate[i]);
         heads += people;
         staff += cost;

@@ -166,16 +166,12 @@ void month_expect(const struct plan *p, double before, double rate, double churn
  * the month to *T.  When LINES is not NULL, adds the cost of each step
  * line and each role that grows with customers to its
  * LINES[l * LF_COUNT + LF_TOTAL] and, in month H, to LF_FINAL (the other
- * lines' totals are month_summary's).  COUNTS is NULL, or holds what
- * month_close would work out itself, for an engine that works it out for
- * many paths at once: the month's infra_blocks of each step line that
- * applies (in the order of mm->steps), then the staff_heads of each role
- * that grows with customers (mm->staffed).
+ * lines' totals are month_summary's).
  */
 void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
-                 const double *counts, double arrived, double churned, double funding, struct month_tally *t,
-                 double *fig, size_t stride, double *lines);
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines);
 
 /* The state before month 1: cash at the start, nothing reached. */
 void month_tally_begin(const struct month_model *mm, struct month_tally *t);

@@ -13,6 +13,7 @@
 #include "sim/path.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "models/category.h"
@@ -21,11 +22,6 @@
 #include "sim/mem.h"
 #include "sim/rng.h"
 #include "sim/sampler.h"
-#include "sim/simd.h"
-
-#if SIMD_X86
-#include <immintrin.h> /* the vector widths' own instructions, in lanes.inc */
-#endif
 
 const char *const monthly_metric_names[MM_COUNT] = {
     "customers", "new_customers", "churned_customers", "revenue", "cost", "cost_infra", "cost_staff",
@@ -62,7 +58,6 @@ struct path {
     double *customers;           /* [P]: C(m, p) */
     unsigned long *arrivals;     /* [P]: this month's draws */
     unsigned long *churned;      /* [P] */
-    double *counts;              /* [nsteps + nstaffed]: this month's blocks and heads (month_close) */
     struct month_history hist;   /* customers by month, and customer-months */
     rng_block *first_block;      /* [2 * (H + 1)]: of the streams of arrivals and churn, by month */
     double *deal_add;            /* [(H + 1) * P]: customers closing by month and plan */
@@ -79,6 +74,7 @@ struct path {
     struct scenario_draw scn;
 
     const struct model *m;
+    size_t shift;                /* of the struct from the start of its block (path_new) */
     int costs_ready;             /* amount_y, rate_y, fixed and unit_plan hold this path's */
     unsigned char *changed;      /* [H + 1]: month_changes */
     double *mix;                 /* [P] normalised */
@@ -156,9 +152,12 @@ struct layout {
     int overflow;
 };
 
+#define CACHE_LINE 64
+#define COLOURS 16
+
 static void *take(struct layout *l, size_t n, size_t size)
 {
-    const size_t line = 64;
+    const size_t line = CACHE_LINE;
     size_t at = (l->used + line - 1) / line * line;
     if ((size && n > (SIZE_MAX - at) / size) || at < l->used) {
         l->overflow = 1;
@@ -179,7 +178,6 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->customers, P);
     TAKE(l, p->arrivals, P);
     TAKE(l, p->churned, P);
-    TAKE(l, p->counts, I + R);
     TAKE(l, p->hist.total, H1);
     TAKE(l, p->hist.total_sum, H1);
     TAKE(l, p->hist.plan_sum, H1 * P);
@@ -298,11 +296,18 @@ void path_set_design(struct path *p, const struct design *d)
 
 struct path *path_new(const struct model *m)
 {
+    /* Workspaces start at different offsets within a page, a cache line
+     * apart (cache colouring): the engine's lanes read the same fields of
+     * eight workspaces every month, and blocks laid out alike would put
+     * those fields into the same few sets of the first-level cache. */
+    static atomic_uint colour;
+    const size_t shift = CACHE_LINE * (atomic_fetch_add_explicit(&colour, 1, memory_order_relaxed) % COLOURS);
     const size_t bytes = path_bytes(m);
-    struct layout l = { NULL, 0, 0 };
-    if (bytes == SIZE_MAX || !(l.base = mem_calloc(1, bytes)))
+    struct layout l = { NULL, shift, 0 };
+    if (bytes == SIZE_MAX || bytes > SIZE_MAX - shift || !(l.base = mem_calloc(1, bytes + shift)))
         return NULL;
     struct path *p = take(&l, 1, sizeof *p);
+    p->shift = shift;
     lay_out(&l, m, p);
     p->m = m;
     p->H = m->cal.months;
@@ -323,7 +328,7 @@ struct path *path_new(const struct model *m)
 
 void path_free(struct path *p)
 {
-    mem_free(p); /* the workspace is one block, the struct first */
+    mem_free(p ? (char *)p - p->shift : NULL); /* the workspace is one block, the struct SHIFT bytes in */
 }
 
 /* The uniform of slot AT (0.5, unused, for a certain value). */
@@ -579,8 +584,8 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             apply_drawn_flows(p, mo, &in, &gone);
         }
         double *fig = p->out_month + (size_t)(mo - 1) * MM_COUNT;
-        month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, NULL, in, gone, p->funding[mo],
-                    &p->tally, fig, 1, p->out_lines);
+        month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, in, gone, p->funding[mo], &p->tally,
+                    fig, 1, p->out_lines);
         if (ledger) {
             month_ledger(mm, &v, mo, p->customers, p->hist.total, p->ledger_cost, p->ledger_revenue);
             ledger->month(ledger->ctx, mo, fig, p->ledger_revenue, p->ledger_cost);
@@ -643,25 +648,6 @@ void path_begin(struct path *p, enum path_mode mode)
         memcpy(p->out_lines, p->base_lines, p->L * LF_COUNT * sizeof *p->out_lines);
 }
 
-/* month_counts, two lanes to an SSE2 register (month_counts_2), and four to
- * an AVX2 register (month_counts_4) where the machine has AVX2: the same
- * numbers either way, and as infra_blocks and staff_heads give them
- * (count_lanes.inc). */
-#define LANES_BODY "count_lanes.inc"
-#include "sim/lanes_bodies.inc"
-#undef LANES_BODY
-
-static void month_counts(struct path *const *lane, size_t n, int mo)
-{
-#if SIMD_X86
-    if (simd_avx2()) {
-        month_counts_4(lane, n, mo);
-        return;
-    }
-#endif
-    month_counts_2(lane, n, mo);
-}
-
 void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_t first, int mo, double *out,
                       size_t stride)
 {
@@ -674,12 +660,11 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
         apply_drawn_flows(lane[j], mo, &in[j], &gone[j]);
     if (lane[0]->mode == PATH_DRAWS_ONLY)
         return;
-    month_counts(lane, n, mo);
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];
         const struct month_values v = values_of(p, mo);
         month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
-                    p->counts, in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
     }
 }
 
