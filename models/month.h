@@ -7,16 +7,19 @@
  * drawn on a path, or at its mean for the plan) and the month's customer
  * flows (arrivals and churn as drawn, or at their expectations), and gets
  * the month's figures back.  The plan and a single path call
- * month_fixed, month_flow and month_close once a month, in that order; the
- * engine calls month_fixed for every month of a path once, before its
- * scenarios (nothing in it depends on customers, so it is the same for all
- * of them), and month_flow and month_close per scenario and month.  Either
- * way the figures are the same bits: the sums below have one order.
+ * month_fixed, month_flow and month_close once a month, in that order, and
+ * month_summary at the end; the engine calls month_fixed for the months of
+ * a path once, before its scenarios (nothing in it depends on customers,
+ * so it is the same for all of them; between the months month_changes
+ * marks it is the same as the month before), and month_flow and
+ * month_close per scenario and month.  Either way the figures are the same
+ * bits: the sums below have one order.
  *
  * Amounts are in the model's currency per month; customers are counts
  * (fractional in the plan).  The lines' totals over the horizon come at the
- * end (month_summary), from each year's amounts and the customer-months of
- * each year, as a spreadsheet would sum them.  Sums run over lines in file order:
+ * end (month_fixed_totals, month_summary), from each year's amounts and the
+ * customer-months of each year, as a spreadsheet would sum them.  Sums run
+ * over lines in file order:
  *   fixed part (month_fixed): fixed infra lines; roles of fixed headcount;
  *     feature builds; features' fixed run costs; and, per customer, the
  *     per_customer infra lines' amounts and the features' run cost per
@@ -25,7 +28,9 @@
  *   customer part (month_close): revenue and customers plan by plan; infra
  *     = fixed + per-customer rate x C + each step line; staff = fixed roles
  *     + each role that grows with customers; features = builds + (fixed run
- *     + each plan's customers x its per-customer run rate).
+ *     + each plan's customers x its per-customer run rate); COGS = fixed
+ *     infra cogs + per-customer cogs rate x C + step lines of cogs + fixed
+ *     roles of cogs + growing roles of cogs + the features' run.
  * COGS are the infra and staff lines of category cogs and every feature run
  * cost; the variable cost is the per_customer and step infra lines, the
  * roles that grow with customers and the features' per-customer run costs.
