@@ -3,6 +3,7 @@
  */
 #include "models/plans.h"
 
+#include <math.h>
 #include <string.h>
 
 void scenario_draw(const struct scenario *s, const double *u, struct scenario_draw *out)
@@ -12,6 +13,7 @@ void scenario_draw(const struct scenario *s, const double *u, struct scenario_dr
     out->churn = dist_draw(&s->churn, u[SCEN_CHURN]);
     out->slip = dist_draw(&s->deal_slip, u[SCEN_SLIP]);
     out->loss = dist_draw(&s->deal_loss, u[SCEN_LOSS]);
+    out->delay = round(dist_draw(&s->deal_delay, u[SCEN_DELAY]));
 }
 
 void scenario_eval(const struct scenario *s, struct scenario_draw *out)
@@ -21,6 +23,7 @@ void scenario_eval(const struct scenario *s, struct scenario_draw *out)
     out->churn = dist_mean(&s->churn);
     out->slip = dist_mean(&s->deal_slip);
     out->loss = dist_mean(&s->deal_loss);
+    out->delay = round(dist_mean(&s->deal_delay));
 }
 
 int plans_find(const struct plan *plans, size_t n, const char *name)

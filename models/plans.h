@@ -32,6 +32,7 @@ struct scenario {
     struct dist churn;         /* monthly probability a customer leaves */
     struct dist deal_slip;     /* probability a due deal slips a month */
     struct dist deal_loss;     /* probability a deal never closes */
+    struct dist deal_delay;    /* months every unsigned deal moves later before it may slip */
 };
 
 /* The largest expected arrivals a month (at the plan's growth, by the end of
@@ -40,11 +41,13 @@ struct scenario {
 #define SCENARIO_MAX_RATE 1e9
 
 /* The uncertain cells of a scenario, in the order scenario_draw takes them. */
-enum { SCEN_NEW, SCEN_GROWTH, SCEN_CHURN, SCEN_SLIP, SCEN_LOSS, SCEN_NVALUES };
+enum { SCEN_NEW, SCEN_GROWTH, SCEN_CHURN, SCEN_SLIP, SCEN_LOSS, SCEN_DELAY, SCEN_NVALUES };
 
-/* A scenario's values on one path (or, from scenario_eval, in the plan). */
+/* A scenario's values on one path (or, from scenario_eval, in the plan);
+ * the delay in whole months, rounded to the nearest (from the mean in the
+ * plan). */
 struct scenario_draw {
-    double new_customers, growth, churn, slip, loss;
+    double new_customers, growth, churn, slip, loss, delay;
 };
 
 /* Draws a scenario's values from U[SCEN_NVALUES] uniforms in (0,1). */

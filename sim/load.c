@@ -101,6 +101,7 @@ static const struct column scenario_cols[] = {
     { "churn", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL, NULL, NULL },
     { "deal_slip", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL, NULL, NULL },
     { "deal_loss", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "deal_delay", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_delay), RANGE_NONNEG, 0, NULL, NULL, NULL },
 };
 #define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
 
@@ -455,12 +456,15 @@ void load_free_features(struct feature *features, size_t n)
 
 /* ---- pipeline.csv and funding.csv ---- */
 
+static const char *const no_yes[] = { "no", "yes", NULL }; /* the index is the flag */
+
 static const struct column deal_cols[] = {
     { "deal", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct deal, name), RANGE_ANY, 0, NULL, NULL, NULL },
     { "month", COL_MONTH, COL_REQUIRED | COL_NO_PAST, offsetof(struct deal, month), RANGE_ANY, 1, NULL, NULL, NULL },
     { "customers", COL_COUNT, 0, offsetof(struct deal, customers), RANGE_NONNEG, 1, NULL, NULL, NULL },
     { "plan", COL_TEXT, 0, offsetof(struct deal, plan_name), RANGE_ANY, 0, NULL, NULL, NULL },
     { "probability", COL_NUMBER, 0, offsetof(struct deal, probability), RANGE_RATE, 1, NULL, NULL, NULL },
+    { "signed", COL_CHOICE, 0, offsetof(struct deal, is_signed), RANGE_ANY, 0, no_yes, NULL, NULL },
 };
 #define NDEAL_COLS (sizeof deal_cols / sizeof deal_cols[0])
 
@@ -481,9 +485,16 @@ size_t load_deals(const struct table *t, const struct calendar *cal, struct diag
     *n = rows ? t->nrows : 0;
     if (!rows)
         return errors;
-    int plan_col = schema_find(t, "plan") + 1;
+    int plan_col = schema_find(t, "plan") + 1, probability_col = schema_find(t, "probability") + 1;
     for (size_t i = 0; i < *n; i++) {
         struct deal *dl = &(*deals)[i];
+        if (dl->is_signed && dl->probability != 1) {
+            diag_error(d, t->name, dl->line, probability_col,
+                       "probability: a signed deal closes for sure, so its probability is 1 (or left empty), "
+                       "got %g; write signed as no for a deal that may still fall through",
+                       dl->probability);
+            errors++;
+        }
         dl->plan = 0;
         if (dl->plan_name) {
             int k = plans_find(refs->plans, refs->nplans, dl->plan_name);

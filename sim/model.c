@@ -120,6 +120,7 @@ static const struct value_column {
     { MF_SCENARIOS, "churn", offsetof(struct scenario, churn) },
     { MF_SCENARIOS, "deal_slip", offsetof(struct scenario, deal_slip) },
     { MF_SCENARIOS, "deal_loss", offsetof(struct scenario, deal_loss) },
+    { MF_SCENARIOS, "deal_delay", offsetof(struct scenario, deal_delay) },
     { MF_INFRA, "cost", offsetof(struct infra_line, cost) },
     { MF_INFRA, "escalation", offsetof(struct infra_line, escalation) },
     { MF_STAFF, "salary", offsetof(struct role, salary_per_year) },

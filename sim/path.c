@@ -247,7 +247,7 @@ static void assign_slots(struct path *p)
         for (size_t s = 0; s < m->nscenarios; s++) {
             const struct scenario *sc = &m->scenarios[s];
             const struct dist *cells[SCEN_NVALUES] = { &sc->new_customers, &sc->growth, &sc->churn,
-                                                       &sc->deal_slip, &sc->deal_loss };
+                                                       &sc->deal_slip, &sc->deal_loss, &sc->deal_delay };
             any |= dist_is_uncertain(cells[k]);
         }
         SLOT(p->at_scen[k], any, RNG_PARAM, rng_cell(MF_SCENARIOS, 0, k), 0);
@@ -416,8 +416,8 @@ void path_draw_scenario(struct path *p, size_t s)
     memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
     for (size_t i = 0; i < m->ndeals; i++) {
         const struct deal *dl = &m->deals[i];
-        int month = deals_close_month(dl, p->scn.slip, p->scn.loss, slot_u(p, p->at_deal[2 * i]),
-                                      slot_u(p, p->at_deal[2 * i + 1]), p->H);
+        int month = deals_close_month(dl, &p->scn, slot_u(p, p->at_deal[2 * i]), slot_u(p, p->at_deal[2 * i + 1]),
+                                      p->H);
         if (month >= 1)
             p->deal_add[(size_t)month * p->P + (size_t)dl->plan] += dl->customers;
     }
@@ -429,7 +429,7 @@ void path_eval_scenario(struct path *p, size_t s)
     scenario_eval(&m->scenarios[s], &p->scn);
     memset(p->deal_add, 0, ((size_t)p->H + 1) * p->P * sizeof *p->deal_add);
     for (size_t i = 0; i < m->ndeals; i++)
-        deals_expect(&m->deals[i], p->scn.slip, p->scn.loss, p->H, p->deal_add + m->deals[i].plan, p->P);
+        deals_expect(&m->deals[i], &p->scn, p->H, p->deal_add + m->deals[i].plan, p->P);
 }
 
 /* The state before month 1, for either way through the months. */

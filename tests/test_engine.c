@@ -487,6 +487,55 @@ static void assert_lines_priced_by_hand(const struct model *m, const double *row
     }
 }
 
+/* A signed deal closes in its month with its customers, whatever the
+ * scenario's slip, loss and delay, on every path and in the plan; an
+ * unsigned one with the same terms is expected at (1 - loss)(1 - slip) in
+ * its month, delayed by deal_delay.  No arrivals and no churn, so each
+ * month's customers are the deals' alone. */
+static const char *deal_files[][2] = {
+    { "company.csv", "setting,value\ncash,100000\nstart,2027-01\nmonths,8\n" },
+    { "plans.csv", "plan,price\na,100\n" },
+    { "scenarios.csv", "scenario,new_customers,deal_slip,deal_loss,deal_delay\nhope,0,0.5,0.2,2\n"
+                       "late,0,0,0,\"uniform(0, 4)\"\n" },
+    { "infra.csv", "item,cost\nhosting,1000\n" },
+    { "staff.csv", "role,salary\nfounder,60000\n" },
+    { "pipeline.csv", "deal,month,customers,probability,signed\ninked,3,5,,yes\nhoped,3,10,1,no\n" },
+};
+
+static void signed_deals_and_delay(void **state)
+{
+    (void)state;
+    char *dir;
+    struct model *m = load_files(deal_files, sizeof deal_files / sizeof deal_files[0], &dir);
+    assert_int_equal(m->deals[0].is_signed, 1);
+    assert_int_equal(m->deals[1].is_signed, 0);
+    const uint64_t paths = 20000;
+    struct results *r = run(m, paths, 3, 2);
+    /* hope: the signed 5 from month 3 on, on every path and in the plan */
+    for (int mo = 1; mo <= 8; mo++) {
+        const double inked = mo >= 3 ? 5 : 0;
+        /* the hoped-for 10, delayed 2 months to month 5, then slipping by
+         * halves: 10 x 0.8 x (1 - 0.5^(k + 1)) by month 5 + k */
+        const double hoped = mo >= 5 ? 10 * 0.8 * (1 - pow(0.5, mo - 5 + 1)) : 0;
+        const struct stat_row *c = monthly(r, 0, mo, MM_CUSTOMERS);
+        assert_close(c->plan, inked + hoped, 1e-12);
+        assert_close(c->q[Q_P5], inked, 0); /* the signed deal is in every path */
+        assert_close(c->mean, inked + hoped, 4 * c->mc_se + 1e-12);
+    }
+    /* late: a delay of uniform(0, 4) rounded to the nearest month is 0 to 4
+     * with chances 1/8, 1/4, 1/4, 1/4, 1/8; the plan rounds its mean, 2 */
+    const double by[5] = { 1.0 / 8, 3.0 / 8, 5.0 / 8, 7.0 / 8, 1 };
+    for (int mo = 3; mo <= 8; mo++) {
+        const struct stat_row *c = monthly(r, 1, mo, MM_CUSTOMERS);
+        const double p = by[mo - 3 < 4 ? mo - 3 : 4];
+        assert_close(c->plan, 5 + (mo >= 5 ? 10 : 0), 1e-12);
+        assert_close(c->mean, 5 + 10 * p, 4 * sqrt(100 * p * (1 - p) / (double)paths) + 1e-12);
+    }
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+}
+
 /* Paths run side by side in lanes, their draws made together, give bit for
  * bit what each path gives run alone (path_simulate, one lane): every
  * monthly figure, the summary and the cost lines, for lane groups of every
@@ -598,6 +647,7 @@ int main(void)
         cmocka_unit_test(percentiles_are_quantiles_of_the_draws),
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
+        cmocka_unit_test(signed_deals_and_delay),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, &baseline_bodies),
         cmocka_unit_test(results_do_not_depend_on_vector_width),
