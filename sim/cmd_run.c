@@ -36,6 +36,7 @@ struct run_args {
     unsigned long long seed;
     unsigned long long threads; /* 0: all cores */
     struct cli_list scenarios;
+    const char *baseline; /* NULL: the first scenario */
     int sampling; /* enum sampling */
     double precision; /* 0: a fixed number of paths */
     unsigned long long ledger_path; /* 0: none */
@@ -61,6 +62,10 @@ static const struct cli_option run_options[] = {
       .max = MAX_THREADS },
     { "scenario", 0, "NAME", CLI_LIST, RUN_FIELD(scenarios),
       .help = "simulate only this scenario (repeat for several)", .max = CLI_LIST_MAX },
+    { "baseline", 0, "NAME", CLI_TEXT, RUN_FIELD(baseline),
+      .help = "the scenario compare.csv compares the others with (default: the\n"
+              "first simulated); simulated too when --scenario leaves it out",
+      .expects = "a scenario's name" },
     { "sampling", 0, "S", CLI_CHOICE, RUN_FIELD(sampling),
       .help = "how each path's uncertain values spread: mc (plain Monte Carlo,\n"
               "the default), lhs (Latin hypercube) or sobol (randomised\n"
@@ -91,9 +96,10 @@ const struct cli_command cmd_run_command = {
     .options = run_options,
     .noptions = CLI_COUNT(run_options),
     .about = "Simulate the model's scenarios month by month along many paths and write the\n"
-             "reports summary.csv, monthly.csv, runway.csv, costs.csv, ledger.csv (the plan's\n"
-             "every revenue and cost line, month by month) and run.csv into OUT, then print a\n"
-             "short summary per scenario.\n",
+             "reports summary.csv, monthly.csv, runway.csv, costs.csv, compare.csv (each\n"
+             "scenario against the baseline, path by path), ledger.csv (the plan's every\n"
+             "revenue and cost line, month by month) and run.csv into OUT, then print a short\n"
+             "summary per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
              "summary.csv) count a path that never gets there within the horizon of H months\n"
              "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
@@ -124,12 +130,13 @@ static enum status write_reports(const char *out, const struct model *m, const s
     if (st != ST_OK)
         return st;
     int (*writers[])(FILE *, const struct model *, const struct results *) = {
-        report_summary, report_monthly, report_runway, report_costs,
+        report_summary, report_monthly, report_runway, report_costs, report_compare,
     };
-    const char *names[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "ledger.csv",
+    const char *names[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv", "ledger.csv",
                             "ledger_path.csv", "run.csv" };
+    enum { FIRST_LEDGER = 5 };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (i == 5 && !ask->path) {
+        if (i == FIRST_LEDGER + 1 && !ask->path) {
             outdir_retire(o, names[i]);
             continue;
         }
@@ -138,11 +145,11 @@ static enum status write_reports(const char *out, const struct model *m, const s
             outdir_abort(o);
             return diag_status(d) == ST_OK ? ST_CANTCREAT : diag_status(d);
         }
-        if (i < 4)
+        if (i < FIRST_LEDGER)
             writers[i](f, m, r);
-        else if (i == 4)
+        else if (i == FIRST_LEDGER)
             st = ledger_write_plan(f, m, ask->o->scenarios, ask->o->nscenarios);
-        else if (i == 5)
+        else if (i == FIRST_LEDGER + 1)
             st = ledger_write_path(f, m, ask->o->scenarios, ask->o->nscenarios, ask->o->seed, ask->sampling,
                                    ask->path);
         else
@@ -198,22 +205,27 @@ static enum status run_to_precision(const struct model *m, const struct run_opti
 /* Puts into CHOSEN (*N of them) the model's indices of the scenarios NAMES,
  * each once.  Returns ST_USAGE, with a message that lists the scenarios,
  * for a name the model does not have. */
+/* The index of the scenario called NAME in *K, or ST_USAGE and a message
+ * listing the scenarios. */
+static enum status find_scenario(const struct model *m, const char *name, size_t *k)
+{
+    for (*k = 0; *k < m->nscenarios; (*k)++)
+        if (!strcmp(m->scenarios[*k].name, name))
+            return ST_OK;
+    fprintf(stderr, "cpcsim run: no scenario called '%s' in %s/scenarios.csv; scenarios are:", name, m->dir);
+    for (size_t i = 0; i < m->nscenarios; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
+    fputc('\n', stderr);
+    return ST_USAGE;
+}
+
 static enum status choose_scenarios(const struct model *m, const struct cli_list *names, size_t *chosen, size_t *n)
 {
     *n = 0;
     for (size_t i = 0; i < names->n; i++) {
         size_t k;
-        for (k = 0; k < m->nscenarios; k++)
-            if (!strcmp(m->scenarios[k].name, names->item[i]))
-                break;
-        if (k == m->nscenarios) {
-            fprintf(stderr, "cpcsim run: no scenario called '%s' in %s/scenarios.csv; scenarios are:",
-                    names->item[i], m->dir);
-            for (k = 0; k < m->nscenarios; k++)
-                fprintf(stderr, "%s %s", k ? "," : "", m->scenarios[k].name);
-            fputc('\n', stderr);
+        if (find_scenario(m, names->item[i], &k) != ST_OK)
             return ST_USAGE;
-        }
         int again = 0;
         for (size_t j = 0; j < *n; j++)
             again |= chosen[j] == k;
@@ -277,7 +289,7 @@ static int run_main(int argc, char **argv)
         return cli_exit_code(st);
     }
     diag_print(d, stderr); /* warnings */
-    size_t chosen[CLI_LIST_MAX];
+    size_t chosen[CLI_LIST_MAX + 1]; /* the baseline may come on top */
     size_t nchosen = 0;
     size_t *all = NULL;
     if (a.scenarios.n) {
@@ -289,7 +301,21 @@ static int run_main(int argc, char **argv)
         for (size_t k = 0; all && k < m->nscenarios; k++)
             all[k] = k;
     }
+    size_t baseline = 0; /* its position among the scenarios run */
+    if (st == ST_OK && a.baseline) {
+        size_t k;
+        st = find_scenario(m, a.baseline, &k);
+        if (st == ST_OK && all) {
+            baseline = k;
+        } else if (st == ST_OK) {
+            while (baseline < nchosen && chosen[baseline] != k)
+                baseline++;
+            if (baseline == nchosen) /* compared with, so simulated too */
+                chosen[nchosen++] = k;
+        }
+    }
     if (st != ST_OK) {
+        mem_free(all);
         model_free(m);
         diag_free(d);
         return st;
@@ -312,6 +338,7 @@ static int run_main(int argc, char **argv)
         .progress = !a.quiet && isatty(STDERR_FILENO),
         .stop = &cli_stop_signal,
         .sampling = a.sampling,
+        .baseline = baseline,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -330,7 +357,7 @@ static int run_main(int argc, char **argv)
             size_t outlen = strlen(a.output);
             while (outlen > 1 && a.output[outlen - 1] == '/')
                 outlen--;
-            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv ledger.csv%s run.csv\n",
+            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s run.csv\n",
                    (int)outlen, a.output, a.ledger_path ? " ledger_path.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;

@@ -30,6 +30,7 @@ struct worker {
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
+    uint64_t *worse;             /* [S * CMP_COUNT]: paths where the scenario does worse than the baseline */
     double *batch;               /* [nhist * batch_paths]: figures of the last paths, by figure, then path,
                                     at a cache line's start (in batch_mem) */
     double *batch_mem;
@@ -42,7 +43,8 @@ struct engine {
     const struct run_options *o;
     size_t S, L;
     int H;
-    size_t nmonthly, nsummary, nlines_m, nmoments, nhist;
+    size_t nmonthly, nsummary, ncompare, nlines_m, nmoments, nhist;
+    size_t base;                       /* the baseline's position in the scenarios */
     double *plan_month, *plan_summary; /* [S * H * MM], [S * SM] */
     struct moments *moments;           /* [nmoments] */
     /* with a sampling design: each block's mean per figure, and the moments
@@ -167,10 +169,41 @@ static void accumulate_ends(struct worker *w, size_t s, size_t n)
         w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
         /* cost lines have moments only */
         const double *lv = path_lines(p);
-        struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + s * e->L * LF_COUNT;
+        struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + e->ncompare + s * e->L * LF_COUNT;
         for (size_t i = 0; i < e->L * LF_COUNT; i++)
             if (!isnan(lv[i]))
                 chunk_add(&c[i], lv[i]);
+    }
+}
+
+/* The position among the compared figures of scenario S's, or -1 for the
+ * baseline (which is not compared with itself). */
+static long compared(const struct engine *e, size_t s)
+{
+    return s == e->base ? -1 : (long)(s < e->base ? s : s - 1);
+}
+
+/* The differences of the paths of lanes 0..N-1, each scenario minus the
+ * baseline on the same path, from their summary figures in the batch. */
+static void accumulate_differences(struct worker *w, size_t n)
+{
+    struct engine *e = w->e;
+    const double *base = w->batch + (e->nmonthly + e->base * SM_COUNT) * w->batch_paths + w->nbatch;
+    for (size_t s = 0; s < e->S; s++) {
+        long c = compared(e, s);
+        if (c < 0)
+            continue;
+        const double *v = w->batch + (e->nmonthly + s * SM_COUNT) * w->batch_paths + w->nbatch;
+        double *at = w->batch + (e->nmonthly + e->nsummary + (size_t)c * CMP_COUNT) * w->batch_paths + w->nbatch;
+        for (size_t k = 0; k < CMP_COUNT; k++) {
+            const size_t metric = (size_t)compare_metrics[k];
+            for (size_t j = 0; j < n; j++) {
+                double d = v[metric * w->batch_paths + j] - base[metric * w->batch_paths + j];
+                at[k * w->batch_paths + j] = d;
+                if (compare_direction[k] > 0 ? d < 0 : d > 0) /* false for NAN */
+                    w->worse[s * CMP_COUNT + k]++;
+            }
+        }
     }
 }
 
@@ -198,6 +231,8 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
         if (mode != PATH_DRAWS_ONLY)
             accumulate_ends(w, s, n);
     }
+    if (mode != PATH_DRAWS_ONLY && e->ncompare)
+        accumulate_differences(w, n);
 }
 
 /* Adds the block being merged, as one replicate, to the moments INTO, and
@@ -335,6 +370,7 @@ static void worker_free(struct worker *w)
     histset_free(w->hist);
     mem_free(w->good);
     mem_free(w->runway);
+    mem_free(w->worse);
     mem_free(w->batch_mem);
 }
 
@@ -355,6 +391,7 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
+    w->worse = mem_calloc(e->S * CMP_COUNT, sizeof *w->worse);
     fit = BATCH_BYTES / (sizeof *w->batch * (e->nhist ? e->nhist : 1));
     fit = fit > BATCH ? BATCH : fit;
     w->batch_paths = fit > w->nlanes ? fit / w->nlanes * w->nlanes : w->nlanes;
@@ -364,7 +401,7 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     if (!w->batch_mem)
         return -1;
     w->batch = w->batch_mem + (CACHE_LINE - (uintptr_t)w->batch_mem % CACHE_LINE) % CACHE_LINE / sizeof(double);
-    return w->chunk && w->hist && w->good && w->runway ? 0 : -1;
+    return w->chunk && w->hist && w->good && w->runway && w->worse ? 0 : -1;
 }
 
 double results_worst_error(const struct results *r, double cash, size_t *scenario, int *metric)
@@ -412,6 +449,8 @@ void results_free(struct results *r)
     mem_free(r->summary);
     mem_free(r->line_mean);
     mem_free(r->cash_out_by_month);
+    mem_free(r->compare);
+    mem_free(r->prob_worse);
     mem_free(r);
 }
 
@@ -507,8 +546,22 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
                 out += w[t].runway[s * ((size_t)H + 2) + (size_t)mo];
             r->cash_out_by_month[s * (size_t)H + (size_t)(mo - 1)] = (double)out / (double)e->paths;
         }
+        long c = compared(e, s);
+        for (size_t k = 0; c >= 0 && k < CMP_COUNT; k++) {
+            size_t i = e->nmonthly + e->nsummary + (size_t)c * CMP_COUNT + k;
+            struct stat_row *row = &r->compare[s * CMP_COUNT + k];
+            const int metric = compare_metrics[k];
+            /* differences of whole numbers are whole */
+            fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, NAN,
+                     summary_metric_whole[metric] || metric == SM_DEFAULT_ALIVE ||
+                         (metric == SM_HEADCOUNT_FINAL && whole_heads), scratch);
+            uint64_t worse = 0;
+            for (int t = 0; t < nthreads; t++)
+                worse += w[t].worse[s * CMP_COUNT + k];
+            r->prob_worse[s * CMP_COUNT + k] = row->n ? (double)worse / (double)row->n : NAN;
+        }
         for (size_t l = 0; l < e->L * LF_COUNT; l++) {
-            const struct moments *mo = &e->moments[e->nmonthly + e->nsummary + s * e->L * LF_COUNT + l];
+            const struct moments *mo = &e->moments[e->nmonthly + e->nsummary + e->ncompare + s * e->L * LF_COUNT + l];
             r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
         }
     }
@@ -530,9 +583,11 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     e->L = path_nlines(m);
     e->nmonthly = e->S * (size_t)e->H * MM_COUNT;
     e->nsummary = e->S * SM_COUNT;
+    e->base = o->baseline < e->S ? o->baseline : 0;
+    e->ncompare = e->S > 1 ? (e->S - 1) * CMP_COUNT : 0;
     e->nlines_m = e->S * e->L * LF_COUNT;
-    e->nmoments = e->nmonthly + e->nsummary + e->nlines_m;
-    e->nhist = e->nmonthly + e->nsummary;
+    e->nmoments = e->nmonthly + e->nsummary + e->ncompare + e->nlines_m;
+    e->nhist = e->nmonthly + e->nsummary + e->ncompare;
     uint64_t most = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
     e->nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
     if ((uint64_t)e->nthreads > most)
@@ -672,7 +727,11 @@ enum status engine_collect(struct engine *e, struct results **out)
     r->summary = mem_calloc(e->nsummary, sizeof *r->summary);
     r->line_mean = mem_calloc(e->nlines_m, sizeof *r->line_mean);
     r->cash_out_by_month = mem_calloc(e->S * (size_t)e->H, sizeof *r->cash_out_by_month);
-    if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month) {
+    r->baseline = e->base;
+    r->compare = mem_calloc(e->S * CMP_COUNT, sizeof *r->compare);
+    r->prob_worse = mem_calloc(e->S * CMP_COUNT, sizeof *r->prob_worse);
+    if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month || !r->compare ||
+        !r->prob_worse) {
         results_free(r);
         return ST_NOMEM;
     }

@@ -35,6 +35,7 @@ struct run_options {
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* set by a signal handler to stop early; may be NULL */
     int sampling;              /* enum sampling (design.h): how per-path uniforms spread */
+    size_t baseline;           /* the position in SCENARIOS of compare.csv's baseline (0: the first) */
     int draws_only;            /* make every random draw of the run and nothing else
                                 * (the benchmark's floor); no results */
 };
@@ -63,6 +64,13 @@ struct results {
     struct stat_row *summary;   /* [s * SM_COUNT + k] */
     double *line_mean;          /* [(s * nlines + l) * LF_COUNT + f]: mean over paths */
     double *cash_out_by_month;  /* [s * months + m - 1]: P(runway <= m) */
+    /* each scenario against the baseline, path by path: the statistics of
+     * the differences (scenario minus baseline) of compare_metrics[k], and
+     * the share of paths where the scenario does worse; the baseline's own
+     * rows are unused */
+    size_t baseline;            /* its position in scenarios */
+    struct stat_row *compare;   /* [s * CMP_COUNT + k] */
+    double *prob_worse;         /* [s * CMP_COUNT + k] */
 };
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */

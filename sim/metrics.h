@@ -19,6 +19,13 @@ extern const char *const summary_metric_names[SM_COUNT];
  * 0 when prob_plan is left empty. */
 extern const int summary_metric_direction[SM_COUNT];
 
+/* The figures compare.csv compares path by path, scenario against the
+ * baseline, and for each whether a higher value is better (+1) or worse
+ * (-1): prob_worse counts the paths on the worse side. */
+enum { CMP_COUNT = 8 };
+extern const int compare_metrics[CMP_COUNT];
+extern const int compare_direction[CMP_COUNT];
+
 /* Non-zero for metrics that count whole things (customers, months). */
 extern const int monthly_metric_whole[MM_COUNT];
 extern const int summary_metric_whole[SM_COUNT];

@@ -35,6 +35,11 @@ const char *const summary_metric_names[SM_COUNT] = {
 const int summary_metric_direction[SM_COUNT] = {
     +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1,
 };
+const int compare_metrics[CMP_COUNT] = {
+    SM_RUNWAY, SM_CASH_FINAL, SM_MIN_CASH, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL, SM_CPC_FINAL, SM_FUNDING_NEED,
+    SM_DEFAULT_ALIVE,
+};
+const int compare_direction[CMP_COUNT] = { +1, +1, +1, +1, +1, -1, -1, +1 };
 const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 

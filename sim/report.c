@@ -11,8 +11,8 @@
 #include "sim/path.h"
 #include "sim/rng.h"
 
-const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "ledger.csv",
-                                     "ledger_path.csv", "run.csv", NULL };
+const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
+                                     "ledger.csv", "ledger_path.csv", "run.csv", NULL };
 
 void report_number(FILE *f, double x)
 {
@@ -154,6 +154,35 @@ int report_costs(FILE *f, const struct model *m, const struct results *r)
     return ferror(f) ? -1 : 0;
 }
 
+int report_compare(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,baseline,metric,mean_diff,mc_se,p5,p50,p95,prob_worse\n", f);
+    const char *baseline = m->scenarios[r->scenarios[r->baseline]].name;
+    for (size_t s = 0; s < r->nscenarios; s++) {
+        if (s == r->baseline)
+            continue;
+        for (size_t k = 0; k < CMP_COUNT; k++) {
+            const struct stat_row *row = &r->compare[s * CMP_COUNT + k];
+            report_text(f, m->scenarios[r->scenarios[s]].name);
+            fputc(',', f);
+            report_text(f, baseline);
+            fprintf(f, ",%s,", summary_metric_names[compare_metrics[k]]);
+            report_number(f, row->mean);
+            fputc(',', f);
+            report_number(f, row->mc_se);
+            const int q[3] = { Q_P5, Q_P50, Q_P95 };
+            for (int i = 0; i < 3; i++) {
+                fputc(',', f);
+                report_number(f, row->q[q[i]]);
+            }
+            fputc(',', f);
+            report_number(f, r->prob_worse[s * CMP_COUNT + k]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 static void kv(FILE *f, const char *key, const char *value)
 {
     report_text(f, key);
@@ -187,6 +216,7 @@ int report_run(FILE *f, const struct model *m, const struct results *r, const st
     kv(f, "currency", m->currency);
     for (size_t s = 0; s < r->nscenarios; s++)
         kv(f, "scenario", m->scenarios[r->scenarios[s]].name);
+    kv(f, "baseline", m->scenarios[r->scenarios[r->baseline]].name);
     for (int i = 0; i < MF_COUNT; i++) {
         const struct model_source *src = &m->sources[i];
         if (!src->present)
@@ -219,6 +249,47 @@ static void term_number(char *buf, size_t len, double x, int months_beyond, int 
         snprintf(buf, len, "%.4g", x);
 }
 
+/* A share of paths as a whole percent, saying "under 1%" and "over 99%"
+ * rather than rounding a few paths to 0% or 100%. */
+static void term_share(char *buf, size_t len, double p)
+{
+    if (p > 0 && p < 0.005)
+        snprintf(buf, len, "under 1%%");
+    else if (p < 1 && p > 0.995)
+        snprintf(buf, len, "over 99%%");
+    else
+        snprintf(buf, len, "%.0f%%", 100 * p);
+}
+
+/* The hopeium gap of scenario S, in a founder's words: the plan's final
+ * customers against the paths', and the plan's runway against theirs. */
+static void term_gap(FILE *f, const struct model *m, const struct results *r, size_t s)
+{
+    const struct stat_row *sum = r->summary + s * SM_COUNT;
+    const struct stat_row *cust = &sum[SM_CUSTOMERS_FINAL], *out = &sum[SM_PROB_CASH_OUT], *run = &sum[SM_RUNWAY];
+    char end[16], share[32], when[16];
+    calendar_format(&m->cal, r->months, end, sizeof end);
+    term_share(share, sizeof share, cust->prob_plan);
+    fprintf(f, "  Plan: %.0f customers by %s. Median %.0f. Chance of reaching plan: %s.\n", cust->plan, end,
+            cust->q[Q_P50], share);
+    fputs("  Runway: plan ", f);
+    if (isnan(run->plan)) {
+        fputs("never runs out", f);
+    } else {
+        calendar_format(&m->cal, (int)run->plan, when, sizeof when);
+        fprintf(f, "runs out in %s", when);
+    }
+    term_share(share, sizeof share, out->mean);
+    if (out->mean == 0) {
+        fprintf(f, "; no future runs out by %s.\n", end);
+    } else if (isnan(run->q[Q_P5])) { /* fewer than one in twenty run out within the horizon */
+        fprintf(f, "; %s of futures run out by %s.\n", share, end);
+    } else {
+        calendar_format(&m->cal, (int)run->q[Q_P5], when, sizeof when);
+        fprintf(f, "; %s of futures run out, one in twenty by %s.\n", share, when);
+    }
+}
+
 void report_terminal(FILE *f, const struct model *m, const struct results *r)
 {
     static const struct {
@@ -234,6 +305,7 @@ void report_terminal(FILE *f, const struct model *m, const struct results *r)
         const struct stat_row *sum = r->summary + s * SM_COUNT;
         fprintf(f, "%s%s: %llu paths, %d months, %s\n", s ? "\n" : "", m->scenarios[r->scenarios[s]].name,
                 (unsigned long long)r->paths, r->months, m->currency);
+        term_gap(f, m, r, s);
         fprintf(f, "  %-32s %12s %12s %12s %12s\n", "", "plan", "P5", "P50", "P95");
         for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
             const struct stat_row *row = &sum[rows[i].metric];

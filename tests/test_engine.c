@@ -536,6 +536,59 @@ static void signed_deals_and_delay(void **state)
     tu_rmdir(dir);
 }
 
+/* compare.csv's statistics: a scenario against a copy of itself differs by
+ * exactly 0 on every path; on the example model, the Monte Carlo error of
+ * a paired difference is smaller than that of two independent runs' means
+ * (the scenarios share their random numbers), and prob_worse is the share
+ * of paths on the worse side. */
+static void comparisons_are_paired(void **state)
+{
+    (void)state;
+    const char *files[8][2];
+    memcpy(files, hand_files, sizeof files);
+    files[2][1] = "scenario,new_customers,growth,churn,deal_slip,deal_loss\n"
+                  "s,\"uniform(2, 6)\",10%,0.1,0.5,0.2\ncopy,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n";
+    char *dir;
+    struct model *m = load_files(files, 8, &dir);
+    struct results *r = run(m, 1000, 9, 2);
+    assert_int_equal(r->baseline, 0);
+    for (size_t k = 0; k < CMP_COUNT; k++) {
+        const struct stat_row *row = &r->compare[1 * CMP_COUNT + k];
+        assert_true(row->n > 0);
+        assert_true(row->mean == 0 && row->sd == 0 && row->mc_se == 0);
+        for (int q = 0; q < Q_COUNT; q++)
+            assert_true(row->q[q] == 0);
+        assert_true(r->prob_worse[1 * CMP_COUNT + k] == 0);
+    }
+    results_free(r);
+    model_free(m);
+    tu_rmdir(dir);
+
+    struct diag *d = diag_new();
+    assert_int_equal(model_load("data/saas", d, &m), ST_OK);
+    assert_int_equal(model_prepare_draws(m), ST_OK);
+    diag_free(d);
+    r = run(m, 4000, 5, 2);
+    for (size_t s = 1; s < r->nscenarios; s++) {
+        for (size_t k = 0; k < CMP_COUNT; k++) {
+            const int metric = compare_metrics[k];
+            const struct stat_row *diff = &r->compare[s * CMP_COUNT + k], *a = &r->summary[s * SM_COUNT + metric],
+                                  *b = &r->summary[0 * SM_COUNT + metric];
+            /* the mean difference is the difference of the means, up to the
+             * paths where only one of the two is defined */
+            if (a->n == r->paths && b->n == r->paths)
+                assert_close(diff->mean, a->mean - b->mean, 1e-9 * (fabs(a->mean) + fabs(b->mean) + 1));
+            const double independent = sqrt(a->mc_se * a->mc_se + b->mc_se * b->mc_se);
+            if (metric == SM_CASH_FINAL || metric == SM_CUSTOMERS_FINAL || metric == SM_REVENUE_FINAL ||
+                metric == SM_MIN_CASH)
+                assert_true(diff->mc_se < independent);
+            assert_true(r->prob_worse[s * CMP_COUNT + k] >= 0 && r->prob_worse[s * CMP_COUNT + k] <= 1);
+        }
+    }
+    results_free(r);
+    model_free(m);
+}
+
 /* Paths run side by side in lanes, their draws made together, give bit for
  * bit what each path gives run alone (path_simulate, one lane): every
  * monthly figure, the summary and the cost lines, for lane groups of every
@@ -648,6 +701,7 @@ int main(void)
         cmocka_unit_test(results_do_not_depend_on_threads),
         cmocka_unit_test(scenarios_share_random_numbers),
         cmocka_unit_test(signed_deals_and_delay),
+        cmocka_unit_test(comparisons_are_paired),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, NULL),
         cmocka_unit_test_prestate(lanes_equal_paths_run_alone, &baseline_bodies),
         cmocka_unit_test(results_do_not_depend_on_vector_width),
