@@ -116,6 +116,18 @@ static int check_main(int argc, char **argv)
     list_names("roles", m->nroles, role_name, m);
     list_names("features", m->nfeatures, feature_name, m);
     list_names("deals", m->ndeals, deal_name, m);
+    size_t nsigned = 0;
+    for (size_t i = 0; i < m->ndeals; i++)
+        nsigned += m->deals[i].is_signed != 0;
+    if (nsigned) { /* certain, whatever the scenario */
+        printf("  %-14s %zu", "signed deals", nsigned);
+        for (size_t i = 0, k = 0; i < m->ndeals && k < 12; i++)
+            if (m->deals[i].is_signed)
+                printf("%s %s", k++ ? "," : ":", m->deals[i].name);
+        if (nsigned > 12)
+            printf(", ...");
+        putchar('\n');
+    }
     list_names("funding", m->nrounds, round_name, m);
     printf("fixed cells (one number, the same on every path):\n");
     struct shown fixed = { m, 0, 0 };
