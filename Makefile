@@ -3,6 +3,8 @@
 #   make          build ./cpcsim
 #   make demo     install what is missing, build, run the example model
 #   make check    install what is missing, build, run every test (also under ASan+UBSan)
+#   make report   install what is missing, run the example, draw it into out/demo/report.html
+#                 (make report OUT=dir draws the run in dir into dir/report.html)
 #   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
 
 prefix ?= /usr/local
@@ -31,7 +33,8 @@ HEADERS = $(wildcard models/*.h sim/*.h sim/*.inc)
 BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
-.PHONY: all demo check test deps faults bench fuzz install uninstall clean readme bench-deps
+.PHONY: all demo check test deps faults bench fuzz install uninstall clean readme bench-deps \
+        notebook-deps report figures
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -67,10 +70,13 @@ test: cpcsim $(TEST_BIN)
 	@sh tests/run_unit.sh $(TEST_BIN)
 	@sh tests/cli/run.sh ./cpcsim
 
-# check: everything, then everything again under AddressSanitizer and
-# UndefinedBehaviorSanitizer in a separate build folder.
-check: deps
+# check: everything, the notebook's report of a small run, then everything
+# again under AddressSanitizer and UndefinedBehaviorSanitizer in a separate
+# build folder.
+check: notebook-deps
 	@$(MAKE) --no-print-directory test
+	@echo "== the notebook (notebooks/report.ipynb) on a small run of the example"
+	@sh tests/notebook.sh ./cpcsim && sh tests/notebook.sh --self-test
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
 	@echo "== unit and command-line tests under ASan+UBSan"
 	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test-san
@@ -111,6 +117,32 @@ FAULT_FLAGS = -O1 -g -DCPC_FAULT_INJECTION -fsanitize=address,undefined -fno-san
 faults:
 	@$(MAKE) --no-print-directory BUILD=build-fault CFLAGS="$(FAULT_FLAGS)" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
 	@sh tests/faults/run.sh build-fault/cpcsim
+
+# The report of a run (notebooks/): the notebook executed headless into one
+# self-contained report.html; the example's run unless OUT is given.
+notebook-deps:
+	@sh tests/deps.sh notebook
+
+report: notebook-deps
+ifeq ($(OUT),)
+	@$(MAKE) --no-print-directory cpcsim
+	./cpcsim run data/saas -o out/demo -q
+	@sh notebooks/report.sh out/demo
+else
+	@sh notebooks/report.sh "$(OUT)"
+endif
+
+# The README's figures (notebooks/figures/), drawn by the notebook from the
+# example model's run, so that they match it.
+figures: notebook-deps
+	@$(MAKE) --no-print-directory cpcsim
+	./cpcsim run data/saas -o out/demo -q
+	@rm -rf $(BUILD)/figures
+	@CPCSIM_SAVE="$(CURDIR)/$(BUILD)/figures" sh notebooks/report.sh out/demo
+	@mkdir -p notebooks/figures
+	cp $(BUILD)/figures/cash-realistic.png notebooks/figures/cash.png
+	cp $(BUILD)/figures/cash_out.png notebooks/figures/cash_out.png
+	cp $(BUILD)/figures/plan_costs-realistic.png notebooks/figures/costs.png
 
 install: cpcsim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1

@@ -1,0 +1,308 @@
+#!/bin/sh
+# notebook.sh - notebooks/report.ipynb draws every figure of a real run:
+# the committed notebook carries no outputs; executed (by notebooks/report.sh,
+# as make report does) against a small run of the example model, no cell
+# fails or writes to stderr, every figure the run calls for is there (by kind
+# and scenario, as the notebook records them beside each PNG), each is a PNG
+# with a title that draws data, and each absent report's section says how to
+# produce it; report.html embeds every figure and fetches nothing. A second
+# copy of the run gets compare.csv and sensitivity.csv made up in SPEC.md's
+# columns (while cpcsim does not write them yet) so that those sections are
+# drawn too.
+#
+#   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
+#                                       work in build/notebook/
+#   sh tests/notebook.sh --self-test    check that a notebook or report broken
+#                                       in each way fails (after a check)
+#
+# Run from the top of the checkout. Python is Debian's /usr/bin/python3.
+set -u
+
+py=/usr/bin/python3
+work=build/notebook
+
+# The checker: prints each problem and exits 1 when there is one.
+#   check.py committed NOTEBOOK
+#   check.py executed NOTEBOOK OUT [HTML]
+write_checker() {
+    cat >"$1" <<'EOF'
+import base64, csv, json, re, struct, sys
+
+PER_SCENARIO = ["cash", "customers", "cpc", "plan_costs", "cost_lines", "cpc_share"]
+SINGLE = ["cash_out", "prob_plan", "cost_categories"]
+SKIPPED = ["compare.csv", "sensitivity.csv", "quote.csv", "scope.csv", "sweep.csv"]
+problems = []
+
+
+def committed(path):
+    nb = json.load(open(path, encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count") is not None):
+            problems.append(f"{path}: cell {i} has outputs or an execution count: commit the notebook without outputs")
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) and "CPCSIM_OUT" in "".join(c["source"])
+               for c in nb["cells"]):
+        problems.append(f"{path}: no cell tagged 'parameters' reads CPCSIM_OUT")
+
+
+def png_size(data):
+    raw = base64.b64decode(data)
+    if raw[:8] != b"\x89PNG\r\n\x1a\n" or raw[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", raw[16:24])
+
+
+def executed(path, out, html=None):
+    nb = json.load(open(path, encoding="utf-8"))
+    with open(f"{out}/run.csv", encoding="utf-8") as f:
+        scenarios = [row[1] for row in csv.reader(f) if row and row[0] == "scenario"]
+    figures, text = {}, []
+    for i, cell in enumerate(nb["cells"]):
+        for o in cell.get("outputs", []):
+            kind = o["output_type"]
+            if kind == "error":
+                problems.append(f"cell {i}: {o['ename']}: {o['evalue']}")
+            elif kind == "stream":
+                text.append("".join(o["text"]))
+                if o["name"] == "stderr":
+                    problems.append(f"cell {i} wrote to stderr: {''.join(o['text']).strip()[:300]}")
+            data = o.get("data", {})
+            for mime in ("text/markdown", "text/plain"):
+                if mime in data:
+                    text.append("".join(data[mime]))
+            info = o.get("metadata", {}).get("cpcsim_figure")
+            if "image/png" in data and info is None:
+                problems.append(f"cell {i}: a figure without its record (show it with show())")
+            if info is None:
+                continue
+            key = (info.get("kind"), info.get("scenario"))
+            if key in figures:
+                problems.append(f"cell {i}: figure {key} shown twice")
+            figures[key] = info
+            size = png_size(data["image/png"]) if "image/png" in data else None
+            if size is None:
+                problems.append(f"cell {i}: figure {key} is not a PNG")
+            elif min(size) < 200:
+                problems.append(f"cell {i}: figure {key} is only {size[0]}x{size[1]} pixels")
+            if not info.get("title", "").strip():
+                problems.append(f"cell {i}: figure {key} has no title")
+            if not info.get("drawn", 0) > 0:
+                problems.append(f"cell {i}: figure {key} ({info.get('title')}) draws no data")
+    expected = {(k, s) for k in PER_SCENARIO for s in scenarios} | {(k, None) for k in SINGLE}
+    text = "\n".join(text)
+    for report in SKIPPED:
+        try:
+            rows = list(csv.DictReader(open(f"{out}/{report}", encoding="utf-8")))
+        except FileNotFoundError:
+            if f"No `{report}` in" not in text:
+                problems.append(f"{report} is absent and no line says how to produce it")
+            continue
+        if report == "compare.csv":
+            expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
+        if report == "sensitivity.csv":
+            expected |= {("sensitivity", r["scenario"]) for r in rows}
+    for key in sorted(expected - figures.keys(), key=str):
+        problems.append(f"figure {key} is missing")
+    for key in sorted(figures.keys() - expected, key=str):
+        problems.append(f"figure {key} is not one tests/notebook.sh expects: add it there")
+    if html is not None:
+        page = open(html, encoding="utf-8").read()
+        fetched = re.findall(r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//|@import|url\(\s*[\"']?(?:https?:)?//"
+                             r"|<(?:img|iframe|embed|object|source)\b[^>]*\b(?:src|data)\s*=\s*[\"']?(?:https?:)?//", page, re.I)
+        for what in sorted(set(fetched)):
+            problems.append(f"{html}: fetches from outside the page: {what}")
+        embedded = len(re.findall(r"<img\b[^>]*\bsrc=\"data:image/png;base64,", page))
+        if embedded != len(figures):
+            problems.append(f"{html}: {embedded} embedded PNGs, {len(figures)} figures in the notebook")
+    return len(figures)
+
+
+if sys.argv[1] == "committed":
+    committed(sys.argv[2])
+    said = "the committed notebook has no outputs"
+else:
+    n = executed(*sys.argv[2:])
+    said = f"{n} figures, each a PNG with a title that draws data"
+for p in problems:
+    print(p)
+if problems:
+    sys.exit(1)
+print(said)
+EOF
+}
+
+# ---- self-test: a notebook or report broken in each way must fail ----
+
+if [ "${1:-}" = "--self-test" ]; then
+    if [ ! -f "$work/out.ipynb" ] || [ ! -f "$work/out/report.html" ]; then
+        echo "notebook.sh self-test: run sh tests/notebook.sh first (it leaves $work/)"
+        exit 1
+    fi
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpcsim-nb.XXXXXX") || exit 1
+    trap 'rm -rf "$tmp"' EXIT
+    trap 'exit 1' HUP INT TERM
+    write_checker "$tmp/check.py"
+    if ! "$py" "$tmp/check.py" executed "$work/out.ipynb" "$work/out" "$work/out/report.html" >"$tmp/said" ||
+       ! "$py" "$tmp/check.py" committed notebooks/report.ipynb >>"$tmp/said"; then
+        cat "$tmp/said"
+        echo "notebook.sh self-test: the notebook itself fails the check; fix it first"
+        exit 1
+    fi
+    failed=0
+    count=0
+    # broken NAME PYTHON: a copy of the executed notebook, report.html or
+    # committed notebook changed by PYTHON (on nb, html), which must fail.
+    broken() {
+        count=$((count + 1))
+        "$py" - "$work/out.ipynb" "$work/out/report.html" notebooks/report.ipynb "$tmp" "$2" <<'EOF' || { echo "notebook.sh self-test: could not break it with $1"; failed=1; return; }
+import json, sys
+nb = json.load(open(sys.argv[1]))
+html = open(sys.argv[2]).read()
+committed = json.load(open(sys.argv[3]))
+def figure(kind):
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("cpcsim_figure", {}).get("kind") == kind:
+                return cell, o
+    raise SystemExit("no figure " + kind)
+exec(sys.argv[5])
+json.dump(nb, open(sys.argv[4] + "/nb.ipynb", "w"))
+open(sys.argv[4] + "/report.html", "w").write(html)
+json.dump(committed, open(sys.argv[4] + "/committed.ipynb", "w"))
+EOF
+        if "$py" "$tmp/check.py" executed "$tmp/nb.ipynb" "$work/out" "$tmp/report.html" >"$tmp/said" &&
+           "$py" "$tmp/check.py" committed "$tmp/committed.ipynb" >>"$tmp/said"; then
+            echo "notebook.sh self-test: a notebook with $1 passed"
+            failed=1
+        fi
+    }
+    broken "a figure missing" 'cell, o = figure("cash_out"); cell["outputs"].remove(o)'
+    broken "a figure that draws nothing" 'figure("cpc")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
+    broken "a figure without a title" 'figure("customers")[1]["metadata"]["cpcsim_figure"]["title"] = ""'
+    broken "a figure that is not a PNG" 'figure("cost_lines")[1]["data"]["image/png"] = "R0lGODlhAQABAAAAACw="'
+    broken "a figure without its record" 'del figure("cpc_share")[1]["metadata"]["cpcsim_figure"]'
+    broken "a cell that failed" '[c for c in nb["cells"] if c["cell_type"] == "code"][2]["outputs"].append({"output_type": "error", "ename": "KeyError", "evalue": "cash", "traceback": []})'
+    broken "a warning on stderr" '[c for c in nb["cells"] if c["cell_type"] == "code"][2]["outputs"].append({"output_type": "stream", "name": "stderr", "text": "FutureWarning"})'
+    broken "a skip line missing" '
+for cell in nb["cells"]:
+    cell["outputs"] = [o for o in cell.get("outputs", []) if "No `quote.csv`" not in "".join(o.get("data", {}).get("text/markdown", ""))]'
+    broken "a script fetched from a CDN" 'html = html.replace("</head>", "<script src=\"https://cdn.example/require.js\"></script></head>")'
+    broken "a stylesheet fetched" 'html = html.replace("</head>", "<link rel=\"stylesheet\" href=\"//fonts.example/x.css\"></head>")'
+    broken "a figure not embedded" 'html = html.replace("<img src=\"data:image/png;base64,", "<img src=\"cash.png\" data-x=\"", 1)'
+    broken "outputs committed" 'committed["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]'
+    # and end to end: a run whose cash percentiles and plan are all empty for
+    # one scenario must give an empty cash fan chart, which must fail
+    count=$((count + 1))
+    cp -R "$work/out" "$tmp/empty"
+    rm -f "$tmp/empty/report.html"
+    "$py" - "$tmp/empty/monthly.csv" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head = rows[0]
+blank = [head.index(c) for c in ("plan", "mean", "sd", "p5", "p10", "p25", "p50", "p75", "p90", "p95")]
+scenario = rows[1][0]
+for r in rows[1:]:
+    if r[0] == scenario and r[3] == "cash":
+        for i in blank:
+            r[i] = ""
+csv.writer(open(sys.argv[1], "w", newline=""), lineterminator="\n").writerows(rows)
+EOF
+    if sh notebooks/report.sh "$tmp/empty" "$tmp/empty.ipynb" >"$tmp/said" 2>&1 &&
+       "$py" "$tmp/check.py" executed "$tmp/empty.ipynb" "$tmp/empty" >"$tmp/said" 2>&1; then
+        echo "notebook.sh self-test: a run with no cash figures for one scenario passed"
+        failed=1
+    elif ! grep -q "figure ('cash', .*draws no data" "$tmp/said"; then
+        cat "$tmp/said"
+        echo "notebook.sh self-test: a run with no cash figures for one scenario failed, but not for its empty chart"
+        failed=1
+    fi
+    if [ $failed -ne 0 ]; then
+        echo "notebook.sh self-test: FAILED"
+        exit 1
+    fi
+    echo "notebook.sh self-test: $count broken notebooks and reports failed, as they must"
+    exit 0
+fi
+
+# ---- check ----
+
+cpcsim=${1:-./cpcsim}
+for need in "$py" /usr/share/jupyter/kernels/python3/kernel.json; do
+    if [ ! -e "$need" ]; then
+        echo "notebook.sh: $need is missing (sh tests/deps.sh notebook installs what the notebook needs)"
+        exit 1
+    fi
+done
+rm -rf "$work"
+mkdir -p "$work"
+write_checker "$work/check.py"
+bad=0
+
+"$py" "$work/check.py" committed notebooks/report.ipynb || bad=1
+
+if ! "$cpcsim" run data/saas -n 400 -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim run data/saas -n 400 failed"
+    exit 1
+fi
+cp -R "$work/out" "$work/more"
+# Made-up reports in SPEC.md's columns, from the run's own scenarios and
+# means, only where the run has none (a cpcsim that writes them is checked
+# with its own).
+"$py" - "$work/more" <<'EOF'
+import csv, os, sys
+out = sys.argv[1]
+summary = list(csv.DictReader(open(f"{out}/summary.csv", encoding="utf-8")))
+scenarios = list(dict.fromkeys(r["scenario"] for r in summary))
+mean = {(r["scenario"], r["metric"]): float(r["mean"]) for r in summary if r["mean"]}
+def write(name, head, rows):
+    if not os.path.exists(f"{out}/{name}"):
+        with open(f"{out}/{name}", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(head)
+            w.writerows(rows)
+metrics = ["runway_months", "cash_final", "min_cash", "customers_final", "revenue_final", "cpc_final",
+           "funding_need", "default_alive"]
+rows = []
+for s in scenarios:
+    for m in metrics:
+        d = mean[(s, m)] - mean[(scenarios[0], m)]
+        spread = abs(d) * 0.6 + abs(mean[(s, m)]) * 0.05
+        rows.append([s, scenarios[0], m, d, spread / 30, d - spread, d, d + spread, 0 if s == scenarios[0] else 0.7])
+write("compare.csv", ["scenario", "baseline", "metric", "mean_diff", "mc_se", "p5", "p50", "p95", "prob_worse"], rows)
+inputs = ["scenarios.csv:{s}:churn", "scenarios.csv:{s}:new_customers", "scenarios.csv:{s}:growth",
+          "plans.csv:team:price", "plans.csv:enterprise:price", "staff.csv:Software engineer:salary",
+          "funding.csv:Series A:amount", "infra.csv:Paid acquisition (Google Ads and LinkedIn Ads):cost",
+          "staff.csv:Account executive:salary", "features.csv:AI assistant (natural-language questions over data):effort"]
+rows = []
+for s in scenarios:
+    for o in ["cpc_final", "cpc_horizon", "runway_months", "cash_final", "funding_need", "customers_final"]:
+        for rank, name in enumerate(inputs, 1):
+            rho = (-1) ** rank * 0.8 / rank
+            centre = mean[(s, o)]
+            swing = abs(centre) * 0.3 / rank + 1
+            rows.append([s, name.format(s=s), o, rho, 0.01, rho * rho, centre - swing * rho,
+                         centre + swing * rho, rank])
+write("sensitivity.csv", ["scenario", "input", "output", "spearman", "spearman_se", "variance_share",
+                          "tornado_low", "tornado_high", "rank"], rows)
+EOF
+
+for run in out more; do
+    if ! sh notebooks/report.sh "$work/$run" "$work/$run.ipynb" >"$work/$run.log" 2>&1; then
+        cat "$work/$run.log"
+        echo "notebook.sh: executing notebooks/report.ipynb on $work/$run failed"
+        bad=1
+        continue
+    fi
+    stray=$(cd "$work/$run" && ls -A | grep -v '\.csv$' | grep -vx 'report.html')
+    if [ -n "$stray" ]; then
+        echo "notebook.sh: files beside report.html in $work/$run: $stray"
+        bad=1
+    fi
+    printf '%s: ' "$work/$run"
+    "$py" "$work/check.py" executed "$work/$run.ipynb" "$work/$run" "$work/$run/report.html" || bad=1
+done
+
+if [ $bad -ne 0 ]; then
+    echo "notebook: 0 passed, 1 failed"
+    exit 1
+fi
+echo "notebook: 1 passed, 0 failed"
