@@ -332,7 +332,8 @@ static enum status write_output(const char *file, const struct calibrate_result 
 {
     char dir[4096], name[64];
     if (split_output(file, dir, sizeof dir, name, sizeof name)) {
-        diag_fail(d, ST_CANTCREAT, file, 0, 0, "cannot be written: its name is over %zu bytes", sizeof name - 1);
+        diag_fail(d, ST_CANTCREAT, file, 0, 0, "cannot be written: its name is over %zu bytes, or its folder's "
+                  "over %zu", sizeof name - 1, sizeof dir - 1);
         return ST_CANTCREAT;
     }
     const char *names[] = { name, NULL };
@@ -405,7 +406,7 @@ static int calibrate_main(int argc, char **argv)
             fprintf(stderr, "cpcsim calibrate: out of memory\n");
         history_free(&h);
         diag_free(d);
-        return st;
+        return cli_exit_code(st);
     }
     diag_print(d, stderr); /* warnings: blank rows */
     size_t warned = diag_count(d);
