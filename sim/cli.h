@@ -94,6 +94,7 @@ struct cli_command {
 /* The commands, one file each; main.c lists them in its table. */
 extern const struct cli_command cmd_run_command;
 extern const struct cli_command cmd_check_command;
+extern const struct cli_command cmd_calibrate_command;
 
 /* Every way a command line can be wrong; cli_message has one text for each. */
 enum cli_error {

@@ -21,6 +21,7 @@
 static const struct cli_command *const commands[] = {
     &cmd_run_command,
     &cmd_check_command,
+    &cmd_calibrate_command,
 };
 
 static void usage(FILE *out)

@@ -3,23 +3,29 @@
 # -DCPC_FAULT_INJECTION fails its N-th allocation (CPCSIM_FAIL_ALLOC=N).
 # For N = 1, 2, ... until a run no longer reaches the N-th allocation, every
 # `check` and `run` of a small model that touches every file (and a run with
-# `--sampling sobol`, whose design allocates GSL's Sobol state) must exit 71,
-# write no report and leak nothing (the build runs under AddressSanitizer,
-# whose leak checker reports into stderr).
+# `--sampling sobol`, whose design allocates GSL's Sobol state), and every
+# `calibrate` of a history with open deals (GSL's solvers, the posterior's
+# grid) writing its -o file, must exit 71, write no report and leak nothing
+# (the build runs under AddressSanitizer, whose leak checker reports into
+# stderr).
 #
 #   sh tests/faults/run.sh build-fault/cpcsim
 bin=${1:?usage: run.sh CPCSIM}
 model=$(dirname "$0")/model
+history=$(dirname "$0")/history.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 checked=0; bad=0
-for cmd in check run sobol; do
+for cmd in check run sobol calibrate; do
     n=1
     while :; do
         rm -rf "$tmp/out"
         if [ "$cmd" = run ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
+        elif [ "$cmd" = calibrate ]; then
+            CPCSIM_FAIL_ALLOC=$n "$bin" calibrate "$history" --as-of 2026-06 -o "$tmp/out/calibration.csv" \
+                >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = sobol ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q --sampling sobol \
                 >"$tmp/stdout" 2>"$tmp/stderr"
