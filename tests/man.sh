@@ -1,7 +1,7 @@
 #!/bin/sh
 # man.sh - the man page renders without a warning and keeps up with the
-# program: every option that `cpcsim run --help`, `cpcsim check --help` and
-# `cpcsim --help` list is documented (each option of a command as an item of
+# program: every option that `cpcsim run --help`, `cpcsim check --help`,
+# `cpcsim calibrate --help` and `cpcsim --help` list is documented (each option of a command as an item of
 # its own, "-o, --output OUT", in the command's subsection of COMMANDS), and
 # every report that a fresh run writes has its subsection in REPORTS, with
 # its header row as written, its metric names and run.csv's keys.
@@ -29,7 +29,7 @@ trap 'exit 1' HUP INT TERM
 # ---- what the program says of itself, once for every page checked ----
 
 if ! "$cpcsim" run --help >"$tmp/help-run" || ! "$cpcsim" check --help >"$tmp/help-check" ||
-   ! "$cpcsim" --help >"$tmp/help-top"; then
+   ! "$cpcsim" calibrate --help >"$tmp/help-calibrate" || ! "$cpcsim" --help >"$tmp/help-top"; then
     echo "man.sh: $cpcsim --help failed"
     exit 1
 fi
@@ -119,7 +119,7 @@ check_page() {
     sed 's/^ *//; s/ *$//' "$tmp/text" >"$tmp/lines"
 
     # 2. each command's options in its subsection of COMMANDS
-    for cp_cmd in run check; do
+    for cp_cmd in run check calibrate; do
         subsection "$tmp/text" "cpcsim $cp_cmd " >"$tmp/sub"
         if [ ! -s "$tmp/sub" ]; then
             echo "$cp_page: no subsection 'cpcsim $cp_cmd ...' in COMMANDS"

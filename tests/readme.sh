@@ -7,7 +7,9 @@
 #
 # The demo block (between the "demo begin" and "demo end" lines) is the
 # terminal summary of the scenario `realistic` of `cpcsim run data/saas`,
-# indented four spaces.  data/README.md quotes the plan's breakeven month
+# indented four spaces; the man page (sim/cpcsim.1) holds the same summary
+# in an example (from its "realistic:" line to the example's end), with
+# its hyphens escaped.  data/README.md quotes the plan's breakeven month
 # and realistic's probability of cash out, in whole percent.
 set -eu
 cpcsim=$1
@@ -21,16 +23,24 @@ awk -v block="$tmp/block" '
     /^<!-- demo begin/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
     /^<!-- demo end/ { skip = 0 }
     !skip { print }' README.md > "$tmp/README.md"
+sed -n '/^realistic:/,/P(default alive/p' "$tmp/stdout" | sed 's/-/\\-/g' > "$tmp/manblock"
+awk -v block="$tmp/manblock" '
+    /^realistic: [0-9]* paths/ && !done { while ((getline line < block) > 0) print line; skip = 1; done = 1; next }
+    skip && /^\.EE/ { skip = 0 }
+    !skip { print }' sim/cpcsim.1 > "$tmp/cpcsim.1"
 if [ "$mode" = --update ]; then
     cp "$tmp/README.md" README.md
-    echo "readme: README.md's demo block rewritten from a fresh run"
+    cp "$tmp/cpcsim.1" sim/cpcsim.1
+    echo "readme: the demo blocks of README.md and sim/cpcsim.1 rewritten from a fresh run"
     exit 0
 fi
-if ! cmp -s README.md "$tmp/README.md"; then
-    echo "readme: README.md's demo block is not what a fresh run prints (make readme rewrites it):"
-    diff README.md "$tmp/README.md" || true
-    exit 1
-fi
+for f in README.md sim/cpcsim.1; do
+    if ! cmp -s "$f" "$tmp/${f##*/}"; then
+        echo "readme: $f's demo block is not what a fresh run prints (make readme rewrites it):"
+        diff "$f" "$tmp/${f##*/}" || true
+        exit 1
+    fi
+done
 breakeven=$(awk -F, '$1 == "plan" && $2 == "breakeven_month" { print $3 }' "$tmp/out/summary.csv")
 cashout=$(awk -F, '$1 == "realistic" && $2 == "prob_cash_out" { printf "%.0f", 100 * $4 }' "$tmp/out/summary.csv")
 grep -q "breaks even in\$" data/README.md && grep -q "^  month $breakeven and never" data/README.md ||
