@@ -31,6 +31,7 @@ struct feature {
     /* resolved against plans and roles when the model is loaded */
     int role;              /* index into the roles, -1 when none */
     int all_plans;
+    int for_contracts;     /* plans = none: built and run only for a contract that asks (cpcsim quote) */
     unsigned char *on_plan; /* per plan: 1 when the feature serves it */
 };
 

@@ -73,9 +73,14 @@ void month_index(struct month_model *mm, size_t *index)
     mm->nmetered = list_of(at, mm->nfeatures, is_metered, mm->features);
 }
 
+int month_feature_on(const struct month_model *mm, size_t i)
+{
+    return !mm->features[i].for_contracts && !(mm->feature_off && mm->feature_off[i]);
+}
+
 size_t month_nlines(const struct month_model *mm)
 {
-    return mm->ninfra + mm->nroles + 2 * mm->nfeatures;
+    return mm->ninfra + mm->nroles + 2 * mm->nfeatures + (mm->contract ? contract_nlines(mm->contract) : 0);
 }
 
 enum line_kind month_line(const struct month_model *mm, size_t l, size_t *row)
@@ -94,8 +99,13 @@ enum line_kind month_line(const struct month_model *mm, size_t l, size_t *row)
         *row = l;
         return LINE_FEATURE_BUILD;
     }
+    l -= mm->nfeatures;
+    if (l < mm->nfeatures) {
+        *row = l;
+        return LINE_FEATURE_RUN;
+    }
     *row = l - mm->nfeatures;
-    return LINE_FEATURE_RUN;
+    return LINE_CONTRACT;
 }
 
 /* Adds COST to line L's total in LINES (when there are lines), and in
@@ -136,6 +146,43 @@ void month_changes(const struct month_model *mm, unsigned char *changed)
         if (features_run_from(&mm->features[i]) <= H)
             mark(changed, H, features_run_from(&mm->features[i]));
     }
+    const struct contract *c = mm->contract;
+    if (c) {
+        mark(changed, H, c->start);
+        mark(changed, H, c->start + 1); /* after the start month's one-off costs */
+        if (contract_end(c) < H)
+            mark(changed, H, contract_end(c) + 1);
+        for (size_t k = 0; k < c->nbuilt; k++)
+            mark(changed, H, c->start + (int)mm->features[c->built[k]].build_months);
+    }
+}
+
+/* The contract's own costs in month M that do not depend on the company's
+ * customers, into *FX: its features' builds and fixed runs (with the
+ * model's), their run cost per customer (for its customers), its effort,
+ * support and onboarding. */
+static void contract_fixed(const struct month_model *mm, const struct month_values *v, int m, struct month_fixed *fx)
+{
+    const struct contract *c = mm->contract;
+    const struct contract_draw *d = v->contract;
+    for (size_t k = 0; k < c->nbuilt; k++) {
+        const size_t i = c->built[k];
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &v->features[i];
+        if (f->role >= 0)
+            fx->build += contract_build_cost(c, f, fd, m, v->role_rate[f->role]);
+        if (contract_feature_runs(c, f, m)) {
+            fx->run += fd->run;
+            fx->contract_unit += fd->run_per_customer;
+        }
+    }
+    const double effort = c->effort_role >= 0 ? contract_effort_cost(c, d, m, v->role_rate[c->effort_role]) : 0;
+    const double support = c->support_role >= 0 ? contract_support_cost(c, d, m, v->role_rate[c->support_role]) : 0;
+    const double onboarding = contract_onboarding_cost(c, d, m);
+    fx->contract_staff = effort + support + onboarding;
+    fx->contract_staff_cogs = (c->effort_role >= 0 && mm->roles[c->effort_role].category == CAT_COGS ? effort : 0) +
+                              (c->support_role >= 0 && mm->roles[c->support_role].category == CAT_COGS ? support : 0) +
+                              onboarding;
 }
 
 void month_fixed(const struct month_model *mm, const struct month_values *v, int m, struct month_fixed *fx,
@@ -181,6 +228,8 @@ void month_fixed(const struct month_model *mm, const struct month_values *v, int
     for (size_t i = 0; i < mm->nfeatures; i++) {
         const struct feature *f = &mm->features[i];
         const struct feature_draw *fd = &v->features[i];
+        if (!month_feature_on(mm, i))
+            continue;
         if (f->role >= 0 && m >= f->from && m < features_run_from(f))
             fx->build += features_build_cost(f, fd, m, v->role_rate[f->role]);
         if (!features_runs(f, m))
@@ -191,6 +240,8 @@ void month_fixed(const struct month_model *mm, const struct month_values *v, int
                 if (features_serves(f, p))
                     unit_by_plan[p] += fd->run_per_customer;
     }
+    if (mm->contract)
+        contract_fixed(mm, v, m, fx);
 }
 
 double month_flow(double before, double churned, double arrived, double deals)
@@ -215,13 +266,22 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     /* step 5: customers and revenue, plan by plan, and what the features
      * that run cost per customer of each plan */
     double total = 0, revenue = 0, run_variable = 0;
+    const struct contract *deal = mm->contract;
+    const double signed_up = deal ? contract_customers(deal, m) : 0; /* the contract's, on its plan */
     for (size_t p = 0; p < P; p++) {
-        const double c = customers[p];
+        double c = customers[p];
+        if (signed_up > 0 && p == (size_t)deal->plan) { /* they count as the plan's customers, at their own price */
+            revenue += c * v->price[p] + contract_revenue(deal, m);
+            c += signed_up;
+        } else {
+            revenue += c * v->price[p];
+        }
         total += c;
-        revenue += c * v->price[p];
         run_variable += c * unit_by_plan[p];
         hist->plan_sum[(size_t)m * P + p] = hist->plan_sum[(size_t)(m - 1) * P + p] + c;
     }
+    if (signed_up > 0) /* what the features built for the contract cost per customer of it */
+        run_variable += fx->contract_unit * signed_up;
     hist->total[m] = total;
     hist->total_sum[m] = hist->total_sum[m - 1] + total;
     /* step 6, infra: fixed lines, per-customer lines at their summed rate,
@@ -242,7 +302,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
         line_add(lines, i, m, H, cost);
     }
     /* staff: roles of fixed headcount, then each role that grows with
-     * customers, LAG months back */
+     * customers, LAG months back; a contract's effort, support and
+     * onboarding after them */
     double staff = fx->staff, heads = fx->heads;
     cogs += fx->staff_cogs;
     for (size_t k = 0; k < mm->nstaffed; k++) {
@@ -256,6 +317,10 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
             cogs += cost;
         variable += cost;
         line_add(lines, I + i, m, H, cost);
+    }
+    if (deal) {
+        staff += fx->contract_staff;
+        cogs += fx->contract_staff_cogs;
     }
     /* features: builds, and what runs, fixed and per customer */
     const double run = fx->run + run_variable;
@@ -317,6 +382,50 @@ static double by_years(int first, int last, const double *by_year, size_t stride
     return total;
 }
 
+/* The role's rate in month M, from the year-by-year rates. */
+static double rate_in(const struct month_model *mm, const struct month_years *yv, int role, int m)
+{
+    return yv->role_rate[(size_t)calendar_year(m) * mm->nroles + (size_t)role];
+}
+
+/* The totals and final months of a contract's own lines, month by month
+ * over the horizon, into LINES (its first line at LINES[0]). */
+static void contract_totals(const struct month_model *mm, const struct month_years *yv, double *lines)
+{
+    const struct contract *c = mm->contract;
+    const struct contract_draw *d = yv->contract;
+    const int H = mm->horizon;
+    for (int m = 1; m <= H; m++) {
+        for (size_t l = 0; l < contract_nlines(c); l++) {
+            size_t i;
+            double cost = 0;
+            switch (contract_line(c, l, &i)) {
+            case CONTRACT_LINE_BUILD:
+                if (mm->features[i].role >= 0)
+                    cost = contract_build_cost(c, &mm->features[i], &yv->features[i], m,
+                                               rate_in(mm, yv, mm->features[i].role, m));
+                break;
+            case CONTRACT_LINE_RUN:
+                if (contract_feature_runs(c, &mm->features[i], m))
+                    cost = yv->features[i].run + yv->features[i].run_per_customer * contract_customers(c, m);
+                break;
+            case CONTRACT_LINE_EFFORT:
+                if (c->effort_role >= 0)
+                    cost = contract_effort_cost(c, d, m, rate_in(mm, yv, c->effort_role, m));
+                break;
+            case CONTRACT_LINE_SUPPORT:
+                if (c->support_role >= 0)
+                    cost = contract_support_cost(c, d, m, rate_in(mm, yv, c->support_role, m));
+                break;
+            case CONTRACT_LINE_ONBOARDING:
+                cost = contract_onboarding_cost(c, d, m);
+                break;
+            }
+            line_add(lines, l, m, H, cost);
+        }
+    }
+}
+
 void month_fixed_totals(const struct month_model *mm, const struct month_years *yv, double *lines)
 {
     const int H = mm->horizon;
@@ -345,6 +454,8 @@ void month_fixed_totals(const struct month_model *mm, const struct month_years *
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &mm->features[i];
         const struct feature_draw *fd = &yv->features[i];
+        if (!month_feature_on(mm, i))
+            continue;
         if (features_build_months(f, H, &first, &last)) {
             double *line = lines + (I + R + i) * LF_COUNT;
             for (int m = first; m <= last; m++) {
@@ -361,6 +472,8 @@ void month_fixed_totals(const struct month_model *mm, const struct month_years *
         line[LF_TOTAL] = fd->run * (H - first + 1);
         line[LF_FINAL] = fd->run;
     }
+    if (mm->contract)
+        contract_totals(mm, yv, lines + (I + R + 2 * F) * LF_COUNT);
 }
 
 /* The customer parts of the lines' totals and final months that
@@ -389,6 +502,8 @@ static void customer_totals(const struct month_model *mm, const struct month_yea
     }
     for (size_t k = 0; k < mm->nmetered; k++) {
         const size_t i = mm->metered[k];
+        if (!month_feature_on(mm, i))
+            continue;
         const struct feature *f = &mm->features[i];
         const struct feature_draw *fd = &yv->features[i];
         first = features_run_from(f);
@@ -431,6 +546,7 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
     s[SM_MIN_CASH] = t->min_cash;
     s[SM_FUNDING_NEED] = fmax(0, mm->min_cash - t->min_cash);
     s[SM_HEADCOUNT_FINAL] = row[MM_HEADCOUNT];
+    s[SM_COST_TOTAL] = t->sum_cost;
     if (!fixed_done)
         month_fixed_totals(mm, y, lines);
     customer_totals(mm, y, hist, customers, lines);
@@ -444,10 +560,17 @@ void month_ledger(const struct month_model *mm, const struct month_values *v, in
                   const double *history, double *line_cost, double *revenue)
 {
     const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
+    const struct contract *c = mm->contract;
+    const double signed_up = c ? contract_customers(c, m) : 0;
     double total = 0;
-    for (size_t p = 0; p < mm->nplans; p++) {
+    for (size_t p = 0; p < mm->nplans; p++) { /* as month_close sums them */
         revenue[p] = customers[p] * v->price[p];
-        total += customers[p];
+        if (signed_up > 0 && p == (size_t)c->plan) {
+            revenue[p] += contract_revenue(c, m);
+            total += customers[p] + signed_up;
+        } else {
+            total += customers[p];
+        }
     }
     for (size_t i = 0; i < I; i++)
         line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
@@ -458,7 +581,39 @@ void month_ledger(const struct month_model *mm, const struct month_values *v, in
     for (size_t i = 0; i < F; i++) {
         const struct feature *f = &mm->features[i];
         const struct feature_draw *fd = &v->features[i];
+        line_cost[I + R + i] = line_cost[I + R + F + i] = 0;
+        if (!month_feature_on(mm, i))
+            continue;
+        double on_plans = features_customers(f, customers, mm->nplans);
+        if (signed_up > 0 && features_serves(f, (size_t)c->plan))
+            on_plans += signed_up;
         line_cost[I + R + i] = f->role >= 0 ? features_build_cost(f, fd, m, v->role_rate[f->role]) : 0;
-        line_cost[I + R + F + i] = features_run_cost(f, fd, m, features_customers(f, customers, mm->nplans));
+        line_cost[I + R + F + i] = features_run_cost(f, fd, m, on_plans);
+    }
+    for (size_t l = 0; c && l < contract_nlines(c); l++) {
+        size_t i;
+        double cost = 0;
+        switch (contract_line(c, l, &i)) {
+        case CONTRACT_LINE_BUILD:
+            if (mm->features[i].role >= 0)
+                cost = contract_build_cost(c, &mm->features[i], &v->features[i], m, v->role_rate[mm->features[i].role]);
+            break;
+        case CONTRACT_LINE_RUN:
+            if (contract_feature_runs(c, &mm->features[i], m))
+                cost = v->features[i].run + v->features[i].run_per_customer * signed_up;
+            break;
+        case CONTRACT_LINE_EFFORT:
+            if (c->effort_role >= 0)
+                cost = contract_effort_cost(c, v->contract, m, v->role_rate[c->effort_role]);
+            break;
+        case CONTRACT_LINE_SUPPORT:
+            if (c->support_role >= 0)
+                cost = contract_support_cost(c, v->contract, m, v->role_rate[c->support_role]);
+            break;
+        case CONTRACT_LINE_ONBOARDING:
+            cost = contract_onboarding_cost(c, v->contract, m);
+            break;
+        }
+        line_cost[I + R + 2 * F + l] = cost;
     }
 }

@@ -40,6 +40,7 @@
 
 #include <stddef.h>
 
+#include "models/contract.h"
 #include "models/features.h"
 #include "models/infra.h"
 #include "models/plans.h"
@@ -55,7 +56,7 @@ enum month_figure {
 enum summary_figure {
     SM_RUNWAY, SM_PROB_CASH_OUT, SM_DEFAULT_ALIVE, SM_BREAKEVEN, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL,
     SM_COST_FINAL, SM_CASH_FINAL, SM_CPC_FINAL, SM_CPC_VARIABLE_FINAL, SM_CPC_HORIZON,
-    SM_GROSS_MARGIN_FINAL, SM_MIN_CASH, SM_FUNDING_NEED, SM_HEADCOUNT_FINAL, SM_COUNT
+    SM_GROSS_MARGIN_FINAL, SM_MIN_CASH, SM_FUNDING_NEED, SM_HEADCOUNT_FINAL, SM_COST_TOTAL, SM_COUNT
 };
 
 /* Per cost line and path: its cost over the horizon, in the final month,
@@ -64,9 +65,13 @@ enum line_figure { LF_TOTAL, LF_FINAL, LF_CPC, LF_COUNT };
 
 /* Cost lines in report order: the infra lines, the roles, the features'
  * builds, the features' runs. */
-enum line_kind { LINE_INFRA, LINE_STAFF, LINE_FEATURE_BUILD, LINE_FEATURE_RUN };
+enum line_kind { LINE_INFRA, LINE_STAFF, LINE_FEATURE_BUILD, LINE_FEATURE_RUN, LINE_CONTRACT };
 
-/* What the monthly model reads of a loaded model (every array borrowed). */
+/* What the monthly model reads of a loaded model (every array borrowed).
+ * CONTRACT and FEATURE_OFF make a variant of it (DESIGN.md): the company
+ * with a custom contract, or with some features switched off in place (their
+ * lines stay, at 0); a feature whose plans are `none` is off unless the
+ * contract builds it. */
 struct month_model {
     int horizon;                       /* H, months */
     double cash, min_cash;
@@ -78,6 +83,8 @@ struct month_model {
     size_t nroles;
     const struct feature *features;
     size_t nfeatures;
+    const struct contract *contract;  /* NULL: none */
+    const unsigned char *feature_off; /* [nfeatures]: 1 switches a feature off; NULL: none */
     /* the lines of each kind, by index in file order (month_index sets
      * them): fixed, step and per_customer infra lines; roles of fixed
      * headcount and roles that grow with customers; features with a run
@@ -86,12 +93,21 @@ struct month_model {
     size_t nfixed_infra, nsteps, nper_customer, nfixed_roles, nstaffed, nmetered;
 };
 
+/* A variant of a model, run on the same random numbers as the model itself
+ * (DESIGN.md): the company with the contract being quoted, and with some
+ * features switched off in place. */
+struct month_variant {
+    int with_contract;                /* the contract is signed */
+    const unsigned char *feature_off; /* [nfeatures]: 1 switches a feature off; NULL: none */
+};
+
 /* A month's values on a path or in the plan (every array borrowed). */
 struct month_values {
     const double *price;                 /* [nplans] per customer per month */
     const double *infra_amount;          /* [ninfra] infra_amount of each line, this month's year */
     const double *role_rate;             /* [nroles] staff_rate of each role, this month's year */
     const struct feature_draw *features; /* [nfeatures] */
+    const struct contract_draw *contract; /* the contract's, when the model has one */
 };
 
 /* A path's values year by year, for the lines' totals (every array
@@ -100,6 +116,7 @@ struct month_years {
     const double *infra_amount;          /* [Y * ninfra] */
     const double *role_rate;             /* [Y * nroles] */
     const struct feature_draw *features; /* [nfeatures] */
+    const struct contract_draw *contract; /* the contract's, when the model has one */
 };
 
 /* The customer-independent sums of a month (see the top of this file). */
@@ -109,6 +126,9 @@ struct month_fixed {
     double staff, staff_cogs, heads; /* roles of fixed headcount: cost, of category cogs, people */
     double build;                    /* feature builds */
     double run;                      /* features' fixed run costs */
+    /* a contract's own: the run cost per customer of the features built
+     * for it, and its effort, support and onboarding (in staff) */
+    double contract_unit, contract_staff, contract_staff_cogs;
 };
 
 /* The customers of a path so far, month by month (index 0: the start);
@@ -138,7 +158,13 @@ void month_index(struct month_model *mm, size_t *index);
  * month_fixed gives the same sums. */
 void month_changes(const struct month_model *mm, unsigned char *changed);
 
-/* The number of cost lines, and line L's kind and index in its file. */
+/* Non-zero when feature I is in the model (variant) MM: not switched off,
+ * and not kept for contracts. */
+int month_feature_on(const struct month_model *mm, size_t i);
+
+/* The number of cost lines, and line L's kind and index in its file (the
+ * contract's own lines, after the model's, have kind LINE_CONTRACT and
+ * their index among them). */
 size_t month_nlines(const struct month_model *mm);
 enum line_kind month_line(const struct month_model *mm, size_t l, size_t *row);
 

@@ -30,7 +30,7 @@ struct worker {
     struct histset *hist;        /* [nhist] */
     uint64_t *good;              /* [S * SM_COUNT]: paths at least as good as the plan */
     uint64_t *runway;            /* [S * (H + 2)]: paths by runway month */
-    uint64_t *worse;             /* [S * CMP_COUNT]: paths where the scenario does worse than the baseline */
+    uint64_t *worse;             /* [S * ncmp]: paths where the scenario does worse than the baseline */
     double *batch;               /* [nhist * batch_paths]: figures of the last paths, by figure, then path,
                                     at a cache line's start (in batch_mem) */
     double *batch_mem;
@@ -45,6 +45,9 @@ struct engine {
     int H;
     size_t nmonthly, nsummary, ncompare, nlines_m, nmoments, nhist;
     size_t base;                       /* the baseline's position in the scenarios */
+    size_t ncmp;                       /* metrics compared */
+    const int *cmp_metric, *cmp_worse; /* [ncmp] */
+    const double *cmp_threshold;       /* [ncmp] or NULL */
     double *plan_month, *plan_summary; /* [S * H * MM], [S * SM] */
     struct moments *moments;           /* [nmoments] */
     /* with a sampling design: each block's mean per figure, and the moments
@@ -194,14 +197,15 @@ static void accumulate_differences(struct worker *w, size_t n)
         if (c < 0)
             continue;
         const double *v = w->batch + (e->nmonthly + s * SM_COUNT) * w->batch_paths + w->nbatch;
-        double *at = w->batch + (e->nmonthly + e->nsummary + (size_t)c * CMP_COUNT) * w->batch_paths + w->nbatch;
-        for (size_t k = 0; k < CMP_COUNT; k++) {
-            const size_t metric = (size_t)compare_metrics[k];
+        double *at = w->batch + (e->nmonthly + e->nsummary + (size_t)c * e->ncmp) * w->batch_paths + w->nbatch;
+        for (size_t k = 0; k < e->ncmp; k++) {
+            const size_t metric = (size_t)e->cmp_metric[k];
+            const double limit = e->cmp_threshold ? e->cmp_threshold[k] : 0;
             for (size_t j = 0; j < n; j++) {
                 double d = v[metric * w->batch_paths + j] - base[metric * w->batch_paths + j];
                 at[k * w->batch_paths + j] = d;
-                if (compare_direction[k] > 0 ? d < 0 : d > 0) /* false for NAN */
-                    w->worse[s * CMP_COUNT + k]++;
+                if (e->cmp_worse[k] > 0 ? d < -limit : d > limit) /* false for NAN */
+                    w->worse[s * e->ncmp + k]++;
             }
         }
     }
@@ -218,6 +222,7 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
         path_draw_shared(w->lane[j], o->seed, first + j);
     for (size_t s = 0; s < e->S; s++) {
         for (size_t j = 0; j < n; j++) {
+            path_set_variant(w->lane[j], o->variants ? o->variants[s] : NULL);
             path_draw_scenario(w->lane[j], o->scenarios[s]);
             path_begin(w->lane[j], mode);
         }
@@ -352,6 +357,7 @@ static void evaluate_plan(struct engine *e, struct path *p)
 {
     path_eval_shared(p);
     for (size_t s = 0; s < e->S; s++) {
+        path_set_variant(p, e->o->variants ? e->o->variants[s] : NULL);
         path_eval_scenario(p, e->o->scenarios[s]);
         path_simulate(p, PATH_PLAN, 0, 0, NULL);
         memcpy(e->plan_month + s * (size_t)e->H * MM_COUNT, path_monthly(p),
@@ -391,7 +397,7 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     w->hist = histset_new(e->nhist);
     w->good = mem_calloc(e->S * SM_COUNT, sizeof *w->good);
     w->runway = mem_calloc(e->S * ((size_t)e->H + 2), sizeof *w->runway);
-    w->worse = mem_calloc(e->S * CMP_COUNT, sizeof *w->worse);
+    w->worse = mem_calloc(e->S * e->ncmp + 1, sizeof *w->worse);
     fit = BATCH_BYTES / (sizeof *w->batch * (e->nhist ? e->nhist : 1));
     fit = fit > BATCH ? BATCH : fit;
     w->batch_paths = fit > w->nlanes ? fit / w->nlanes * w->nlanes : w->nlanes;
@@ -451,14 +457,16 @@ void results_free(struct results *r)
     mem_free(r->cash_out_by_month);
     mem_free(r->compare);
     mem_free(r->prob_worse);
+    mem_free(r->compare_metric);
     mem_free(r);
 }
 
 /* Statistics of entry I.  Quantiles are clamped to the smallest and largest
  * value seen, so a figure that never varies reads exactly; those of a WHOLE
  * figure are whole numbers within the bin of the exact order statistic. */
-static void fill_row(struct stat_row *row, const struct moments *mo, const struct moments *between,
-                     const struct worker *w, size_t nthreads, size_t i, double plan, int whole, uint64_t *scratch)
+static void fill_row(const struct engine *e, struct stat_row *row, const struct moments *mo,
+                     const struct moments *between, const struct worker *w, size_t nthreads, size_t i, double plan,
+                     int whole, uint64_t *scratch)
 {
     const struct histset *sets[256];
     for (size_t t = 0; t < nthreads; t++)
@@ -472,6 +480,10 @@ static void fill_row(struct stat_row *row, const struct moments *mo, const struc
         row->mc_se = between[i].n >= 2 ? moments_sd(&between[i]) / sqrt(between[i].n) : NAN;
     double lo, hi;
     histset_quantiles(sets, nthreads, i, row->n, engine_quantiles, Q_COUNT, whole, scratch, row->q, &lo, &hi);
+    row->q_extra = NAN;
+    if (e->o->quantile_extra > 0) /* a second scan: the quantiles of one are read in order */
+        histset_quantiles(sets, nthreads, i, row->n, &e->o->quantile_extra, 1, whole, scratch, &row->q_extra, &lo,
+                          &hi);
     row->prob_plan = NAN;
 }
 
@@ -514,14 +526,14 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         for (int mo = 1; mo <= H; mo++) {
             for (size_t k = 0; k < MM_COUNT; k++) {
                 size_t i = (s * (size_t)H + (size_t)(mo - 1)) * MM_COUNT + k;
-                fill_row(&r->monthly[i], &e->moments[i], between, w, (size_t)nthreads, i, e->plan_month[i],
+                fill_row(e, &r->monthly[i], &e->moments[i], between, w, (size_t)nthreads, i, e->plan_month[i],
                          monthly_metric_whole[k] || (k == MM_HEADCOUNT && whole_heads), scratch);
             }
         }
         for (size_t k = 0; k < SM_COUNT; k++) {
             size_t i = e->nmonthly + s * SM_COUNT + k;
             struct stat_row *row = &r->summary[s * SM_COUNT + k];
-            fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
+            fill_row(e, row, &e->moments[i], between, w, (size_t)nthreads, i, e->plan_summary[s * SM_COUNT + k],
                      summary_metric_whole[k] || (k == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             if (k == SM_PROB_CASH_OUT || k == SM_DEFAULT_ALIVE)
                 for (int q = 0; q < Q_COUNT; q++)
@@ -547,18 +559,18 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             r->cash_out_by_month[s * (size_t)H + (size_t)(mo - 1)] = (double)out / (double)e->paths;
         }
         long c = compared(e, s);
-        for (size_t k = 0; c >= 0 && k < CMP_COUNT; k++) {
-            size_t i = e->nmonthly + e->nsummary + (size_t)c * CMP_COUNT + k;
-            struct stat_row *row = &r->compare[s * CMP_COUNT + k];
-            const int metric = compare_metrics[k];
+        for (size_t k = 0; c >= 0 && k < e->ncmp; k++) {
+            size_t i = e->nmonthly + e->nsummary + (size_t)c * e->ncmp + k;
+            struct stat_row *row = &r->compare[s * e->ncmp + k];
+            const int metric = e->cmp_metric[k];
             /* differences of whole numbers are whole */
-            fill_row(row, &e->moments[i], between, w, (size_t)nthreads, i, NAN,
+            fill_row(e, row, &e->moments[i], between, w, (size_t)nthreads, i, NAN,
                      summary_metric_whole[metric] || metric == SM_DEFAULT_ALIVE ||
                          (metric == SM_HEADCOUNT_FINAL && whole_heads), scratch);
             uint64_t worse = 0;
             for (int t = 0; t < nthreads; t++)
-                worse += w[t].worse[s * CMP_COUNT + k];
-            r->prob_worse[s * CMP_COUNT + k] = row->n ? (double)worse / (double)row->n : NAN;
+                worse += w[t].worse[s * e->ncmp + k];
+            r->prob_worse[s * e->ncmp + k] = row->n ? (double)worse / (double)row->n : NAN;
         }
         for (size_t l = 0; l < e->L * LF_COUNT; l++) {
             const struct moments *mo = &e->moments[e->nmonthly + e->nsummary + e->ncompare + s * e->L * LF_COUNT + l];
@@ -584,7 +596,11 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     e->nmonthly = e->S * (size_t)e->H * MM_COUNT;
     e->nsummary = e->S * SM_COUNT;
     e->base = o->baseline < e->S ? o->baseline : 0;
-    e->ncompare = e->S > 1 ? (e->S - 1) * CMP_COUNT : 0;
+    e->cmp_metric = o->compare_metric ? o->compare_metric : compare_metrics;
+    e->cmp_worse = o->compare_metric ? o->compare_worse : compare_direction;
+    e->cmp_threshold = o->compare_metric ? o->compare_threshold : NULL;
+    e->ncmp = o->compare_metric ? o->ncompare : CMP_COUNT;
+    e->ncompare = e->S > 1 ? (e->S - 1) * e->ncmp : 0;
     e->nlines_m = e->S * e->L * LF_COUNT;
     e->nmoments = e->nmonthly + e->nsummary + e->ncompare + e->nlines_m;
     e->nhist = e->nmonthly + e->nsummary + e->ncompare;
@@ -728,14 +744,17 @@ enum status engine_collect(struct engine *e, struct results **out)
     r->line_mean = mem_calloc(e->nlines_m, sizeof *r->line_mean);
     r->cash_out_by_month = mem_calloc(e->S * (size_t)e->H, sizeof *r->cash_out_by_month);
     r->baseline = e->base;
-    r->compare = mem_calloc(e->S * CMP_COUNT, sizeof *r->compare);
-    r->prob_worse = mem_calloc(e->S * CMP_COUNT, sizeof *r->prob_worse);
+    r->ncompare = e->ncmp;
+    r->compare_metric = mem_calloc(e->ncmp + 1, sizeof *r->compare_metric);
+    r->compare = mem_calloc(e->S * e->ncmp + 1, sizeof *r->compare);
+    r->prob_worse = mem_calloc(e->S * e->ncmp + 1, sizeof *r->prob_worse);
     if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month || !r->compare ||
-        !r->prob_worse) {
+        !r->prob_worse || !r->compare_metric) {
         results_free(r);
         return ST_NOMEM;
     }
     memcpy(r->scenarios, e->o->scenarios, e->S * sizeof *r->scenarios);
+    memcpy(r->compare_metric, e->cmp_metric, e->ncmp * sizeof *r->compare_metric);
     enum status st = collect(e, e->w, e->nthreads, r);
     if (st != ST_OK) {
         results_free(r);

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/month.h"
 #include "sim/metrics.h"
 #include "sim/model.h"
 #include "sim/status.h"
@@ -36,6 +37,18 @@ struct run_options {
     volatile sig_atomic_t *stop; /* set by a signal handler to stop early; may be NULL */
     int sampling;              /* enum sampling (design.h): how per-path uniforms spread */
     size_t baseline;           /* the position in SCENARIOS of compare.csv's baseline (0: the first) */
+    /* the variant of the model each position of SCENARIOS runs (DESIGN.md:
+     * the same scenario may come twice, once with a contract); NULL, or a
+     * NULL entry: the model as it is */
+    const struct month_variant *const *variants;
+    /* what compare.csv compares (NULL: compare_metrics, compare_direction):
+     * NCOMPARE summary metrics, each with the side on which a path does
+     * worse (+1: lower values are worse) and the difference beyond which it
+     * counts as worse (NULL: 0) */
+    const int *compare_metric, *compare_worse;
+    const double *compare_threshold;
+    size_t ncompare;
+    double quantile_extra;     /* a further quantile of every figure, in stat_row.q_extra (0: none) */
     int draws_only;            /* make every random draw of the run and nothing else
                                 * (the benchmark's floor); no results */
 };
@@ -50,6 +63,7 @@ struct stat_row {
     double mean, sd, mc_se;
     double q[Q_COUNT]; /* by enum stat_quantile; NAN when empty */
     double prob_plan; /* share of paths at least as good as the plan; NAN when empty */
+    double q_extra;   /* the quantile run_options.quantile_extra asks for; NAN when none */
     uint64_t n;       /* paths where the figure is defined */
 };
 
@@ -69,8 +83,10 @@ struct results {
      * the share of paths where the scenario does worse; the baseline's own
      * rows are unused */
     size_t baseline;            /* its position in scenarios */
-    struct stat_row *compare;   /* [s * CMP_COUNT + k] */
-    double *prob_worse;         /* [s * CMP_COUNT + k] */
+    size_t ncompare;            /* the metrics compared, by summary metric in compare_metric */
+    int *compare_metric;        /* [ncompare] */
+    struct stat_row *compare;   /* [s * ncompare + k] */
+    double *prob_worse;         /* [s * ncompare + k] */
 };
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */

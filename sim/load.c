@@ -369,6 +369,10 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
         memset(f->on_plan, 1, nplans);
         return 0;
     }
+    if (schema_name_eq(text, "none")) { /* kept for the contracts that ask for it (cpcsim quote) */
+        f->for_contracts = 1;
+        return 0;
+    }
     size_t errors = 0, named = 0, unknown = 0;
     const char *p = text;
     while (*p) {
@@ -387,7 +391,7 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
                 char known[512];
                 names_of_plans(plans, nplans, known, sizeof known);
                 diag_error(d, t->name, f->line, col, "plans: no plan called '%s'; plans are: %s "
-                           "(or write all)", name, known);
+                           "(or write all, or none)", name, known);
                 errors++;
             } else {
                 f->on_plan[k] = 1;
@@ -399,7 +403,7 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
         p = end + 1;
     }
     if (!named && !errors && !unknown) {
-        diag_error(d, t->name, f->line, col, "plans: names no plan; write all, or plan names separated by ';'");
+        diag_error(d, t->name, f->line, col, "plans: names no plan; write all, none, or plan names separated by ';'");
         errors++;
     }
     return errors;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "models/calendar.h"
+#include "models/contract.h"
 #include "models/deals.h"
 #include "models/features.h"
 #include "models/infra.h"
@@ -54,6 +55,7 @@ struct model {
     struct round *rounds;
     size_t nrounds;
     struct model_source sources[MF_COUNT];
+    const struct contract *contract; /* a contract to quote (cpcsim quote), borrowed; NULL: none */
 };
 
 /*

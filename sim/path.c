@@ -30,10 +30,10 @@ const char *const monthly_metric_names[MM_COUNT] = {
 const char *const summary_metric_names[SM_COUNT] = {
     "runway_months", "prob_cash_out", "default_alive", "breakeven_month", "customers_final", "revenue_final",
     "cost_final", "cash_final", "cpc_final", "cpc_variable_final", "cpc_horizon", "gross_margin_final",
-    "min_cash", "funding_need", "headcount_final",
+    "min_cash", "funding_need", "headcount_final", "cost_total",
 };
 const int summary_metric_direction[SM_COUNT] = {
-    +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1,
+    +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1, -1,
 };
 const int compare_metrics[CMP_COUNT] = {
     SM_RUNWAY, SM_CASH_FINAL, SM_MIN_CASH, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL, SM_CPC_FINAL, SM_FUNDING_NEED,
@@ -41,7 +41,7 @@ const int compare_metrics[CMP_COUNT] = {
 };
 const int compare_direction[CMP_COUNT] = { +1, +1, +1, +1, +1, -1, -1, +1 };
 const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 /* One per-path uniform: the stream it comes from (its Monte Carlo value). */
 struct slot {
@@ -77,6 +77,7 @@ struct path {
     double *base_lines;          /* [L * LF_COUNT]: month_fixed_totals of this path (engine) */
     struct binomial_p churn;     /* this scenario's churn, prepared */
     struct scenario_draw scn;
+    struct contract_draw deal;   /* the model's contract's values, when it has one */
 
     const struct model *m;
     size_t shift;                /* of the struct from the start of its block (path_new) */
@@ -101,17 +102,59 @@ struct path {
     rng_block *slot_block;       /* [nslots]: the first block of each slot's stream */
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
+    int at_contract[CONTRACT_NVALUES];
 };
+
+/* path_line_info of the contract's own line L. */
+static void contract_line_info(const struct contract *c, const struct model *m, size_t l, const char **kind,
+                               const char **name, int *category, int *exists)
+{
+    size_t f;
+    *exists = 1;
+    switch (contract_line(c, l, &f)) {
+    case CONTRACT_LINE_BUILD:
+        *kind = "contract_build";
+        *name = m->features[f].name;
+        *category = CAT_RND;
+        *exists = features_has_build(&m->features[f]);
+        return;
+    case CONTRACT_LINE_RUN:
+        *kind = "contract_run";
+        *name = m->features[f].name;
+        *category = CAT_COGS;
+        *exists = features_has_run(&m->features[f]);
+        return;
+    case CONTRACT_LINE_EFFORT:
+        *kind = "contract_effort";
+        *name = "custom effort";
+        *category = c->effort_role >= 0 ? m->roles[c->effort_role].category : CAT_COGS;
+        *exists = c->effort_role >= 0;
+        return;
+    case CONTRACT_LINE_SUPPORT:
+        *kind = "contract_support";
+        *name = "support";
+        *category = c->support_role >= 0 ? m->roles[c->support_role].category : CAT_COGS;
+        *exists = c->support_role >= 0;
+        return;
+    case CONTRACT_LINE_ONBOARDING:
+        *kind = "contract_onboarding";
+        *name = "onboarding";
+        *category = CAT_COGS;
+        *exists = dist_is_uncertain(&c->onboarding) || dist_mean(&c->onboarding) != 0;
+        return;
+    }
+}
 
 size_t path_nlines(const struct model *m)
 {
-    return m->ninfra + m->nroles + 2 * m->nfeatures;
+    return m->ninfra + m->nroles + 2 * m->nfeatures + (m->contract ? contract_nlines(m->contract) : 0);
 }
 
 void path_line_info(const struct model *m, size_t l, const char **kind, const char **name, int *category,
                     int *exists)
 {
-    const struct month_model mm = { .ninfra = m->ninfra, .nroles = m->nroles, .nfeatures = m->nfeatures };
+    const struct month_model mm = { .ninfra = m->ninfra, .nroles = m->nroles, .nfeatures = m->nfeatures,
+                                    .contract = m->contract };
     size_t i;
     switch (month_line(&mm, l, &i)) {
     case LINE_INFRA:
@@ -138,6 +181,9 @@ void path_line_info(const struct model *m, size_t l, const char **kind, const ch
         *category = CAT_COGS;
         *exists = features_has_run(&m->features[i]);
         return;
+    case LINE_CONTRACT:
+        contract_line_info(m->contract, m, i, kind, name, category, exists);
+        return;
     }
 }
 
@@ -146,7 +192,7 @@ void path_line_info(const struct model *m, size_t l, const char **kind, const ch
 static size_t most_slots(const struct model *m)
 {
     return m->nrounds * 2 + SCEN_NVALUES + m->ndeals * 2 + m->nplans + m->ninfra * INFRA_NVALUES +
-           m->nroles * ROLE_NVALUES + m->nfeatures * FEAT_NVALUES;
+           m->nroles * ROLE_NVALUES + m->nfeatures * FEAT_NVALUES + CONTRACT_NVALUES;
 }
 
 /* Lays a workspace's arrays out in one block: with a NULL base it only
@@ -285,6 +331,14 @@ static void assign_slots(struct path *p)
             SLOT(p->at_feat[i * FEAT_NVALUES + k], dist_is_uncertain(cells[k]), RNG_PARAM,
                  rng_cell(MF_FEATURES, i, k), 0);
     }
+    /* a contract's cells last, with streams of their own: what it adds moves
+     * no other cell's draws or dimension */
+    const struct contract *c = m->contract;
+    for (unsigned k = 0; k < CONTRACT_NVALUES; k++) {
+        const struct dist *cells[CONTRACT_NVALUES] = { c ? &c->custom_effort : NULL, c ? &c->support_hours : NULL,
+                                                       c ? &c->onboarding : NULL };
+        SLOT(p->at_contract[k], c && dist_is_uncertain(cells[k]), RNG_CONTRACT, k, 0);
+    }
 #undef SLOT
     p->nslots = n;
 }
@@ -297,6 +351,18 @@ size_t path_dimensions(const struct path *p)
 void path_set_design(struct path *p, const struct design *d)
 {
     p->design = d;
+}
+
+void path_set_variant(struct path *p, const struct month_variant *v)
+{
+    const struct contract *c = v && v->with_contract ? p->m->contract : NULL;
+    const unsigned char *off = v ? v->feature_off : NULL;
+    if (c == p->mm.contract && off == p->mm.feature_off)
+        return;
+    p->mm.contract = c;
+    p->mm.feature_off = off;
+    month_changes(&p->mm, p->changed);
+    p->costs_ready = 0;
 }
 
 struct path *path_new(const struct model *m)
@@ -377,6 +443,11 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
             u[k] = slot_u(p, p->at_feat[i * FEAT_NVALUES + k]);
         features_draw(&m->features[i], u, &p->feats[i]);
     }
+    if (m->contract) {
+        for (size_t k = 0; k < CONTRACT_NVALUES; k++)
+            u[k] = slot_u(p, p->at_contract[k]);
+        contract_draw(m->contract, u, &p->deal);
+    }
     for (int mo = 1; mo <= p->H; mo++) {
         p->first_block[2 * (size_t)mo] = rng_stream_counter(path, RNG_ARRIVALS, (uint32_t)mo);
         p->first_block[2 * (size_t)mo + 1] = rng_stream_counter(path, RNG_CHURN, (uint32_t)mo);
@@ -402,6 +473,8 @@ void path_eval_shared(struct path *p)
         staff_eval(&m->roles[i], &p->roles[i]);
     for (size_t i = 0; i < m->nfeatures; i++)
         features_eval(&m->features[i], &p->feats[i]);
+    if (m->contract)
+        contract_eval(m->contract, &p->deal);
     memset(p->funding, 0, ((size_t)p->H + 1) * sizeof *p->funding);
     for (size_t i = 0; i < m->nrounds; i++) {
         const struct round *r = &m->rounds[i];
@@ -563,7 +636,7 @@ static void values_by_year(struct path *p)
 
 static struct month_years years_of(const struct path *p)
 {
-    return (struct month_years){ p->amount_y, p->rate_y, p->feats };
+    return (struct month_years){ p->amount_y, p->rate_y, p->feats, &p->deal };
 }
 
 void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t path,
@@ -577,7 +650,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
             p->month_amount[i] = infra_amount(&p->infra[i], mo);
         for (size_t i = 0; i < mm->nroles; i++)
             p->month_rate[i] = staff_rate(&p->roles[i], mo);
-        const struct month_values v = { p->price, p->month_amount, p->month_rate, p->feats };
+        const struct month_values v = { p->price, p->month_amount, p->month_rate, p->feats, &p->deal };
         struct month_fixed fx;
         month_fixed(mm, &v, mo, &fx, p->month_unit);
         double in, gone;
@@ -607,7 +680,7 @@ static struct month_values values_of(const struct path *p, int mo)
 {
     const size_t y = (size_t)calendar_year(mo);
     return (struct month_values){ p->price, p->amount_y + y * p->mm.ninfra, p->rate_y + y * p->mm.nroles,
-                                  p->feats };
+                                  p->feats, &p->deal };
 }
 
 /* The customer-independent part of every month, once per path for all its

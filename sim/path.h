@@ -44,6 +44,11 @@ void path_draw_scenario(struct path *p, size_t scenario);
 void path_eval_shared(struct path *p);
 void path_eval_scenario(struct path *p, size_t scenario);
 
+/* Runs the months to come as variant V of the model (NULL: the model as it
+ * is, without its contract): the contract (struct model's) signed or not,
+ * some features switched off.  The draws do not change. */
+void path_set_variant(struct path *p, const struct month_variant *v);
+
 struct design;
 /* The number of per-path uniforms (the dimensions of a sampling design). */
 size_t path_dimensions(const struct path *p);

@@ -161,12 +161,12 @@ int report_compare(FILE *f, const struct model *m, const struct results *r)
     for (size_t s = 0; s < r->nscenarios; s++) {
         if (s == r->baseline)
             continue;
-        for (size_t k = 0; k < CMP_COUNT; k++) {
-            const struct stat_row *row = &r->compare[s * CMP_COUNT + k];
+        for (size_t k = 0; k < r->ncompare; k++) {
+            const struct stat_row *row = &r->compare[s * r->ncompare + k];
             report_text(f, m->scenarios[r->scenarios[s]].name);
             fputc(',', f);
             report_text(f, baseline);
-            fprintf(f, ",%s,", summary_metric_names[compare_metrics[k]]);
+            fprintf(f, ",%s,", summary_metric_names[r->compare_metric[k]]);
             report_number(f, row->mean);
             fputc(',', f);
             report_number(f, row->mc_se);
@@ -176,7 +176,7 @@ int report_compare(FILE *f, const struct model *m, const struct results *r)
                 report_number(f, row->q[q[i]]);
             }
             fputc(',', f);
-            report_number(f, r->prob_worse[s * CMP_COUNT + k]);
+            report_number(f, r->prob_worse[s * r->ncompare + k]);
             fputc('\n', f);
         }
     }

@@ -23,7 +23,8 @@ enum rng_purpose {
     RNG_ARRIVALS = 2, /* index: month */
     RNG_CHURN = 3,    /* index: month */
     RNG_DEAL = 4,     /* index: deal */
-    RNG_FUNDING = 5   /* index: round */
+    RNG_FUNDING = 5,  /* index: round */
+    RNG_CONTRACT = 6  /* index: the contract's cell (enum in contract.h) */
 };
 
 /* Indices are below 2^24: a stream's purpose and index share one 32-bit

@@ -553,12 +553,12 @@ static void comparisons_are_paired(void **state)
     struct results *r = run(m, 1000, 9, 2);
     assert_int_equal(r->baseline, 0);
     for (size_t k = 0; k < CMP_COUNT; k++) {
-        const struct stat_row *row = &r->compare[1 * CMP_COUNT + k];
+        const struct stat_row *row = &r->compare[1 * r->ncompare + k];
         assert_true(row->n > 0);
         assert_true(row->mean == 0 && row->sd == 0 && row->mc_se == 0);
         for (int q = 0; q < Q_COUNT; q++)
             assert_true(row->q[q] == 0);
-        assert_true(r->prob_worse[1 * CMP_COUNT + k] == 0);
+        assert_true(r->prob_worse[1 * r->ncompare + k] == 0);
     }
     results_free(r);
     model_free(m);
@@ -572,7 +572,7 @@ static void comparisons_are_paired(void **state)
     for (size_t s = 1; s < r->nscenarios; s++) {
         for (size_t k = 0; k < CMP_COUNT; k++) {
             const int metric = compare_metrics[k];
-            const struct stat_row *diff = &r->compare[s * CMP_COUNT + k], *a = &r->summary[s * SM_COUNT + metric],
+            const struct stat_row *diff = &r->compare[s * r->ncompare + k], *a = &r->summary[s * SM_COUNT + metric],
                                   *b = &r->summary[0 * SM_COUNT + metric];
             /* the mean difference is the difference of the means, up to the
              * paths where only one of the two is defined */
@@ -582,7 +582,7 @@ static void comparisons_are_paired(void **state)
             if (metric == SM_CASH_FINAL || metric == SM_CUSTOMERS_FINAL || metric == SM_REVENUE_FINAL ||
                 metric == SM_MIN_CASH)
                 assert_true(diff->mc_se < independent);
-            assert_true(r->prob_worse[s * CMP_COUNT + k] >= 0 && r->prob_worse[s * CMP_COUNT + k] <= 1);
+            assert_true(r->prob_worse[s * r->ncompare + k] >= 0 && r->prob_worse[s * r->ncompare + k] <= 1);
         }
     }
     results_free(r);

@@ -577,7 +577,7 @@ static void feature_plan_must_exist(void **state)
 {
     (void)state;
     put("features.csv", "feature,plans\nsso,basic;gold\n");
-    load_one_error("/features.csv:2:2: plans: no plan called 'gold'; plans are: basic (or write all)");
+    load_one_error("/features.csv:2:2: plans: no plan called 'gold'; plans are: basic (or write all, or none)");
 }
 
 static void deal_plan_must_exist(void **state)
