@@ -32,7 +32,7 @@ struct contract {
     double price;            /* per customer per month, as proposed */
     double discount;         /* a fraction of the price */
     int start, term;         /* the first month, and the months it lasts */
-    const size_t *built;     /* the features built for it (not on its plan), indices into the features */
+    size_t *built;           /* the features built for it (not on its plan), indices into the features */
     size_t nbuilt;
     struct dist custom_effort; /* person-months */
     int effort_role;           /* index into the roles, -1 when there is no custom effort */

@@ -617,6 +617,18 @@ int cli_exit_code(enum status st)
     return (int)st;
 }
 
+enum status cli_find_scenario(const struct model *m, const char *command, const char *name, size_t *k)
+{
+    for (*k = 0; *k < m->nscenarios; (*k)++)
+        if (!strcmp(m->scenarios[*k].name, name))
+            return ST_OK;
+    fprintf(stderr, "cpcsim %s: no scenario called '%s' in %s/scenarios.csv; scenarios are:", command, name, m->dir);
+    for (size_t i = 0; i < m->nscenarios; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
+    fputc('\n', stderr);
+    return ST_USAGE;
+}
+
 enum status cli_load_model(const char *dir, struct diag *d, struct model **m)
 {
     enum status st = model_load(dir, d, m);

@@ -93,6 +93,7 @@ struct cli_command {
 
 /* The commands, one file each; main.c lists them in its table. */
 extern const struct cli_command cmd_run_command;
+extern const struct cli_command cmd_quote_command;
 extern const struct cli_command cmd_check_command;
 extern const struct cli_command cmd_calibrate_command;
 
@@ -186,6 +187,10 @@ void cli_catch_signals(void);
 /* The process exit status for ST: ST itself, or 128 + the signal for an
  * interrupted run (130, 143, 129). */
 int cli_exit_code(enum status st);
+
+/* The index of the scenario called NAME of M in *K; or ST_USAGE, with a
+ * message from COMMAND listing M's scenarios. */
+enum status cli_find_scenario(const struct model *m, const char *command, const char *name, size_t *k);
 
 /*
  * Loads the model folder DIR into *M (model_load).  On failure prints

@@ -205,26 +205,12 @@ static enum status run_to_precision(const struct model *m, const struct run_opti
 /* Puts into CHOSEN (*N of them) the model's indices of the scenarios NAMES,
  * each once.  Returns ST_USAGE, with a message that lists the scenarios,
  * for a name the model does not have. */
-/* The index of the scenario called NAME in *K, or ST_USAGE and a message
- * listing the scenarios. */
-static enum status find_scenario(const struct model *m, const char *name, size_t *k)
-{
-    for (*k = 0; *k < m->nscenarios; (*k)++)
-        if (!strcmp(m->scenarios[*k].name, name))
-            return ST_OK;
-    fprintf(stderr, "cpcsim run: no scenario called '%s' in %s/scenarios.csv; scenarios are:", name, m->dir);
-    for (size_t i = 0; i < m->nscenarios; i++)
-        fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
-    fputc('\n', stderr);
-    return ST_USAGE;
-}
-
 static enum status choose_scenarios(const struct model *m, const struct cli_list *names, size_t *chosen, size_t *n)
 {
     *n = 0;
     for (size_t i = 0; i < names->n; i++) {
         size_t k;
-        if (find_scenario(m, names->item[i], &k) != ST_OK)
+        if (cli_find_scenario(m, "run", names->item[i], &k) != ST_OK)
             return ST_USAGE;
         int again = 0;
         for (size_t j = 0; j < *n; j++)
@@ -304,7 +290,7 @@ static int run_main(int argc, char **argv)
     size_t baseline = 0; /* its position among the scenarios run */
     if (st == ST_OK && a.baseline) {
         size_t k;
-        st = find_scenario(m, a.baseline, &k);
+        st = cli_find_scenario(m, "run", a.baseline, &k);
         if (st == ST_OK && all) {
             baseline = k;
         } else if (st == ST_OK) {

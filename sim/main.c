@@ -22,6 +22,7 @@ static const struct cli_command *const commands[] = {
     &cmd_run_command,
     &cmd_check_command,
     &cmd_calibrate_command,
+    &cmd_quote_command,
 };
 
 static void usage(FILE *out)

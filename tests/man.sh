@@ -1,10 +1,10 @@
 #!/bin/sh
 # man.sh - the man page renders without a warning and keeps up with the
-# program: every option that `cpcsim run --help`, `cpcsim check --help`,
-# `cpcsim calibrate --help` and `cpcsim --help` list is documented (each option of a command as an item of
+# program: every option that the --help of run, check, calibrate and quote,
+# and `cpcsim --help`, list is documented (each option of a command as an item of
 # its own, "-o, --output OUT", in the command's subsection of COMMANDS), and
-# every report that a fresh run writes has its subsection in REPORTS, with
-# its header row as written, its metric names and run.csv's keys.
+# every report that a fresh run and quote write has its subsection in REPORTS, with
+# its header row as written, its metric names, line kinds and run.csv's keys.
 #
 #   sh tests/man.sh [CPCSIM [PAGE]]            check PAGE (default sim/cpcsim.1)
 #                                              against CPCSIM (default ./cpcsim)
@@ -29,12 +29,17 @@ trap 'exit 1' HUP INT TERM
 # ---- what the program says of itself, once for every page checked ----
 
 if ! "$cpcsim" run --help >"$tmp/help-run" || ! "$cpcsim" check --help >"$tmp/help-check" ||
-   ! "$cpcsim" calibrate --help >"$tmp/help-calibrate" || ! "$cpcsim" --help >"$tmp/help-top"; then
+   ! "$cpcsim" calibrate --help >"$tmp/help-calibrate" || ! "$cpcsim" quote --help >"$tmp/help-quote" ||
+   ! "$cpcsim" --help >"$tmp/help-top"; then
     echo "man.sh: $cpcsim --help failed"
     exit 1
 fi
 if ! "$cpcsim" run data/saas -n 50 --ledger-path 2 -o "$tmp/out" -q >/dev/null; then
     echo "man.sh: $cpcsim run data/saas -n 50 --ledger-path 2 failed"
+    exit 1
+fi
+if ! "$cpcsim" quote data/saas data/saas-contract.csv -n 50 -o "$tmp/out" -q >/dev/null; then
+    echo "man.sh: $cpcsim quote data/saas data/saas-contract.csv -n 50 failed"
     exit 1
 fi
 reports=$(cd "$tmp/out" && ls -A)
@@ -119,7 +124,7 @@ check_page() {
     sed 's/^ *//; s/ *$//' "$tmp/text" >"$tmp/lines"
 
     # 2. each command's options in its subsection of COMMANDS
-    for cp_cmd in run check calibrate; do
+    for cp_cmd in run check calibrate quote; do
         subsection "$tmp/text" "cpcsim $cp_cmd " >"$tmp/sub"
         if [ ! -s "$tmp/sub" ]; then
             echo "$cp_page: no subsection 'cpcsim $cp_cmd ...' in COMMANDS"
@@ -162,6 +167,8 @@ check_page() {
     { awk -F, 'NR > 1 { print $2 }' "$tmp/out/summary.csv"
       awk -F, 'NR > 1 { print $4 }' "$tmp/out/monthly.csv"
       awk -F, 'NR > 1 && $1 !~ /^file:/ { print $1 }' "$tmp/out/run.csv"
+      awk -F, 'NR > 1 { print $1 }' "$tmp/out/quote.csv"
+      awk -F, 'NR > 1 { print $2 }' "$tmp/out/quote_costs.csv"
       echo "file:"; } | sort -u >"$tmp/names"
     while IFS= read -r cp_name; do
         case $cp_name in

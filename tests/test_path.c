@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "models/contract.h"
 #include "sim/diag.h"
 #include "sim/model.h"
 #include "sim/path.h"
@@ -26,7 +27,8 @@
 /* Runs PATHS paths of every scenario of M both ways, in lane groups of
  * sizes 1, 2, ... (wrapping at PATH_LANES), and fails at the first bit
  * that differs, naming the model, scenario, path, month and figure. */
-static void assert_engine_equals_plain(const struct model *m, const char *what, uint64_t seed, uint64_t paths)
+static void assert_engine_equals_plain(const struct model *m, const char *what, uint64_t seed, uint64_t paths,
+                                       const struct month_variant *variant)
 {
     const size_t H = (size_t)m->cal.months, L = path_nlines(m);
     struct path *alone = path_new(m), *lane[PATH_LANES];
@@ -43,6 +45,7 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
             path_draw_shared(lane[j], seed, first + j);
         for (size_t s = 0; s < m->nscenarios; s++) {
             for (size_t j = 0; j < n; j++) {
+                path_set_variant(lane[j], variant);
                 path_draw_scenario(lane[j], s);
                 path_begin(lane[j], PATH_RANDOM);
             }
@@ -50,6 +53,7 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
                 path_month_lanes(lane, n, seed, first, mo, rows + (size_t)(mo - 1) * MM_COUNT * n, n);
             for (size_t j = 0; j < n; j++) {
                 path_end(lane[j]);
+                path_set_variant(alone, variant);
                 path_draw_shared(alone, seed, first + j);
                 path_draw_scenario(alone, s);
                 path_simulate(alone, PATH_RANDOM, seed, first + j, NULL);
@@ -105,7 +109,7 @@ static void example_and_bench_models(void **state)
     const char *dirs[] = { "data/saas", "tests/bench/model" };
     for (size_t i = 0; i < 2; i++) {
         struct model *m = load(dirs[i]);
-        assert_engine_equals_plain(m, dirs[i], 11 + i, 96);
+        assert_engine_equals_plain(m, dirs[i], 11 + i, 96, NULL);
         model_free(m);
     }
     simd_baseline(0);
@@ -362,7 +366,31 @@ static void random_models(void **state)
         struct model *m = load(dir);
         char what[64];
         snprintf(what, sizeof what, "random model %u", k);
-        assert_engine_equals_plain(m, what, 1000 + k, 40);
+        assert_engine_equals_plain(m, what, 1000 + k, 40, NULL);
+        /* and as variants: with a contract that builds every feature its
+         * plan lacks and has effort, support and onboarding; with every
+         * other feature switched off */
+        size_t built[8];
+        unsigned char off[8] = { 0 };
+        struct contract c = { .customers = (double)(k % 7) * 3, .plan = 0, .price = 120, .discount = 0.1,
+                              .start = 1 + (int)(k % (unsigned)m->cal.months), .built = built,
+                              .custom_effort = dist_const(1.5, RANGE_NONNEG), .effort_role = 0,
+                              .support_hours = dist_const(12, RANGE_NONNEG), .support_role = (int)(m->nroles - 1),
+                              .onboarding = dist_const(800, RANGE_NONNEG) };
+        c.term = m->cal.months - c.start + 1;
+        for (size_t i = 0; i < m->nfeatures && i < 8; i++) {
+            if (!features_serves(&m->features[i], 0))
+                built[c.nbuilt++] = i;
+            off[i] = i % 2;
+        }
+        m->contract = &c;
+        struct path *probe = path_new(m); /* workspaces sized for the contract's lines */
+        assert_non_null(probe);
+        path_free(probe);
+        const struct month_variant with = { 1, NULL }, without_some = { 0, off };
+        assert_engine_equals_plain(m, what, 2000 + k, 24, &with);
+        assert_engine_equals_plain(m, what, 3000 + k, 24, &without_some);
+        m->contract = NULL;
         model_free(m);
         tu_rmdir(dir);
     }
