@@ -526,6 +526,44 @@ static void customer_totals(const struct month_model *mm, const struct month_yea
     }
 }
 
+/* The cost per customer over the horizon of plan P: each line's cost over
+ * the horizon shared over the customer-months of the plans it serves (a
+ * feature: its plans; any other line: every plan), the plan's shares summed
+ * and divided by its customer-months.  A line whose plans had no customers
+ * is no plan's; a contract's customers and lines are left out. */
+static double plan_cpc(const struct month_model *mm, const struct month_history *hist, const double *lines,
+                       size_t p)
+{
+    const size_t P = mm->nplans, H = (size_t)mm->horizon;
+    const double *cm = hist->plan_sum + H * P; /* each plan's customer-months */
+    double all = 0;
+    for (size_t q = 0; q < P; q++)
+        all += cm[q];
+    if (!(cm[p] > 0))
+        return NAN;
+    double cost = 0;
+    const size_t L = mm->ninfra + mm->nroles + 2 * mm->nfeatures;
+    for (size_t l = 0; l < L; l++) {
+        size_t row;
+        double served = all;
+        const enum line_kind kind = month_line(mm, l, &row);
+        if (kind == LINE_FEATURE_BUILD || kind == LINE_FEATURE_RUN) {
+            const struct feature *f = &mm->features[row];
+            if (!f->all_plans) {
+                if (!f->on_plan[p])
+                    continue;
+                served = 0;
+                for (size_t q = 0; q < P; q++)
+                    if (f->on_plan[q])
+                        served += cm[q];
+            }
+        }
+        if (served > 0)
+            cost += lines[l * LF_COUNT + LF_TOTAL] * (cm[p] / served);
+    }
+    return cost / cm[p];
+}
+
 void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
                    const double *customers, const struct month_tally *t, int fixed_done, double *lines, double *s)
 {
@@ -554,6 +592,7 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
     for (size_t l = 0; l < L; l++)
         lines[l * LF_COUNT + LF_CPC] =
             t->customer_months > 0 ? lines[l * LF_COUNT + LF_TOTAL] / t->customer_months : NAN;
+    s[SM_CPC_PLAN] = mm->cpc_plan >= 0 ? plan_cpc(mm, hist, lines, (size_t)mm->cpc_plan) : NAN;
 }
 
 void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,

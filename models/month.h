@@ -52,11 +52,14 @@ enum month_figure {
     MM_COST_FEATURES, MM_COGS, MM_GROSS_MARGIN, MM_CPC, MM_CPC_VARIABLE, MM_CASH, MM_HEADCOUNT, MM_COUNT
 };
 
-/* The figures of a whole path, in report order. */
+/* The figures of a whole path, in report order; summary.csv shows the first
+ * SM_REPORTED.  SM_CPC_PLAN, the cost per customer over the horizon of one
+ * plan (month_model's cpc_plan; see month_summary), is for cpcsim scope. */
 enum summary_figure {
     SM_RUNWAY, SM_PROB_CASH_OUT, SM_DEFAULT_ALIVE, SM_BREAKEVEN, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL,
     SM_COST_FINAL, SM_CASH_FINAL, SM_CPC_FINAL, SM_CPC_VARIABLE_FINAL, SM_CPC_HORIZON,
-    SM_GROSS_MARGIN_FINAL, SM_MIN_CASH, SM_FUNDING_NEED, SM_HEADCOUNT_FINAL, SM_COST_TOTAL, SM_COUNT
+    SM_GROSS_MARGIN_FINAL, SM_MIN_CASH, SM_FUNDING_NEED, SM_HEADCOUNT_FINAL, SM_COST_TOTAL, SM_REPORTED,
+    SM_CPC_PLAN = SM_REPORTED, SM_COUNT
 };
 
 /* Per cost line and path: its cost over the horizon, in the final month,
@@ -85,6 +88,7 @@ struct month_model {
     size_t nfeatures;
     const struct contract *contract;  /* NULL: none */
     const unsigned char *feature_off; /* [nfeatures]: 1 switches a feature off; NULL: none */
+    int cpc_plan;                     /* the plan whose cost per customer SM_CPC_PLAN is; -1: none */
     /* the lines of each kind, by index in file order (month_index sets
      * them): fixed, step and per_customer infra lines; roles of fixed
      * headcount and roles that grow with customers; features with a run

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -195,6 +196,14 @@ static enum cli_error apply(const struct cli_option *o, const char *v, void *arg
         *(double *)field(args, o->offset) = x;
         return CLI_OK;
     }
+    case CLI_AMOUNT: {
+        double x;
+        char why[256];
+        if (dist_parse_number(v, &x, why, sizeof why) || !(x > 0) || isinf(x))
+            return fail(f, CLI_BAD_VALUE);
+        *(double *)field(args, o->offset) = x;
+        return CLI_OK;
+    }
     case CLI_CHOICE:
         for (int i = 0; o->choices[i]; i++)
             if (!strcmp(o->choices[i], v)) {
@@ -305,6 +314,7 @@ enum cli_error cli_parse(const struct cli_command *c, int argc, char **argv, voi
 
     size_t nop = 0;
     enum cli_error e;
+    unsigned char given[CLI_MAX_OPTIONS] = { 0 };
     optind = 0; /* glibc: a full reset, the position inside "-qn" included */
     opterr = 0;
     for (;;) {
@@ -329,6 +339,7 @@ enum cli_error cli_parse(const struct cli_command *c, int argc, char **argv, voi
             return fail(f, CLI_NEEDS_VALUE);
         if ((e = apply(o, optarg, args, f)) != CLI_OK)
             return e;
+        given[o - c->options] = 1;
     }
     for (; optind < argc; optind++) /* after "--" */
         if ((e = operand(c, argv[optind], &nop, args, f)) != CLI_OK)
@@ -337,6 +348,11 @@ enum cli_error cli_parse(const struct cli_command *c, int argc, char **argv, voi
         f->operand = &c->operands[nop];
         return fail(f, CLI_MISSING_OPERAND);
     }
+    for (size_t i = 0; i < c->noptions; i++)
+        if (c->options[i].required && !given[i]) {
+            f->option = &c->options[i];
+            return fail(f, CLI_MISSING_OPTION);
+        }
     f->option = NULL;
     f->value = NULL;
     f->written[0] = '\0';
@@ -485,6 +501,10 @@ void cli_message(const struct cli_failure *f, char *buf, size_t len)
     case CLI_MISSING_OPERAND:
         put(&t, "missing the %s", f->operand->noun);
         break;
+    case CLI_MISSING_OPTION:
+        put(&t, "--%s is required: ", f->option->name);
+        put_expected(&t, f->option);
+        break;
     case CLI_EXTRA_OPERAND: {
         const struct cli_command *c = f->command;
         if (c->noperands == 0)
@@ -553,16 +573,17 @@ void cli_help(const struct cli_command *c, FILE *out)
         const char *v = value_name(o);
         char word[256];
         struct text t = { word, sizeof word, 0 };
+        const char *open = o->required ? "" : "[";
         if (o->letter && *v)
-            put(&t, "[-%c ", o->letter);
+            put(&t, "%s-%c ", open, o->letter);
         else
-            put(&t, "[--%s%s", o->name, *v ? " " : "");
+            put(&t, "%s--%s%s", open, o->name, *v ? " " : "");
         if (o->kind == CLI_CHOICE)
             for (size_t k = 0; o->choices[k]; k++)
                 put(&t, "%s%s", k ? "|" : "", o->choices[k]);
         else
             put(&t, "%s", v);
-        put(&t, "]%s", o->kind == CLI_LIST ? "..." : "");
+        put(&t, "%s%s", o->required ? "" : "]", o->kind == CLI_LIST ? "..." : "");
         synopsis_word(out, word, indent, &col);
     }
     fprintf(out, "\n\n%s\n", c->about);
@@ -625,6 +646,18 @@ enum status cli_find_scenario(const struct model *m, const char *command, const 
     fprintf(stderr, "cpcsim %s: no scenario called '%s' in %s/scenarios.csv; scenarios are:", command, name, m->dir);
     for (size_t i = 0; i < m->nscenarios; i++)
         fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
+    fputc('\n', stderr);
+    return ST_USAGE;
+}
+
+enum status cli_find_plan(const struct model *m, const char *command, const char *name, size_t *k)
+{
+    for (*k = 0; *k < m->nplans; (*k)++)
+        if (!strcmp(m->plans[*k].name, name))
+            return ST_OK;
+    fprintf(stderr, "cpcsim %s: no plan called '%s' in %s/plans.csv; plans are:", command, name, m->dir);
+    for (size_t i = 0; i < m->nplans; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", m->plans[i].name);
     fputc('\n', stderr);
     return ST_USAGE;
 }

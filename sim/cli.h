@@ -41,6 +41,7 @@ enum cli_kind {
     CLI_TEXT,      /* a non-empty text; a const char * borrowed from argv */
     CLI_WHOLE,     /* decimal digits only, from min to max; an unsigned long long */
     CLI_FRACTION,  /* a number or percentage above 0 and below 1 (0.5%); a double */
+    CLI_AMOUNT,    /* a number above 0 (a price); a double */
     CLI_CHOICE,    /* one of choices; an int, its index */
     CLI_LIST       /* a text, the option repeatable up to max times; a struct cli_list */
 };
@@ -65,6 +66,7 @@ struct cli_option {
     const char *unit;            /* WHOLE: "paths" makes "a whole number of paths from 1 to ..." */
     unsigned long long min, max; /* WHOLE: the bounds; LIST: the most values (at most CLI_LIST_MAX) */
     const char *const *choices;  /* CHOICE: the names, NULL-terminated */
+    int required;                /* the command needs it: missing, it is CLI_MISSING_OPTION */
 };
 
 /* An operand, in the order the command takes them; every one is required. */
@@ -94,6 +96,7 @@ struct cli_command {
 /* The commands, one file each; main.c lists them in its table. */
 extern const struct cli_command cmd_run_command;
 extern const struct cli_command cmd_quote_command;
+extern const struct cli_command cmd_scope_command;
 extern const struct cli_command cmd_check_command;
 extern const struct cli_command cmd_calibrate_command;
 
@@ -108,6 +111,7 @@ enum cli_error {
     CLI_BAD_VALUE,       /* -n many */
     CLI_TOO_MANY,        /* a repeatable option given more than its max times */
     CLI_MISSING_OPERAND, /* no MODEL folder */
+    CLI_MISSING_OPTION,  /* a required option not given (scope without --price) */
     CLI_EXTRA_OPERAND,   /* a second MODEL folder */
     CLI_ABOVE_OTHER      /* --ledger-path 500 with -n 200: above the value of another option */
 };
@@ -191,6 +195,8 @@ int cli_exit_code(enum status st);
 /* The index of the scenario called NAME of M in *K; or ST_USAGE, with a
  * message from COMMAND listing M's scenarios. */
 enum status cli_find_scenario(const struct model *m, const char *command, const char *name, size_t *k);
+/* The same for the plan called NAME (plans.csv). */
+enum status cli_find_plan(const struct model *m, const char *command, const char *name, size_t *k);
 
 /*
  * Loads the model folder DIR into *M (model_load).  On failure prints

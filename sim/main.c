@@ -23,6 +23,7 @@ static const struct cli_command *const commands[] = {
     &cmd_check_command,
     &cmd_calibrate_command,
     &cmd_quote_command,
+    &cmd_scope_command,
 };
 
 static void usage(FILE *out)

@@ -219,6 +219,7 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         diag_nomem(d);
         return ST_NOMEM;
     }
+    m->cpc_plan = -1;
     size_t len = strlen(m->dir);
     while (len > 1 && m->dir[len - 1] == '/')
         m->dir[--len] = '\0';

@@ -56,6 +56,7 @@ struct model {
     size_t nrounds;
     struct model_source sources[MF_COUNT];
     const struct contract *contract; /* a contract to quote (cpcsim quote), borrowed; NULL: none */
+    int cpc_plan; /* the plan whose cost per customer over the horizon the paths measure (cpcsim scope); -1: none */
 };
 
 /*

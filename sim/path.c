@@ -30,10 +30,10 @@ const char *const monthly_metric_names[MM_COUNT] = {
 const char *const summary_metric_names[SM_COUNT] = {
     "runway_months", "prob_cash_out", "default_alive", "breakeven_month", "customers_final", "revenue_final",
     "cost_final", "cash_final", "cpc_final", "cpc_variable_final", "cpc_horizon", "gross_margin_final",
-    "min_cash", "funding_need", "headcount_final", "cost_total",
+    "min_cash", "funding_need", "headcount_final", "cost_total", "cpc_plan",
 };
 const int summary_metric_direction[SM_COUNT] = {
-    +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1, -1,
+    +1, 0, 0, -1, +1, +1, -1, +1, -1, -1, -1, +1, +1, -1, -1, -1, 0,
 };
 const int compare_metrics[CMP_COUNT] = {
     SM_RUNWAY, SM_CASH_FINAL, SM_MIN_CASH, SM_CUSTOMERS_FINAL, SM_REVENUE_FINAL, SM_CPC_FINAL, SM_FUNDING_NEED,
@@ -41,7 +41,7 @@ const int compare_metrics[CMP_COUNT] = {
 };
 const int compare_direction[CMP_COUNT] = { +1, +1, +1, +1, +1, -1, -1, +1 };
 const int monthly_metric_whole[MM_COUNT] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+const int summary_metric_whole[SM_COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 /* One per-path uniform: the stream it comes from (its Monte Carlo value). */
 struct slot {
@@ -388,7 +388,8 @@ struct path *path_new(const struct model *m)
     p->mm = (struct month_model){ .horizon = m->cal.months, .cash = m->cash, .min_cash = m->min_cash,
                                   .plans = m->plans, .nplans = m->nplans, .infra = m->infra,
                                   .ninfra = m->ninfra, .roles = m->roles, .nroles = m->nroles,
-                                  .features = m->features, .nfeatures = m->nfeatures };
+                                  .features = m->features, .nfeatures = m->nfeatures,
+                                  .cpc_plan = m->cpc_plan };
     month_index(&p->mm, p->index);
     month_changes(&p->mm, p->changed);
     for (size_t i = 0; i < p->P; i++)

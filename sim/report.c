@@ -74,7 +74,7 @@ int report_summary(FILE *f, const struct model *m, const struct results *r)
 {
     fputs("scenario,metric,plan,mean,sd,mc_se,p5,p10,p25,p50,p75,p90,p95,prob_plan\n", f);
     for (size_t s = 0; s < r->nscenarios; s++) {
-        for (size_t k = 0; k < SM_COUNT; k++) {
+        for (size_t k = 0; k < SM_REPORTED; k++) {
             const struct stat_row *row = &r->summary[s * SM_COUNT + k];
             report_text(f, m->scenarios[r->scenarios[s]].name);
             fprintf(f, ",%s,", summary_metric_names[k]);

@@ -97,6 +97,7 @@ static struct model *load(const char *dir)
     }
     diag_free(d);
     assert_int_equal(model_prepare_draws(m), ST_OK);
+    m->cpc_plan = (int)m->nplans - 1; /* so that scope's figure, SM_CPC_PLAN, is compared too */
     return m;
 }
 
