@@ -10,8 +10,9 @@
 # indented four spaces; the man page (sim/cpcsim.1) holds the same summary
 # in an example (from its "realistic:" line to the example's end), with
 # its hyphens escaped.  README.md also quotes the verdict of
-# `cpcsim quote data/saas data/saas-contract.csv` (its "Proposed" line,
-# indented four spaces).  data/README.md quotes the plan's breakeven month
+# `cpcsim quote data/saas data/saas-contract.csv` (its "Proposed" line)
+# and of `cpcsim scope data/saas --price 3950 --plan team` (its "Keep"
+# line), each indented four spaces.  data/README.md quotes the plan's breakeven month
 # and realistic's probability of cash out, in whole percent.
 set -eu
 cpcsim=$1
@@ -27,7 +28,10 @@ awk -v block="$tmp/block" '
     !skip { print }' README.md > "$tmp/README.md"
 verdict=$("$cpcsim" quote data/saas data/saas-contract.csv -o "$tmp/quote" -q | grep '^Proposed ')
 [ -n "$verdict" ] || { echo "readme: no verdict in the output of cpcsim quote data/saas data/saas-contract.csv"; exit 1; }
-awk -v v="    $verdict" '/^    Proposed / { print v; next } { print }' "$tmp/README.md" > "$tmp/README.quote"
+keep=$("$cpcsim" scope data/saas --price 3950 --plan team -o "$tmp/scope" -q | grep '^Keep ')
+[ -n "$keep" ] || { echo "readme: no verdict in the output of cpcsim scope data/saas --price 3950 --plan team"; exit 1; }
+awk -v v="    $verdict" -v k="    $keep" '/^    Proposed / { print v; next } /^    Keep / { print k; next } { print }' \
+    "$tmp/README.md" > "$tmp/README.quote"
 mv "$tmp/README.quote" "$tmp/README.md"
 sed -n '/^realistic:/,/P(default alive/p' "$tmp/stdout" | sed 's/-/\\-/g' > "$tmp/manblock"
 awk -v block="$tmp/manblock" '
@@ -37,12 +41,12 @@ awk -v block="$tmp/manblock" '
 if [ "$mode" = --update ]; then
     cp "$tmp/README.md" README.md
     cp "$tmp/cpcsim.1" sim/cpcsim.1
-    echo "readme: the demo blocks of README.md and sim/cpcsim.1 and README.md's quote verdict rewritten from a fresh run"
+    echo "readme: the demo blocks of README.md and sim/cpcsim.1 and README.md's quote and scope verdicts rewritten from a fresh run"
     exit 0
 fi
 for f in README.md sim/cpcsim.1; do
     if ! cmp -s "$f" "$tmp/${f##*/}"; then
-        echo "readme: $f's demo block or quote verdict is not what a fresh run prints (make readme rewrites it):"
+        echo "readme: $f's demo block or a verdict is not what a fresh run prints (make readme rewrites it):"
         diff "$f" "$tmp/${f##*/}" || true
         exit 1
     fi
