@@ -5,7 +5,8 @@
 # `check` and `run` of a small model that touches every file (and a run with
 # `--sampling sobol`, whose design allocates GSL's Sobol state), and every
 # `calibrate` of a history with open deals (GSL's solvers, the posterior's
-# grid) writing its -o file, must exit 71, write no report and leak nothing
+# grid) writing its -o file, every `quote` of a contract that builds a
+# feature, and every `scope` of a plan, must exit 71, write no report and leak nothing
 # (the build runs under AddressSanitizer, whose leak checker reports into
 # stderr).
 #
@@ -13,11 +14,12 @@
 bin=${1:?usage: run.sh CPCSIM}
 model=$(dirname "$0")/model
 history=$(dirname "$0")/history.csv
+contract=$(dirname "$0")/contract.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 checked=0; bad=0
-for cmd in check run sobol calibrate; do
+for cmd in check run sobol calibrate quote scope; do
     n=1
     while :; do
         rm -rf "$tmp/out"
@@ -25,6 +27,12 @@ for cmd in check run sobol calibrate; do
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = calibrate ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" calibrate "$history" --as-of 2026-06 -o "$tmp/out/calibration.csv" \
+                >"$tmp/stdout" 2>"$tmp/stderr"
+        elif [ "$cmd" = quote ]; then
+            CPCSIM_FAIL_ALLOC=$n "$bin" quote "$model" "$contract" -o "$tmp/out" -n 40 -j 2 -q \
+                >"$tmp/stdout" 2>"$tmp/stderr"
+        elif [ "$cmd" = scope ]; then
+            CPCSIM_FAIL_ALLOC=$n "$bin" scope "$model" --price 300 --plan pro -o "$tmp/out" -n 40 -j 2 -q \
                 >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = sobol ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q --sampling sobol \
