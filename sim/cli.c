@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/cli.h"
 #include "models/dist.h"
@@ -648,6 +649,22 @@ enum status cli_find_scenario(const struct model *m, const char *command, const 
         fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
     fputc('\n', stderr);
     return ST_USAGE;
+}
+
+unsigned long long cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned long long)(n > CLI_MAX_THREADS ? CLI_MAX_THREADS : n) : 1;
+}
+
+void cli_say_stopped(const char *command, enum status st)
+{
+    if (st == ST_NOMEM)
+        fprintf(stderr, "cpcsim %s: out of memory; nothing was written\n", command);
+    else if (st == ST_INTERRUPT)
+        fprintf(stderr, "\ncpcsim %s: interrupted; no report was written or replaced\n", command);
+    else if (st == ST_SOFTWARE)
+        fprintf(stderr, "cpcsim %s: internal error (could not start a thread); please report it\n", command);
 }
 
 enum status cli_find_plan(const struct model *m, const char *command, const char *name, size_t *k)

@@ -195,6 +195,31 @@ int cli_exit_code(enum status st);
 /* The index of the scenario called NAME of M in *K; or ST_USAGE, with a
  * message from COMMAND listing M's scenarios. */
 enum status cli_find_scenario(const struct model *m, const char *command, const char *name, size_t *k);
+/* The most threads a command runs. */
+#define CLI_MAX_THREADS 256
+/* One thread per online core, at most CLI_MAX_THREADS. */
+unsigned long long cli_default_threads(void);
+/* Says on stderr why COMMAND stopped with status ST when a simulation ran
+ * out of memory, was interrupted or could not start a thread (nothing for
+ * any other status): nothing was written. */
+void cli_say_stopped(const char *command, enum status st);
+
+/* The options of quote and scope that run has too, with quote's and scope's
+ * help, for an argument struct T with the fields paths, seed and threads
+ * (unsigned long long), sampling and quiet (int); --help last. */
+#define CLI_SIMULATION_OPTIONS(T)                                                                                  \
+    { "paths", 'n', "PATHS", CLI_WHOLE, offsetof(T, paths), .help = "number of paths (default: 10000)",           \
+      .unit = "paths", .min = 1, .max = ENGINE_MAX_PATHS },                                                        \
+    { "seed", 's', "SEED", CLI_WHOLE, offsetof(T, seed), .help = "random seed (default: 1)", .min = 0,             \
+      .max = ULLONG_MAX },                                                                                         \
+    { "threads", 'j', "THREADS", CLI_WHOLE, offsetof(T, threads),                                                 \
+      .help = "threads to use (default: all cores); results do not depend on it", .unit = "threads", .min = 1,    \
+      .max = CLI_MAX_THREADS },                                                                                    \
+    { "sampling", 0, "S", CLI_CHOICE, offsetof(T, sampling), .help = "mc, lhs or sobol (default: mc), as for run", \
+      .choices = sampling_names },                                                                                 \
+    { "quiet", 'q', NULL, CLI_FLAG, offsetof(T, quiet), .help = "no progress bar" },                               \
+    { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" }
+
 /* The same for the plan called NAME (plans.csv). */
 enum status cli_find_plan(const struct model *m, const char *command, const char *name, size_t *k);
 

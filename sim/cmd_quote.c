@@ -23,8 +23,6 @@
 #include "sim/quote.h"
 #include "sim/status.h"
 
-#define MAX_THREADS 256
-
 struct quote_args {
     const char *model, *contract, *output, *scenario;
     unsigned long long paths, seed, threads;
@@ -51,17 +49,7 @@ static const struct cli_option quote_options[] = {
     { "confidence", 0, "C", CLI_FRACTION, QUOTE_FIELD(confidence),
       .help = "how sure the floor price must be to reach it (default: confidence\nof company.csv)",
       .expects = "a probability above 0 and below 1, such as 90%" },
-    { "paths", 'n', "PATHS", CLI_WHOLE, QUOTE_FIELD(paths), .help = "number of paths (default: 10000)",
-      .unit = "paths", .min = 1, .max = ENGINE_MAX_PATHS },
-    { "seed", 's', "SEED", CLI_WHOLE, QUOTE_FIELD(seed), .help = "random seed (default: 1)", .min = 0,
-      .max = ULLONG_MAX },
-    { "threads", 'j', "THREADS", CLI_WHOLE, QUOTE_FIELD(threads),
-      .help = "threads to use (default: all cores); results do not depend on it", .unit = "threads", .min = 1,
-      .max = MAX_THREADS },
-    { "sampling", 0, "S", CLI_CHOICE, QUOTE_FIELD(sampling), .help = "mc, lhs or sobol (default: mc), as for run",
-      .choices = sampling_names },
-    { "quiet", 'q', NULL, CLI_FLAG, QUOTE_FIELD(quiet), .help = "no progress bar" },
-    { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
+    CLI_SIMULATION_OPTIONS(struct quote_args),
 };
 _Static_assert(CLI_COUNT(quote_options) <= CLI_MAX_OPTIONS, "quote: more options than cli_parse takes");
 
@@ -118,10 +106,8 @@ static int quote_main(int argc, char **argv)
     struct cli_failure fail;
     if (cli_parse(&cmd_quote_command, argc - 1, argv + 1, &a, &fail) != CLI_OK)
         return cli_usage(&fail);
-    if (!a.threads) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        a.threads = n > 0 ? (unsigned long long)(n > MAX_THREADS ? MAX_THREADS : n) : 1;
-    }
+    if (!a.threads)
+        a.threads = cli_default_threads();
     struct diag *d = diag_new();
     if (!d)
         return cli_exit_code(ST_NOMEM);
@@ -181,12 +167,7 @@ static int quote_main(int argc, char **argv)
                     fprintf(stderr, "%s\n", diag_message(d, i));
             }
         }
-        if (st == ST_NOMEM)
-            fprintf(stderr, "cpcsim quote: out of memory; nothing was written\n");
-        else if (st == ST_INTERRUPT)
-            fprintf(stderr, "\ncpcsim quote: interrupted; no report was written or replaced\n");
-        else if (st == ST_SOFTWARE)
-            fprintf(stderr, "cpcsim quote: internal error (could not start a thread); please report it\n");
+        cli_say_stopped("quote", st);
         m->contract = NULL;
     }
     results_free(r);

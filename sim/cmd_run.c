@@ -25,7 +25,7 @@
 #include "sim/report.h"
 #include "sim/status.h"
 
-#define MAX_THREADS 256
+#define CLI_MAX_THREADS 256
 #define DEFAULT_PATHS 10000
 #define DEFAULT_PATHS_PRECISION 1000000 /* with --precision: the most paths */
 
@@ -59,7 +59,7 @@ static const struct cli_option run_options[] = {
       .help = "random seed, a whole number from 0 to 2^64-1 (default: 1)", .min = 0, .max = ULLONG_MAX },
     { "threads", 'j', "THREADS", CLI_WHOLE, RUN_FIELD(threads),
       .help = "threads to use (default: all cores); results do not depend on it", .unit = "threads", .min = 1,
-      .max = MAX_THREADS },
+      .max = CLI_MAX_THREADS },
     { "scenario", 0, "NAME", CLI_LIST, RUN_FIELD(scenarios),
       .help = "simulate only this scenario (repeat for several)", .max = CLI_LIST_MAX },
     { "baseline", 0, "NAME", CLI_TEXT, RUN_FIELD(baseline),
@@ -256,10 +256,8 @@ static int run_main(int argc, char **argv)
                                      .limit = a.paths, .value = ledger_path_text(argc, argv) };
         return cli_usage(&fail);
     }
-    if (!a.threads) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        a.threads = n > 0 ? (unsigned long long)(n > MAX_THREADS ? MAX_THREADS : n) : 1;
-    }
+    if (!a.threads)
+        a.threads = cli_default_threads();
 
     struct diag *d = diag_new();
     if (!d)
@@ -353,12 +351,7 @@ static int run_main(int argc, char **argv)
                 fprintf(stderr, "%s\n", diag_message(d, i));
         }
     }
-    if (st == ST_NOMEM)
-        fprintf(stderr, "cpcsim run: out of memory; nothing was written\n");
-    else if (st == ST_INTERRUPT)
-        fprintf(stderr, "\ncpcsim run: interrupted; no report was written or replaced\n");
-    else if (st == ST_SOFTWARE)
-        fprintf(stderr, "cpcsim run: internal error (could not start a thread); please report it\n");
+    cli_say_stopped("run", st);
     results_free(r);
     mem_free(all);
     model_free(m);

@@ -11,26 +11,42 @@
 #include "sim/mem.h"
 #include "sim/report.h"
 
-/* Runs the full scope (position 0) and the N variants VARIANTS[1..N] of
- * ASK's scenario, on BASE's paths, comparing each variant's cost per
- * customer of the plan with the full scope's. */
-static enum status run_batch(const struct model *m, const struct scope_ask *ask, const struct run_options *base,
-                             const struct month_variant *const *variants, size_t n, struct results **r)
+/* The variants of one batch of scopes: each switches features off in place. */
+struct batch {
+    unsigned char *off;                   /* [SCOPE_BATCH * nfeatures] */
+    struct month_variant *v;              /* [SCOPE_BATCH] */
+    const struct month_variant **variants; /* [SCOPE_BATCH + 1]: the full scope (NULL), then v */
+};
+
+/* Runs the full scope (position 0) and the N scopes that switch off, for J
+ * from 0 to N - 1, the feature of row B + J (ALONE) or those of rows 0 to
+ * B + J, all of ASK's scenario on BASE's paths, comparing each scope's cost
+ * per customer of the plan with the full scope's. */
+static enum status run_scopes(const struct model *m, const struct scope *s, const struct run_options *base,
+                              const struct batch *w, size_t b, size_t n, int alone, struct results **r)
 {
+    const size_t nf = m->nfeatures;
     size_t scenarios[SCOPE_BATCH + 1];
-    for (size_t i = 0; i <= n; i++)
-        scenarios[i] = ask->scenario;
+    memset(w->off, 0, SCOPE_BATCH * nf);
+    scenarios[0] = s->ask.scenario;
+    for (size_t j = 0; j < n; j++) {
+        for (size_t k = alone ? b + j : 0; k <= b + j; k++)
+            w->off[j * nf + s->rows[k].feature] = 1;
+        w->v[j] = (struct month_variant){ 0, w->off + j * nf };
+        w->variants[j + 1] = &w->v[j];
+        scenarios[j + 1] = s->ask.scenario;
+    }
     static const int metric[1] = { SM_CPC_PLAN }, worse[1] = { -1 };
     struct run_options o = *base;
     o.scenarios = scenarios;
     o.nscenarios = n + 1;
-    o.variants = variants;
+    o.variants = w->variants;
     o.baseline = 0;
     o.compare_metric = metric;
     o.compare_worse = worse;
     o.compare_threshold = NULL;
     o.ncompare = 1;
-    o.quantile_extra = ask->confidence;
+    o.quantile_extra = s->ask.confidence;
     return engine_run(m, &o, r);
 }
 
@@ -49,23 +65,17 @@ static int dropping_order(const void *a, const void *b)
     return (x->feature > y->feature) - (x->feature < y->feature);
 }
 
-/* The plan's features switched off alone, in batches: each one's
- * contribution; the full scope's figures from the first batch. */
+/* The plan's features switched off alone, in batches (one, of the full
+ * scope alone, when the plan has none): each one's contribution; the full
+ * scope's figures from the first batch. */
 static enum status contributions(const struct model *m, struct scope *s, const struct run_options *base,
-                                 unsigned char *off, struct month_variant *v, const struct month_variant **variants)
+                                 const struct batch *w)
 {
-    const size_t nf = m->nfeatures;
     size_t b = 0;
     do {
         const size_t n = s->nrows - b < SCOPE_BATCH ? s->nrows - b : SCOPE_BATCH;
-        memset(off, 0, SCOPE_BATCH * nf);
-        for (size_t j = 0; j < n; j++) {
-            off[j * nf + s->rows[b + j].feature] = 1;
-            v[j] = (struct month_variant){ 0, off + j * nf };
-            variants[j + 1] = &v[j];
-        }
         struct results *r;
-        enum status st = run_batch(m, &s->ask, base, variants, n, &r);
+        enum status st = run_scopes(m, s, base, w, b, n, 1, &r);
         if (st != ST_OK)
             return st;
         if (b == 0) {
@@ -84,23 +94,16 @@ static enum status contributions(const struct model *m, struct scope *s, const s
     return ST_OK;
 }
 
-/* The droppable features switched off one more at a time, in batches: the
- * cost per customer at the confidence quantile after each. */
+/* The droppable features (the first DROPPABLE rows) switched off one more
+ * at a time, in batches: the cost per customer at the confidence quantile
+ * after each. */
 static enum status cumulative(const struct model *m, struct scope *s, size_t droppable, const struct run_options *base,
-                              unsigned char *off, struct month_variant *v, const struct month_variant **variants)
+                              const struct batch *w)
 {
-    const size_t nf = m->nfeatures;
     for (size_t b = 0; b < droppable; b += SCOPE_BATCH) {
         const size_t n = droppable - b < SCOPE_BATCH ? droppable - b : SCOPE_BATCH;
-        memset(off, 0, SCOPE_BATCH * nf);
-        for (size_t j = 0; j < n; j++) {
-            for (size_t k = 0; k <= b + j; k++)
-                off[j * nf + s->rows[k].feature] = 1;
-            v[j] = (struct month_variant){ 0, off + j * nf };
-            variants[j + 1] = &v[j];
-        }
         struct results *r;
-        enum status st = run_batch(m, &s->ask, base, variants, n, &r);
+        enum status st = run_scopes(m, s, base, w, b, n, 0, &r);
         if (st != ST_OK)
             return st;
         for (size_t j = 0; j < n; j++)
@@ -116,16 +119,15 @@ enum status scope_find(struct model *m, const struct scope_ask *ask, const struc
     *out = NULL;
     struct scope *s = mem_calloc(1, sizeof *s);
     const size_t nf = m->nfeatures;
-    unsigned char *off = mem_calloc(SCOPE_BATCH * (nf ? nf : 1), 1);
-    struct month_variant *v = mem_calloc(SCOPE_BATCH, sizeof *v);
-    const struct month_variant **variants = mem_calloc(SCOPE_BATCH + 1, sizeof *variants);
+    const struct batch w = { mem_calloc(SCOPE_BATCH * (nf ? nf : 1), 1), mem_calloc(SCOPE_BATCH, sizeof *w.v),
+                             mem_calloc(SCOPE_BATCH + 1, sizeof *w.variants) };
     if (s)
         s->rows = mem_calloc(nf + 1, sizeof *s->rows);
-    if (!s || !s->rows || !off || !v || !variants) {
+    if (!s || !s->rows || !w.off || !w.v || !w.variants) {
         scope_free(s);
-        mem_free(off);
-        mem_free(v);
-        mem_free(variants);
+        mem_free(w.off);
+        mem_free(w.v);
+        mem_free(w.variants);
         return ST_NOMEM;
     }
     s->ask = *ask;
@@ -140,15 +142,15 @@ enum status scope_find(struct model *m, const struct scope_ask *ask, const struc
     }
     const int saved = m->cpc_plan;
     m->cpc_plan = (int)ask->plan;
-    enum status st = contributions(m, s, base, off, v, variants);
+    enum status st = contributions(m, s, base, &w);
     if (st == ST_OK) {
         qsort(s->rows, s->nrows, sizeof *s->rows, dropping_order);
-        st = cumulative(m, s, droppable, base, off, v, variants);
+        st = cumulative(m, s, droppable, base, &w);
     }
     m->cpc_plan = saved;
-    mem_free(off);
-    mem_free(v);
-    mem_free(variants);
+    mem_free(w.off);
+    mem_free(w.v);
+    mem_free(w.variants);
     if (st != ST_OK) {
         scope_free(s);
         return st;
