@@ -61,7 +61,7 @@ struct engine {
     uint64_t nchunks;            /* chunks of those paths */
     atomic_uint_fast64_t next_chunk;
     atomic_uint_fast64_t done_paths;
-    atomic_int failed;
+    atomic_int failed;           /* 1, or ST_NOMEM when a worker ran out of memory */
     uint64_t next_merge;
     /* chunks finished before their turn to merge, parked so that their
      * workers go on (rather than wait for a slower chunk before them): slot
@@ -139,17 +139,22 @@ static void progress(struct engine *e, int final)
  * far larger than the caches, and a figure's counting is long enough to
  * hide the fetch of the one two ahead. */
 #define PREFETCH_AHEAD 2
-static void flush(struct worker *w)
+static enum status flush(struct worker *w)
 {
     struct engine *e = w->e;
+    enum status st = ST_OK;
     if (!e->o->draws_only) /* the floor's batch is left empty */
         for (size_t i = 0; i < e->nhist; i++) {
             if (i + PREFETCH_AHEAD < e->nhist)
                 histset_prefetch(w->hist, i + PREFETCH_AHEAD, w->batch + (i + PREFETCH_AHEAD) * w->batch_paths,
                                  w->nbatch);
-            histset_add_chunk(w->hist, i, w->batch + i * w->batch_paths, w->nbatch, &w->chunk[i]);
+            /* a figure whose values leave its windows for a new range of
+             * magnitudes takes a page of counts, once per range */
+            if (histset_add_chunk(w->hist, i, w->batch + i * w->batch_paths, w->nbatch, &w->chunk[i]) != ST_OK)
+                st = ST_NOMEM;
         }
     w->nbatch = 0;
+    return st;
 }
 
 /* Takes the summary and cost lines of the paths of lanes 0..N-1 (paths in
@@ -334,18 +339,22 @@ static void *work(void *arg)
             break;
         uint64_t first = chunk * ENGINE_CHUNK;
         uint64_t last = first + ENGINE_CHUNK < e->paths ? first + ENGINE_CHUNK : e->paths;
-        for (uint64_t i = first; i < last; i += w->nlanes) {
+        enum status st = ST_OK;
+        for (uint64_t i = first; i < last && st == ST_OK; i += w->nlanes) {
             size_t n = last - i < w->nlanes ? (size_t)(last - i) : w->nlanes;
             run_lanes(w, i, n);
             w->nbatch += n;
             if (w->nbatch == w->batch_paths)
-                flush(w);
+                st = flush(w);
         }
-        if (!o->draws_only) {
-            flush(w);
-            if (!merge_in_order(w, chunk))
-                break;
+        if (st == ST_OK && !o->draws_only)
+            st = flush(w);
+        if (st != ST_OK) {
+            atomic_store(&e->failed, st);
+            break;
         }
+        if (!o->draws_only && !merge_in_order(w, chunk))
+            break;
         atomic_fetch_add(&e->done_paths, last - first);
         if (w->id == 0)
             progress(e, 0);
@@ -489,7 +498,7 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
 
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
 {
-    uint64_t *scratch = mem_calloc(HIST_BINS, sizeof *scratch);
+    uint64_t *scratch = mem_calloc(HIST_PAGE, sizeof *scratch);
     struct moments *between = NULL;
     if (e->design) {
         /* the blocks done, and the block in progress as one more replicate */
@@ -710,6 +719,8 @@ enum status engine_extend(struct engine *e, uint64_t paths)
         pthread_join(tid[t], NULL);
     /* a chunk taken past the end is handed back for the next extension */
     atomic_store(&e->next_chunk, e->nchunks);
+    if (st == ST_OK && atomic_load(&e->failed) == ST_NOMEM)
+        st = ST_NOMEM;
     if (st == ST_OK && e->o->stop && *e->o->stop)
         st = ST_INTERRUPT;
     return st;

@@ -1,9 +1,15 @@
 /*
  * stats.c - histograms and moments (see stats.h).
  *
- * A bin is read off the bits of the double: for 2^e <= |x| < 2^(e+1), the top
- * HIST_SUB_BITS bits of the mantissa pick one of HIST_SUB equal parts, so no
- * logarithm is taken per value.
+ * A bin is read off the bits of the double.  Bits 45..62, its exponent and
+ * the top HIST_SUB_BITS bits of its mantissa, are the value's magnitude key:
+ * for 2^e <= |x| < 2^(e+1) the mantissa bits pick one of HIST_SUB equal
+ * parts, so the key grows with the magnitude, one step a bin, and no
+ * logarithm is taken per value.  Keys below KEY_MIN (exponent field 0: zero
+ * and the subnormal numbers) are the zero bin; a positive value of key K is
+ * in bin HIST_HALF + K - KEY0, a negative one in HIST_HALF - (K - KEY0).
+ * The exponent field 2047 (infinity; NAN is never counted) has its keys
+ * too, so every double but NAN has a bin of its own magnitude.
  */
 #include "sim/stats.h"
 
@@ -16,18 +22,39 @@
 #include <emmintrin.h>
 #endif
 
+#define KEY_SHIFT (52 - HIST_SUB_BITS)
+#define KEY_MASK ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1)
+#define KEY0 ((uint64_t)(1023 + HIST_EMIN) * HIST_SUB - 1) /* the key of bin HIST_HALF, less one step */
+#define KEY_MIN (KEY0 + 1)                                   /* the smallest key of a bin of its own */
+
+/* The magnitude key of X. */
+static uint64_t magnitude_key(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (bits >> KEY_SHIFT) & KEY_MASK;
+}
+
+/* The bin of magnitude key KEY (at least KEY_MIN) of side SIDE (0:
+ * negative, 1: positive), and back. */
+static size_t key_bin(int side, uint64_t key)
+{
+    return side ? HIST_HALF + (size_t)(key - KEY0) : HIST_HALF - (size_t)(key - KEY0);
+}
+
+static uint64_t bin_key(size_t b)
+{
+    return (b > HIST_HALF ? b - HIST_HALF : HIST_HALF - b) + KEY0;
+}
+
 size_t hist_bin(double x)
 {
     /* without branches (the sign of cash and margins is a coin toss a
-     * branch predictor loses): the exponent and the top mantissa bits give
-     * the magnitude's bin k, 1 .. HIST_HALF, or 0 below 2^HIST_EMIN */
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    int64_t e = (int64_t)((bits >> 52) & 0x7FF) - 1023;
-    int64_t k = (e - HIST_EMIN) * HIST_SUB + (int64_t)((bits >> (52 - HIST_SUB_BITS)) & (HIST_SUB - 1)) + 1;
-    k = e < HIST_EMIN ? 0 : k;
-    k = e >= HIST_EMAX ? HIST_HALF : k;
-    return (size_t)(bits >> 63 ? HIST_HALF - k : HIST_HALF + k);
+     * branch predictor loses): the magnitude's bin k, 1 .. HIST_HALF, or 0
+     * for the zero bin */
+    uint64_t key = magnitude_key(x);
+    size_t k = key < KEY_MIN ? 0 : (size_t)(key - KEY0);
+    return signbit(x) ? HIST_HALF - k : HIST_HALF + k;
 }
 
 double hist_mid(size_t b)
@@ -35,12 +62,10 @@ double hist_mid(size_t b)
     if (b == HIST_HALF)
         return 0;
     int negative = b < HIST_HALF;
-    size_t k = negative ? HIST_HALF - b : b - HIST_HALF; /* 1 .. HIST_HALF */
-    k -= 1;
+    size_t k = (negative ? HIST_HALF - b : b - HIST_HALF) - 1; /* 0 .. HIST_HALF - 1 */
     int e = (int)(k / HIST_SUB) + HIST_EMIN;
-    double lo = ldexp(1.0 + (double)(k % HIST_SUB) / HIST_SUB, e);
-    double hi = ldexp(1.0 + (double)(k % HIST_SUB + 1) / HIST_SUB, e);
-    double mid = (lo + hi) / 2;
+    /* exact, and finite in the last bin below infinity, whose upper edge is not */
+    double mid = ldexp(1.0 + ((double)(k % HIST_SUB) + 0.5) / HIST_SUB, e);
     return negative ? -mid : mid;
 }
 
@@ -58,44 +83,53 @@ static uint64_t quantile_rank(double q, uint64_t n)
     return r < 1 ? 1 : r > (double)n ? n : (uint64_t)r;
 }
 
-/* The type-1 quantiles of the counts COUNT(CTX, b) over bins FIRST..LAST,
- * which add up to N, each read as MID of its bin; NAN past the end. */
-static void scan_quantiles(uint64_t (*count)(const void *, size_t), const void *ctx, size_t first, size_t last,
-                           uint64_t n, const double *q, size_t nq, double (*mid)(size_t), double *out)
-{
-    size_t k = 0;
-    uint64_t seen = 0, rank = nq ? quantile_rank(q[0], n) : 0;
-    for (size_t b = first; b <= last && b < HIST_BINS && k < nq && n; b++) {
-        seen += count(ctx, b);
-        while (k < nq && seen >= rank) {
-            out[k++] = mid(b);
-            if (k < nq)
-                rank = quantile_rank(q[k], n);
-        }
-    }
-    for (; k < nq; k++)
-        out[k] = NAN;
-}
-
-struct plain_hists {
-    const uint32_t *const *hists;
-    size_t nh;
+/* The type-1 quantiles of N values whose counts are fed bin by bin in the
+ * bins' order, each read as MID of its bin. */
+struct scan {
+    const double *q;
+    size_t nq, k; /* quantiles found so far: k */
+    uint64_t n, seen, rank;
+    double (*mid)(size_t);
+    double *out;
 };
 
-static uint64_t plain_count(const void *ctx, size_t b)
+static struct scan scan_start(uint64_t n, const double *q, size_t nq, double (*mid)(size_t), double *out)
 {
-    const struct plain_hists *p = ctx;
-    uint64_t c = 0;
-    for (size_t h = 0; h < p->nh; h++)
-        c += p->hists[h][b];
-    return c;
+    struct scan s = { q, nq, 0, n, 0, nq && n ? quantile_rank(q[0], n) : 0, mid, out };
+    if (!n)
+        s.nq = 0; /* none to find: every one NAN */
+    for (size_t k = 0; k < nq; k++)
+        out[k] = NAN;
+    return s;
+}
+
+/* Whether every quantile has been found. */
+static int scan_done(const struct scan *s)
+{
+    return s->k == s->nq;
+}
+
+/* Feeds C values in bin B, which follows every bin fed before. */
+static void scan_feed(struct scan *s, size_t b, uint64_t c)
+{
+    s->seen += c;
+    while (s->k < s->nq && s->seen >= s->rank) {
+        s->out[s->k++] = s->mid(b);
+        if (s->k < s->nq)
+            s->rank = quantile_rank(s->q[s->k], s->n);
+    }
 }
 
 void hist_quantiles(const uint32_t *const *hists, size_t nh, uint64_t n, const double *q, size_t nq,
                     double *out)
 {
-    struct plain_hists p = { hists, nh };
-    scan_quantiles(plain_count, &p, 0, HIST_BINS - 1, n, q, nq, hist_mid, out);
+    struct scan s = scan_start(n, q, nq, hist_mid, out);
+    for (size_t b = 0; b < HIST_BINS && !scan_done(&s); b++) {
+        uint64_t c = 0;
+        for (size_t h = 0; h < nh; h++)
+            c += hists[h][b];
+        scan_feed(&s, b, c);
+    }
 }
 
 void moments_merge(struct moments *m, struct chunk_moments *c)
@@ -129,21 +163,14 @@ double moments_sd(const struct moments *m)
 }
 
 /*
- * The fast path of a window.  A finite value's magnitude key, bits 45..62 of
- * the double (its exponent and top HIST_SUB_BITS mantissa bits), grows with
- * the magnitude, one step per bin; bin = HIST_HALF + key - KEY0 for a
- * positive value of magnitude 2^HIST_EMIN .. 2^HIST_EMAX, HIST_HALF - (key -
- * KEY0) for a negative one.  For a negative value the key is complemented
- * (~key = -key - 1), so that on both sides the window's index is the key
- * minus a constant: where = t - base, with t = key or ~key.  A value takes
- * the fast path when where < len, which holds only for keys whose bin is in
- * the window and of that sign's magnitude range (not the zero bin, not the
- * clamped last bins); every other value takes hist_bin.  The window index
- * is where + first, so both paths count in the same place.
+ * The fast path of a window.  For a negative value the magnitude key is
+ * complemented (~key = -key - 1), so that on both sides the window's index
+ * is the key minus a constant: where = t - base, with t = key or ~key.  A
+ * value takes the fast path when where < len, which holds only for keys
+ * whose bin is in the window and of that sign (not the zero bin); every
+ * other value takes hist_bin.  The window index is where + first, so both
+ * paths count in the same place.
  */
-#define KEY_SHIFT (52 - HIST_SUB_BITS)
-#define KEY0 ((uint64_t)(1023 + HIST_EMIN) * HIST_SUB - 1) /* the key of bin HIST_HALF, less one step */
-
 struct fast_side {
     uint64_t base, len; /* keys (or complemented keys) base .. base + len - 1 are counted at */
     size_t first;       /* window index first .. first + len - 1 */
@@ -171,21 +198,40 @@ static struct fast_side fast_range(int side, int32_t s)
     return f;
 }
 
+/* The keys KA .. KB of side SIDE that a window starting at bin S holds
+ * (none when KA > KB). */
+static void window_keys(int side, int32_t s, uint64_t *ka, uint64_t *kb)
+{
+    struct fast_side f = fast_range(side, s);
+    *ka = 1;
+    *kb = 0;
+    if (!f.len)
+        return;
+    *ka = side ? f.base : ~(f.base + f.len - 1);
+    *kb = side ? f.base + f.len - 1 : ~f.base;
+}
+
+/* A figure's pages: by sign (0: negative), then magnitude key / HIST_PAGE;
+ * NULL where no count has been kept. */
+struct pages {
+    uint32_t *page[2][HIST_PAGES];
+};
+
 /* Per figure: a count of zeros (so common that they get their own counter:
  * nothing churned, no funding needed), a window for negative and one for
  * positive values, each placed around the first value of its sign, and the
- * full-size fallback. */
+ * pages of the values outside them. */
 struct histset {
     size_t n;
-    uint64_t *zeros;    /* [n] */
-    uint8_t *window;    /* [n * 2 * HISTSET_WINDOW]: negative, then positive; the low 8 bits of
-                           the counts, so that the windows of all figures stay in cache */
-    uint16_t *carry;    /* [n * 2 * HISTSET_WINDOW]: the next 16 bits (written at every 256th
-                           count; the higher ones go to full), touched at creation so
-                           that memory does not grow with the paths */
-    int32_t *start;     /* [n * 2]: first bin of each window, -1 before its first value */
-    uint32_t *full;     /* [n * HIST_BINS]: values outside the windows */
-    double *lo, *hi;    /* [n] */
+    uint64_t *zeros;      /* [n] */
+    uint8_t *window;      /* [n * 2 * HISTSET_WINDOW]: negative, then positive; the low 8 bits of
+                             the counts, so that the windows of all figures stay in cache */
+    uint16_t *carry;      /* [n * 2 * HISTSET_WINDOW]: the next 16 bits (written at every 256th
+                             count; the higher ones go to the pages), touched at creation so
+                             that memory does not grow with the paths */
+    int32_t *start;       /* [n * 2]: first bin of each window, -1 before its first value */
+    struct pages **pages; /* [n]: NULL until a value misses the figure's windows */
+    double *lo, *hi;      /* [n] */
 };
 
 struct histset *histset_new(size_t n)
@@ -198,10 +244,10 @@ struct histset *histset_new(size_t n)
     h->window = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->window);
     h->carry = mem_calloc(n * 2 * HISTSET_WINDOW, sizeof *h->carry);
     h->start = mem_calloc(n * 2, sizeof *h->start);
-    h->full = mem_calloc(n * HIST_BINS, sizeof *h->full);
+    h->pages = mem_calloc(n, sizeof *h->pages);
     h->lo = mem_calloc(n, sizeof *h->lo);
     h->hi = mem_calloc(n, sizeof *h->hi);
-    if (!h->zeros || !h->window || !h->carry || !h->start || !h->full || !h->lo || !h->hi) {
+    if (!h->zeros || !h->window || !h->carry || !h->start || !h->pages || !h->lo || !h->hi) {
         histset_free(h);
         return NULL;
     }
@@ -218,14 +264,33 @@ void histset_free(struct histset *h)
 {
     if (!h)
         return;
+    for (size_t i = 0; h->pages && i < h->n; i++) {
+        struct pages *d = h->pages[i];
+        for (size_t p = 0; d && p < 2 * HIST_PAGES; p++)
+            mem_free(d->page[p / HIST_PAGES][p % HIST_PAGES]);
+        mem_free(d);
+    }
     mem_free(h->zeros);
     mem_free(h->window);
     mem_free(h->carry);
     mem_free(h->start);
-    mem_free(h->full);
+    mem_free(h->pages);
     mem_free(h->lo);
     mem_free(h->hi);
     mem_free(h);
+}
+
+size_t histset_bytes(const struct histset *h)
+{
+    size_t bytes = sizeof *h + h->n * (sizeof *h->zeros + 2 * HISTSET_WINDOW * (sizeof *h->window + sizeof *h->carry) +
+                                       2 * sizeof *h->start + sizeof *h->pages + sizeof *h->lo + sizeof *h->hi);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct pages *d = h->pages[i];
+        bytes += d ? sizeof *d : 0;
+        for (size_t p = 0; d && p < 2 * HIST_PAGES; p++)
+            bytes += d->page[p / HIST_PAGES][p % HIST_PAGES] ? HIST_PAGE * sizeof(uint32_t) : 0;
+    }
+    return bytes;
 }
 
 /* A figure's counters, copied out of the set while a chunk is added (and
@@ -237,22 +302,43 @@ struct figure {
     struct fast_side fast[2];
     uint8_t *window;
     uint16_t *carry;
-    uint32_t *full;
+    struct pages **pages; /* the figure's place in the set */
     uint64_t zeros;
+    int nomem;            /* a page could not be allocated */
 };
 
+/* Adds ADD to the count of magnitude key KEY of side SIDE in F's pages,
+ * allocating its directory and its page the first time; when memory runs
+ * out, counts nothing and marks F. */
+static void count_paged(struct figure *f, int side, uint64_t key, uint32_t add)
+{
+    struct pages *d = *f->pages;
+    if (!d && !(d = *f->pages = mem_calloc(1, sizeof *d))) {
+        f->nomem = 1;
+        return;
+    }
+    uint32_t **page = &d->page[side][key >> HIST_PAGE_BITS];
+    if (!*page && !(*page = mem_calloc(HIST_PAGE, sizeof **page))) {
+        f->nomem = 1;
+        return;
+    }
+    (*page)[key & (HIST_PAGE - 1)] += add;
+}
+
 /* Carries a window count at slot AT (negative side first) that wrapped
- * past 255 into the next 16 bits, and those into the full histogram. */
+ * past 255 into the next 16 bits, and those into the pages. */
 static void carry_at(struct figure *f, size_t at)
 {
-    if (++f->carry[at] == 0)
-        f->full[at < HISTSET_WINDOW ? (size_t)f->start[0] + at : (size_t)f->start[1] + at - HISTSET_WINDOW] +=
-            1u << 24;
+    if (++f->carry[at] == 0) {
+        int side = at >= HISTSET_WINDOW;
+        size_t b = (size_t)f->start[side] + at - (size_t)side * HISTSET_WINDOW;
+        count_paged(f, side, bin_key(b), 1u << 24);
+    }
 }
 
 /* Counts V, which missed its side's fast range: by hist_bin, into the
  * zeros, the window of its side (placed around it if it is the side's
- * first value) or the full histogram. */
+ * first value) or the pages. */
 static void count_slow(struct figure *f, double v)
 {
     size_t b = hist_bin(v);
@@ -273,7 +359,7 @@ static void count_slow(struct figure *f, double v)
     }
     size_t k = b - (size_t)s, at = (size_t)side * HISTSET_WINDOW + k;
     if (k >= HISTSET_WINDOW)
-        f->full[b]++;
+        count_paged(f, side, bin_key(b), 1);
     else if (++f->window[at] == 0)
         carry_at(f, at);
 }
@@ -313,7 +399,7 @@ static int all_positive(const double *x, size_t n, double *least, double *most)
     return ok;
 }
 
-void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
+enum status histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, struct chunk_moments *c)
 {
     double lo = h->lo[i], hi = h->hi[i];
     double shift = c->shift, s1 = c->s1, s2 = c->s2;
@@ -323,8 +409,9 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
         { fast_range(0, h->start[2 * i]), fast_range(1, h->start[2 * i + 1]) },
         h->window + 2 * i * HISTSET_WINDOW,
         h->carry + 2 * i * HISTSET_WINDOW,
-        h->full + i * HIST_BINS,
+        h->pages + i,
         h->zeros[i],
+        0,
     };
     double least, most;
     if (n && all_positive(x, n, &least, &most)) {
@@ -377,7 +464,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
             uint64_t bits;
             memcpy(&bits, &v, sizeof bits);
             int side = !(bits >> 63);
-            uint64_t key = (bits >> KEY_SHIFT) & ((UINT64_C(1) << (63 - KEY_SHIFT)) - 1);
+            uint64_t key = (bits >> KEY_SHIFT) & KEY_MASK;
             uint64_t t = key ^ ((uint64_t)side - 1); /* complemented if negative */
             uint64_t where = t - (side ? base1 : base0);
             if (where < (side ? len1 : len0)) {
@@ -400,6 +487,7 @@ void histset_add_chunk(struct histset *h, size_t i, const double *x, size_t n, s
     c->s1 = s1;
     c->s2 = s2;
     c->n = cn;
+    return f.nomem ? ST_NOMEM : ST_OK;
 }
 
 void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t n)
@@ -414,30 +502,73 @@ void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t
     }
 }
 
-void histset_add(struct histset *h, size_t i, double x)
+enum status histset_add(struct histset *h, size_t i, double x)
 {
     struct chunk_moments unused = { 0 };
-    histset_add_chunk(h, i, &x, 1, &unused);
+    return histset_add_chunk(h, i, &x, 1, &unused);
 }
 
-/* The count of bin B of figure I in set H. */
-static uint64_t histset_count(const struct histset *h, size_t i, size_t b)
+/* Whether figure I of set H holds counts of keys A .. B of side SIDE, all
+ * in one page. */
+static int holds(const struct histset *h, size_t i, int side, uint64_t a, uint64_t b)
 {
-    if (b == HIST_HALF)
-        return h->zeros[i];
-    size_t side = 2 * i + (b > HIST_HALF);
-    uint64_t c = h->full[i * HIST_BINS + b];
-    int32_t s = h->start[side];
-    if (s >= 0 && b - (size_t)s < HISTSET_WINDOW) {
-        size_t j = side * HISTSET_WINDOW + (b - (size_t)s);
-        c += h->window[j] + ((uint64_t)h->carry[j] << 8);
+    const struct pages *d = h->pages[i];
+    if (d && d->page[side][a >> HIST_PAGE_BITS])
+        return 1;
+    uint64_t ka, kb;
+    window_keys(side, h->start[2 * i + side], &ka, &kb);
+    return ka <= b && a <= kb;
+}
+
+/* Adds figure I's counts of keys A .. B of side SIDE (all in one page), in
+ * its page and its window, to SCRATCH[0 .. B - A]. */
+static void gather(const struct histset *h, size_t i, int side, uint64_t a, uint64_t b, uint64_t *scratch)
+{
+    const struct pages *d = h->pages[i];
+    const uint32_t *page = d ? d->page[side][a >> HIST_PAGE_BITS] : NULL;
+    if (page)
+        for (uint64_t k = a; k <= b; k++)
+            scratch[k - a] += page[k & (HIST_PAGE - 1)];
+    int32_t s = h->start[2 * i + side];
+    uint64_t ka, kb;
+    window_keys(side, s, &ka, &kb);
+    ka = ka > a ? ka : a;
+    kb = kb < b ? kb : b;
+    const uint8_t *window = h->window + (2 * i + (size_t)side) * HISTSET_WINDOW;
+    const uint16_t *carry = h->carry + (2 * i + (size_t)side) * HISTSET_WINDOW;
+    for (uint64_t k = ka; k <= kb; k++) {
+        size_t at = key_bin(side, k) - (size_t)s;
+        scratch[k - a] += window[at] + ((uint64_t)carry[at] << 8);
     }
-    return c;
 }
 
-static uint64_t scratch_count(const void *ctx, size_t b)
+/* Feeds S the counts of figure I merged over the NH sets H for the keys KA
+ * .. KB of side SIDE, in the order of their bins (magnitudes down for
+ * negative values, up for positive ones), page by page, skipping the pages
+ * that no set holds. */
+static void scan_side(struct scan *sc, const struct histset *const *h, size_t nh, size_t i, int side, uint64_t ka,
+                      uint64_t kb, uint64_t *scratch)
 {
-    return ((const uint64_t *)ctx)[b];
+    uint64_t pa = ka >> HIST_PAGE_BITS, pb = kb >> HIST_PAGE_BITS;
+    for (uint64_t step = 0; step <= pb - pa && !scan_done(sc); step++) {
+        uint64_t p = side ? pa + step : pb - step;
+        uint64_t a = p << HIST_PAGE_BITS, b = a + HIST_PAGE - 1;
+        a = a > ka ? a : ka;
+        b = b < kb ? b : kb;
+        int any = 0;
+        for (size_t t = 0; t < nh && !any; t++)
+            any = holds(h[t], i, side, a, b);
+        if (!any)
+            continue;
+        memset(scratch, 0, (size_t)(b - a + 1) * sizeof *scratch);
+        for (size_t t = 0; t < nh; t++)
+            gather(h[t], i, side, a, b, scratch);
+        for (uint64_t j = 0; j <= b - a; j++) {
+            uint64_t k = side ? a + j : b - j, c = scratch[k - a];
+            if (c)
+                scan_feed(sc, key_bin(side, k), c);
+        }
+    }
 }
 
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
@@ -450,20 +581,22 @@ void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint
     }
     *lo = l;
     *hi = u;
-    if (!n) {
-        for (size_t k = 0; k < nq; k++)
-            out[k] = NAN;
+    struct scan sc = scan_start(n, q, nq, whole ? hist_mid_whole : hist_mid, out);
+    if (!n)
         return;
-    }
-    size_t first = hist_bin(l), last = hist_bin(u);
-    for (size_t b = first; b <= last; b++) {
-        uint64_t c = 0;
-        for (size_t t = 0; t < nh; t++)
-            c += histset_count(h[t], i, b);
-        scratch[b] = c;
-    }
-    scan_quantiles(scratch_count, scratch, first, last, n, q, nq, whole ? hist_mid_whole : hist_mid, out);
-    size_t k;
-    for (k = 0; k < nq; k++)
+    /* in the order of the values: negative magnitudes from the largest the
+     * smallest value can have, the zeros, positive magnitudes up to the
+     * largest value's, each side only over the keys its values can take */
+    uint64_t kl = magnitude_key(l), ku = magnitude_key(u);
+    if (l < 0 && kl >= KEY_MIN)
+        scan_side(&sc, h, nh, i, 0, u < 0 && ku > KEY_MIN ? ku : KEY_MIN, kl, scratch);
+    uint64_t zeros = 0;
+    for (size_t t = 0; t < nh; t++)
+        zeros += h[t]->zeros[i];
+    if (zeros)
+        scan_feed(&sc, HIST_HALF, zeros);
+    if (u > 0 && ku >= KEY_MIN)
+        scan_side(&sc, h, nh, i, 1, l > 0 && kl > KEY_MIN ? kl : KEY_MIN, ku, scratch);
+    for (size_t k = 0; k < nq; k++)
         out[k] = out[k] < l ? l : out[k] > u ? u : out[k];
 }

@@ -52,10 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NFILES 8
 #define MAX_ENGINE_MONTHS 120
 #define ENGINE_PATHS 8
-/* The engine keeps a histogram of HIST_BINS counts (51 KiB) per figure, per
- * month and per scenario: about 87 MB per scenario at 120 months.  Scenarios
- * past this budget are left out of the run, so that a model with many
- * scenarios is not reported as an out-of-memory crash of the harness. */
+/* The engine keeps a histogram per figure, per month and per scenario: two
+ * windows of HISTSET_WINDOW counts of 3 bytes, and for values outside them a
+ * directory of pages and at most one page of HIST_PAGE counts a value (42
+ * KiB at ENGINE_PATHS values): about 72 MB per scenario at 120 months.
+ * Scenarios past this budget are left out of the run, so that a model with
+ * many scenarios is not reported as an out-of-memory crash of the harness. */
 #define ENGINE_HIST_BUDGET (256.0 * 1024 * 1024)
 
 static const char *const files[NFILES] = {
@@ -195,7 +197,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (prepared == ST_OK && m->cal.months <= MAX_ENGINE_MONTHS) {
         size_t *scen = calloc(m->nscenarios, sizeof *scen);
         if (scen) {
-            double per = ((double)m->cal.months * MM_COUNT + SM_COUNT) * HIST_BINS * sizeof(uint32_t);
+            double per = ((double)m->cal.months * MM_COUNT + SM_COUNT) *
+                         (6.0 * HISTSET_WINDOW + 2.0 * HIST_PAGES * sizeof(void *) +
+                          ENGINE_PATHS * HIST_PAGE * sizeof(uint32_t));
             size_t ns = 0;
             while (ns < m->nscenarios && (ns == 0 || (double)(ns + 1) * per <= ENGINE_HIST_BUDGET)) {
                 scen[ns] = ns;
