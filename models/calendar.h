@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #define CALENDAR_MAX_MONTHS 600
+/* The last month a date can name, 9999-12, as year * 12 + month - 1. */
+#define CALENDAR_LAST_DATE (9999 * 12 + 11)
 
 struct calendar {
     int start_year;  /* 0 when `start` is not known (company.csv is bad) */

@@ -305,10 +305,29 @@ static int parse_call(const char *text, const char *paren, enum dist_range range
                  "triangular, pert, beta, or a range such as '900 to 1500'", name, text);
         return -1;
     }
-    const char *close = strrchr(text, ')');
-    if (!close || close < paren || close[1] != '\0') {
+    /* the first ')' closes the call: what follows it, or a '(' before it,
+     * is said as such, not read as a bad parameter */
+    const char *close = strchr(paren + 1, ')'), *inner = strchr(paren + 1, '(');
+    if (!close) {
         snprintf(why, whylen, "in '%s', expected a closing ')' at the end: write %s(%s)", text,
                  forms[f].name, forms[f].params);
+        return -1;
+    }
+    if (inner && inner < close) {
+        snprintf(why, whylen, "in '%s', a '(' inside the parameters: they are plain numbers, write %s(%s)", text,
+                 forms[f].name, forms[f].params);
+        return -1;
+    }
+    if (close[1] != '\0') {
+        const char *rest = close + 1;
+        while (*rest == ')' || isspace((unsigned char)*rest))
+            rest++;
+        if (!*rest)
+            snprintf(why, whylen, "in '%s', an extra ')' after the closing one: write %.*s", text,
+                     (int)(close + 1 - text), text);
+        else
+            snprintf(why, whylen, "in '%s', text after the closing ')': write %.*s", text,
+                     (int)(close + 1 - text), text);
         return -1;
     }
     out->kind = forms[f].kind;
@@ -349,20 +368,107 @@ static int parse_call(const char *text, const char *paren, enum dist_range range
 
 static double unclamped_draw(const struct dist *d, double u);
 
+/* The extreme uniforms a draw can be made from: the streams give multiples
+ * of 2^-32 and the designs (sim/design.c) keep within 2^-53 of the ends. */
+#define U_LOW 0x1.0p-53
+#define U_HIGH (1 - 0x1.0p-53)
+
 /* Non-zero when the mean and every draw the generator can reach (u from
- * 2^-32 to 1 - 2^-32) are finite numbers. */
+ * U_LOW to U_HIGH) are finite numbers. */
 static int finite_everywhere(const struct dist *d)
 {
-    const double us[] = { 0x1.0p-32, 0.5, 1 - 0x1.0p-32 };
+    const double us[] = { U_LOW, 0.5, U_HIGH };
     for (size_t i = 0; i < 3; i++)
         if (!isfinite(unclamped_draw(d, us[i])))
             return 0;
     return isfinite(dist_mean(d));
 }
 
-int dist_parse(const char *text, enum dist_range range, int uncertain, struct dist *out,
+int dist_in_range(double x, enum dist_range range)
+{
+    switch (range) {
+    case RANGE_NONNEG: return x >= 0;
+    case RANGE_RATE: return x >= 0 && x <= 1;
+    case RANGE_CHANGE: return x >= -1;
+    case RANGE_ANY: return !isnan(x);
+    }
+    return 0;
+}
+
+/* What a field of RANGE takes, for messages. */
+static const char *range_words(enum dist_range range)
+{
+    switch (range) {
+    case RANGE_NONNEG: return "a value of 0 or more";
+    case RANGE_RATE: return "a rate, from 0 to 1 (0% to 100%)";
+    case RANGE_CHANGE: return "a change, of -100% or more";
+    case RANGE_ANY: break;
+    }
+    return "a number";
+}
+
+/* TEXT with a '%' after every number: "2 to 4" becomes "2% to 4%".  Returns
+ * 0 when TEXT already has a '%' or the result would not fit LEN. */
+static int with_percents(const char *text, char *out, size_t len)
+{
+    size_t n = 0;
+    if (strchr(text, '%'))
+        return 0;
+    for (const char *p = text; *p;) {
+        int starts = isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]));
+        if (!starts || (p > text && isalnum((unsigned char)p[-1]))) {
+            if (n + 1 >= len)
+                return 0;
+            out[n++] = *p++;
+            continue;
+        }
+        const char *q = p;
+        while (isdigit((unsigned char)*q) || *q == '.')
+            q++;
+        if ((*q == 'e' || *q == 'E') &&
+            (isdigit((unsigned char)q[1]) || ((q[1] == '+' || q[1] == '-') && isdigit((unsigned char)q[2])))) {
+            q += 2;
+            while (isdigit((unsigned char)*q))
+                q++;
+        }
+        if (n + (size_t)(q - p) + 2 >= len)
+            return 0;
+        memcpy(out + n, p, (size_t)(q - p));
+        n += (size_t)(q - p);
+        out[n++] = '%';
+        p = q;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+/* Refuses the distribution D written TEXT when its mean lies outside its
+ * field's range: the plan would take a value the field cannot have, and
+ * nearly every path would clamp.  The hint writes the numbers in percent
+ * when that reads as a value of the field (a rate written 2 to 4). */
+static int check_mean(const struct dist *d, const char *text, unsigned flags, char *why, size_t whylen)
+{
+    double mean = dist_mean(d);
+    if (dist_in_range(mean, d->range))
+        return 0;
+    char percent[256], sub[512];
+    struct dist alt;
+    int hint = !(flags & DIST_NO_PERCENT) && with_percents(text, percent, sizeof percent) &&
+               dist_parse(percent, d->range, flags, &alt, sub, sizeof sub) == 0;
+    snprintf(why, whylen, "'%s' has a mean of %g, but this field is %s%s%s%s", text, mean, range_words(d->range),
+             hint ? ": did you mean " : "", hint ? percent : "", hint ? "?" : "");
+    return -1;
+}
+
+int dist_parse(const char *text, enum dist_range range, unsigned flags, struct dist *out,
                char *why, size_t whylen)
 {
+    const int uncertain = (flags & DIST_UNCERTAIN) != 0;
+    if ((flags & DIST_NO_PERCENT) && strchr(text, '%')) {
+        snprintf(why, whylen, "'%s' has a %% sign, but this field is not a fraction (a %% divides by 100): "
+                 "write the number itself", text);
+        return -1;
+    }
     struct dist d = { .kind = DIST_CONST, .range = range };
     const char *paren = strchr(text, '(');
     const char *to = find_to(text);
@@ -382,6 +488,8 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
                      "narrow it", text);
             return -1;
         }
+        if (check_mean(&d, text, flags, why, whylen))
+            return -1;
         *out = d;
         return 0;
     }
@@ -394,6 +502,10 @@ int dist_parse(const char *text, enum dist_range range, int uncertain, struct di
             snprintf(why, whylen, "expected a number or a distribution such as '900 to 1500', got '%s'%s",
                      text, hint ? hint : "");
         }
+        /* the example of a percentage is for fields that take one */
+        char *example = strstr(why, "1200, -3.5 or 5%");
+        if ((flags & DIST_NO_PERCENT) && example)
+            memcpy(example, "1200 or -3.5\0", 13);
         return -1;
     }
     if (dist_mass_outside(&d) > 0) {
@@ -814,6 +926,11 @@ static double clamp(double x, enum dist_range range)
     return x == 0.0 ? 0.0 : x;
 }
 
+double dist_top(const struct dist *d)
+{
+    return d->kind == DIST_CONST ? d->p[0] : clamp(unclamped_draw(d, U_HIGH), d->range);
+}
+
 double dist_draw(const struct dist *d, double u)
 {
     return clamp(unclamped_draw(d, u), d->range);
@@ -883,6 +1000,11 @@ double dist_mass_outside(const struct dist *d)
     if (d->range == RANGE_RATE)
         out += 1 - cdf(d, 1);
     return out;
+}
+
+double dist_mass_above(const struct dist *d, double x)
+{
+    return 1 - cdf(d, x);
 }
 
 void dist_describe(const struct dist *d, char *buf, size_t len)

@@ -56,13 +56,30 @@ struct dist {
  */
 int dist_parse_number(const char *text, double *out, char *why, size_t whylen);
 
+/* What a field takes, for dist_parse's FLAGS. */
+enum {
+    DIST_UNCERTAIN = 1, /* a distribution as well as a plain number (the spec's U) */
+    DIST_NO_PERCENT = 2 /* not a fraction (money, counts, months): a '%' anywhere is an error */
+};
+
 /*
- * Parses TEXT as a value of a field of range RANGE.  When UNCERTAIN is 0 the
- * field takes a plain number only.  Returns 0 and fills *out, or -1 with the
- * reason (and a hint) in WHY.
+ * Parses TEXT as a value of a field of range RANGE.  Without DIST_UNCERTAIN
+ * in FLAGS the field takes a plain number only.  A distribution is refused
+ * when its mean lies outside RANGE (with a hint to write it in percent when
+ * that is what puts it inside), or when its mean or extreme draws overflow.
+ * Returns 0 and fills *out, or -1 with the reason (and a hint) in WHY.
  */
-int dist_parse(const char *text, enum dist_range range, int uncertain, struct dist *out,
+int dist_parse(const char *text, enum dist_range range, unsigned flags, struct dist *out,
                char *why, size_t whylen);
+
+/* Non-zero when X lies within RANGE (the values a field can take). */
+int dist_in_range(double x, enum dist_range range);
+
+/* The largest value a draw of D can take, clamped to its field's range:
+ * the quantile at 1 - 2^-32 (the highest uniform the streams give), or
+ * the top of its support; a constant's value.  What bounds of sums are
+ * worked out from (sim/model.c). */
+double dist_top(const struct dist *d);
 
 /* A constant value of RANGE (for defaults). */
 struct dist dist_const(double value, enum dist_range range);
@@ -94,6 +111,9 @@ size_t dist_table_size(const struct dist *d, double *exact_mass);
 /* The probability mass the distribution puts outside its field's range (the
  * share of draws that clamping changes). */
 double dist_mass_outside(const struct dist *d);
+
+/* The probability that a draw of D lies above X (before clamping). */
+double dist_mass_above(const struct dist *d, double x);
 
 /* Writes a short description ("lognormal(mu=6.9, sigma=0.3), mean 1009")
  * into BUF. */

@@ -103,7 +103,6 @@ static int check_main(int argc, char **argv)
         diag_free(d);
         return cli_exit_code(st);
     }
-    model_warn_clamping(m, d);
     char date[16];
     calendar_format(&m->cal, 1, date, sizeof date);
     char last[16];

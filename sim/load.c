@@ -35,7 +35,7 @@ static int check_confidence(double v, const char *text, char *why, size_t whylen
 {
     if (v > 0 && v < 1)
         return 0;
-    snprintf(why, whylen, "a probability between 0 and 1 (such as 0.9 or 90%%), got '%s'", text);
+    snprintf(why, whylen, "a probability above 0 and below 1 (such as 0.9 or 90%%), got '%s'", text);
     return -1;
 }
 
@@ -47,9 +47,9 @@ static const struct column settings_cols[] = {
     { "months", COL_NUMBER, 0, offsetof(struct settings, months), RANGE_ANY, 36, NULL, check_months, NULL },
     { "currency", COL_TEXT, 0, offsetof(struct settings, currency), RANGE_ANY, 0, NULL, NULL, NULL },
     { "min_cash", COL_NUMBER, 0, offsetof(struct settings, min_cash), RANGE_ANY, 0, NULL, NULL, NULL },
-    { "target_margin", COL_NUMBER, 0, offsetof(struct settings, target_margin), RANGE_ANY, 0.7, NULL, check_margin,
+    { "target_margin", COL_NUMBER, COL_FRACTION, offsetof(struct settings, target_margin), RANGE_ANY, 0.7, NULL, check_margin,
       NULL },
-    { "confidence", COL_NUMBER, 0, offsetof(struct settings, confidence), RANGE_ANY, 0.9, NULL, check_confidence,
+    { "confidence", COL_NUMBER, COL_FRACTION, offsetof(struct settings, confidence), RANGE_ANY, 0.9, NULL, check_confidence,
       NULL },
 };
 #define NSETTINGS (sizeof settings_cols / sizeof settings_cols[0])
@@ -59,9 +59,28 @@ size_t load_settings(const struct table *t, struct diag *d, struct settings *out
     const struct calendar none = { 0, 1, 36 };
     unsigned long unread;
     size_t errors = schema_load_settings(t, settings_cols, NSETTINGS, &none, d, out, &unread);
-    for (size_t k = 0; k < NSETTINGS; k++)
+    int start_known = 1;
+    for (size_t k = 0; k < NSETTINGS; k++) {
         if (settings_cols[k].offset == offsetof(struct settings, months))
             out->horizon_known = !(unread & 1UL << k);
+        if (settings_cols[k].offset == offsetof(struct settings, start))
+            start_known = !(unread & 1UL << k);
+    }
+    /* reports write months as YYYY-MM: the horizon ends by 9999-12 */
+    int last = out->start + (int)out->months - 1;
+    if (out->horizon_known && start_known && out->start >= 0 && last > CALENDAR_LAST_DATE) {
+        long line, col;
+        const char *at = "months";
+        schema_setting_place(t, at, &line, &col);
+        if (!line)
+            schema_setting_place(t, at = "start", &line, &col);
+        diag_error(d, t->name, line, col, "%s: %d months from %04d-%02d end in %d-%02d, past 9999-12 "
+                   "(months are written YYYY-MM): start earlier or shorten the horizon to %d months",
+                   at, (int)out->months, out->start / 12, out->start % 12 + 1, last / 12, last % 12 + 1,
+                   CALENDAR_LAST_DATE - out->start + 1);
+        out->horizon_known = 0;
+        errors++;
+    }
     return errors;
 }
 
@@ -89,7 +108,7 @@ static const struct column plan_cols[] = {
     { "plan", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct plan, name), RANGE_ANY, 0, NULL, NULL, NULL },
     { "price", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct plan, price), RANGE_NONNEG, 0, NULL, NULL, NULL },
     { "customers", COL_COUNT, 0, offsetof(struct plan, customers), RANGE_NONNEG, 0, NULL, NULL, NULL },
-    { "mix", COL_NUMBER, COL_NO_DEFAULT, offsetof(struct plan, mix), RANGE_NONNEG, 0, NULL, NULL, NULL },
+    { "mix", COL_NUMBER, COL_NO_DEFAULT | COL_FRACTION, offsetof(struct plan, mix), RANGE_NONNEG, 0, NULL, NULL, NULL },
 };
 #define NPLAN_COLS (sizeof plan_cols / sizeof plan_cols[0])
 
@@ -97,10 +116,10 @@ static const struct column scenario_cols[] = {
     { "scenario", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct scenario, name), RANGE_ANY, 0, NULL, NULL, NULL },
     { "new_customers", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct scenario, new_customers),
       RANGE_NONNEG, 0, NULL, NULL, NULL },
-    { "growth", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, growth), RANGE_CHANGE, 0, NULL, NULL, NULL },
-    { "churn", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL, NULL, NULL },
-    { "deal_slip", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL, NULL, NULL },
-    { "deal_loss", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "growth", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct scenario, growth), RANGE_CHANGE, 0, NULL, NULL, NULL },
+    { "churn", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct scenario, churn), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "deal_slip", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct scenario, deal_slip), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "deal_loss", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct scenario, deal_loss), RANGE_RATE, 0, NULL, NULL, NULL },
     { "deal_delay", COL_VALUE, COL_UNCERTAIN, offsetof(struct scenario, deal_delay), RANGE_NONNEG, 0, NULL, NULL, NULL },
 };
 #define NSCENARIO_COLS (sizeof scenario_cols / sizeof scenario_cols[0])
@@ -218,7 +237,7 @@ static const struct column infra_cols[] = {
     { "category", COL_CHOICE, 0, offsetof(struct infra_line, category), RANGE_ANY, CAT_COGS, category_names, NULL, NULL },
     { "from", COL_MONTH, 0, offsetof(struct infra_line, from), RANGE_ANY, 1, NULL, NULL, NULL },
     { "to", COL_MONTH, 0, offsetof(struct infra_line, to), RANGE_ANY, MONTH_HORIZON, NULL, NULL, NULL },
-    { "escalation", COL_VALUE, COL_UNCERTAIN, offsetof(struct infra_line, escalation), RANGE_CHANGE, 0, NULL, NULL, NULL },
+    { "escalation", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct infra_line, escalation), RANGE_CHANGE, 0, NULL, NULL, NULL },
 };
 #define NINFRA_COLS (sizeof infra_cols / sizeof infra_cols[0])
 
@@ -264,8 +283,8 @@ static const struct column staff_cols[] = {
     { "lag", COL_COUNT, 0, offsetof(struct role, lag), RANGE_NONNEG, 0, NULL, NULL, NULL },
     { "salary", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct role, salary_per_year), RANGE_NONNEG, 0,
       NULL, NULL, NULL },
-    { "overhead", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, overhead), RANGE_NONNEG, 1, NULL, NULL, NULL },
-    { "raise", COL_VALUE, COL_UNCERTAIN, offsetof(struct role, raise), RANGE_CHANGE, 0, NULL, NULL, NULL },
+    { "overhead", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct role, overhead), RANGE_NONNEG, 1, NULL, NULL, NULL },
+    { "raise", COL_VALUE, COL_UNCERTAIN | COL_FRACTION, offsetof(struct role, raise), RANGE_CHANGE, 0, NULL, NULL, NULL },
     { "category", COL_CHOICE, 0, offsetof(struct role, category), RANGE_ANY, CAT_RND, category_names, NULL, NULL },
     { "from", COL_MONTH, 0, offsetof(struct role, from), RANGE_ANY, 1, NULL, NULL, NULL },
     { "to", COL_MONTH, 0, offsetof(struct role, to), RANGE_ANY, MONTH_HORIZON, NULL, NULL, NULL },
@@ -467,7 +486,7 @@ static const struct column deal_cols[] = {
     { "month", COL_MONTH, COL_REQUIRED | COL_NO_PAST, offsetof(struct deal, month), RANGE_ANY, 1, NULL, NULL, NULL },
     { "customers", COL_COUNT, 0, offsetof(struct deal, customers), RANGE_NONNEG, 1, NULL, NULL, NULL },
     { "plan", COL_TEXT, 0, offsetof(struct deal, plan_name), RANGE_ANY, 0, NULL, NULL, NULL },
-    { "probability", COL_NUMBER, 0, offsetof(struct deal, probability), RANGE_RATE, 1, NULL, NULL, NULL },
+    { "probability", COL_NUMBER, COL_FRACTION, offsetof(struct deal, probability), RANGE_RATE, 1, NULL, NULL, NULL },
     { "signed", COL_CHOICE, 0, offsetof(struct deal, is_signed), RANGE_ANY, 0, no_yes, NULL, NULL },
 };
 #define NDEAL_COLS (sizeof deal_cols / sizeof deal_cols[0])
@@ -476,7 +495,7 @@ static const struct column round_cols[] = {
     { "round", COL_TEXT, COL_REQUIRED | COL_KEY, offsetof(struct round, name), RANGE_ANY, 0, NULL, NULL, NULL },
     { "month", COL_MONTH, COL_REQUIRED | COL_NO_PAST, offsetof(struct round, month), RANGE_ANY, 1, NULL, NULL, NULL },
     { "amount", COL_VALUE, COL_REQUIRED | COL_UNCERTAIN, offsetof(struct round, amount), RANGE_NONNEG, 0, NULL, NULL, NULL },
-    { "probability", COL_NUMBER, 0, offsetof(struct round, probability), RANGE_RATE, 1, NULL, NULL, NULL },
+    { "probability", COL_NUMBER, COL_FRACTION, offsetof(struct round, probability), RANGE_RATE, 1, NULL, NULL, NULL },
 };
 #define NROUND_COLS (sizeof round_cols / sizeof round_cols[0])
 

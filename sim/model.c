@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/bounds.h"
 #include "sim/load.h"
 #include "sim/mem.h"
 #include "sim/rng.h"
@@ -249,6 +250,10 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         load_deals(t[MF_PIPELINE], &m->cal, d, &refs, &m->deals, &m->ndeals);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
+    if (worst == ST_OK && diag_status(d) == ST_OK) {
+        bounds_check(m, t, d);
+        model_warn_clamping(m, d);
+    }
     for (int f = 0; f < MF_COUNT; f++)
         table_free(t[f]);
     worst = status_worse(worst, diag_status(d));

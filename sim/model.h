@@ -86,7 +86,8 @@ void model_for_each_value(const struct model *m,
 const char *model_file_name(enum model_file f);
 
 /* Adds a warning for every uncertain cell whose distribution puts more than
- * 1% of its mass outside its field's range (check's clamping report). */
+ * 1% of its mass outside its field's range (the clamping report);
+ * model_load adds them for every command. */
 void model_warn_clamping(const struct model *m, struct diag *d);
 
 /* The 64-bit FNV-1a hash of LEN bytes. */

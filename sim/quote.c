@@ -43,7 +43,7 @@ static const struct column contract_cols[] = {
       "the proposed price per customer per month" },
     { "term", COL_COUNT, COL_REQUIRED, AT(term), RANGE_NONNEG, 0, NULL, check_term, "the months it lasts" },
     { "start", COL_MONTH, 0, AT(start), RANGE_ANY, 1, NULL, NULL, NULL },
-    { "discount", COL_NUMBER, 0, AT(discount), RANGE_RATE, 0, NULL, NULL, NULL },
+    { "discount", COL_NUMBER, COL_FRACTION, AT(discount), RANGE_RATE, 0, NULL, NULL, NULL },
     { "features", COL_TEXT, 0, AT(features), RANGE_ANY, 0, NULL, NULL, NULL },
     { "custom_effort", COL_VALUE, COL_UNCERTAIN, AT(custom_effort), RANGE_NONNEG, 0, NULL, NULL, NULL },
     { "effort_role", COL_TEXT, 0, AT(effort_role), RANGE_ANY, 0, NULL, NULL, NULL },

@@ -27,6 +27,18 @@ int schema_find(const struct table *t, const char *name)
     return -1;
 }
 
+void schema_setting_place(const struct table *t, const char *name, long *line, long *col)
+{
+    int cs = schema_find(t, "setting"), cv = schema_find(t, "value");
+    *line = *col = 0;
+    for (size_t r = 0; cs >= 0 && cv >= 0 && r < t->nrows; r++)
+        if (schema_name_eq(table_cell(t, r, (size_t)cs), name)) {
+            *line = table_line(t, r, (size_t)cv);
+            *col = cv + 1;
+            return;
+        }
+}
+
 static void known_list(const struct column *cols, size_t ncols, char *buf, size_t len)
 {
     size_t used = 0;
@@ -101,6 +113,12 @@ static int set_default(const struct column *c, const struct calendar *cal, char 
     return 0;
 }
 
+/* What column C's cells take, in dist_parse's terms. */
+static unsigned value_flags(const struct column *c)
+{
+    return ((c->flags & COL_UNCERTAIN) ? DIST_UNCERTAIN : 0u) | ((c->flags & COL_FRACTION) ? 0u : DIST_NO_PERCENT);
+}
+
 /* Converts one non-empty cell; returns 0, or -1 with the reason in WHY,
  * or -2 when memory ran out. */
 static int convert(const struct column *c, const struct calendar *cal, const char *text, char *row,
@@ -117,13 +135,13 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
         return 0;
     }
     case COL_VALUE:
-        return dist_parse(text, c->range, (c->flags & COL_UNCERTAIN) != 0, (struct dist *)at, why, whylen);
+        return dist_parse(text, c->range, value_flags(c), (struct dist *)at, why, whylen);
     case COL_NUMBER:
     case COL_COUNT: {
         /* the value language with distributions refused: one place says
          * what a number may be and what to write instead */
         struct dist one;
-        if (dist_parse(text, c->range, 0, &one, why, whylen))
+        if (dist_parse(text, c->range, value_flags(c) & ~(unsigned)DIST_UNCERTAIN, &one, why, whylen))
             return -1;
         v = one.p[0];
         if (c->type == COL_COUNT && (v < 0 || v != floor(v) || v > 1e9)) {

@@ -35,7 +35,9 @@ enum {
     COL_UNCERTAIN = 2, /* COL_VALUE: a distribution is allowed (the spec's U) */
     COL_KEY = 4,       /* COL_TEXT: a name, unique within the file */
     COL_NO_PAST = 8,   /* COL_MONTH: a date before the start is an error */
-    COL_NO_DEFAULT = 16 /* COL_NUMBER: empty means "none" (NAN) */
+    COL_NO_DEFAULT = 16, /* COL_NUMBER: empty means "none" (NAN) */
+    COL_FRACTION = 32   /* COL_VALUE, COL_NUMBER: a rate, share, change or ratio, so '5%' (0.05) may be
+                           written; in any other number column a '%' is an error */
 };
 
 #define MONTH_HORIZON (-1) /* default month: the last month of the horizon */
@@ -87,6 +89,10 @@ void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, 
 
 /* The 0-based index of column NAME in T's header (case-insensitive), or -1. */
 int schema_find(const struct table *t, const char *name);
+
+/* The line and column (1-based) of setting NAME's value in the settings
+ * file T; both 0 when T does not give it. */
+void schema_setting_place(const struct table *t, const char *name, long *line, long *col);
 
 /* Case-insensitive comparison of header names, ASCII only. */
 int schema_name_eq(const char *a, const char *b);

@@ -316,8 +316,8 @@ static void mean_of_beta(void **state)
 static void mean_is_taken_before_clamping(void **state)
 {
     (void)state;
-    struct dist d = parse_ok("normal(-10, 5)", RANGE_NONNEG, 1);
-    assert_close(dist_mean(&d), -10, EXACT);
+    struct dist d = parse_ok("normal(2, 5)", RANGE_NONNEG, 1); /* clamped at 0, its mean would be above 2 */
+    assert_close(dist_mean(&d), 2, EXACT);
 }
 
 /* ---- draws by inversion ---- */
@@ -440,7 +440,7 @@ static void normal_on_rate_field_clamps_to_0_and_1(void **state)
 static void interval_on_rate_field_clamps_to_1(void **state)
 {
     (void)state;
-    struct dist d = parse_ok("50% to 200%", RANGE_RATE, 1);
+    struct dist d = parse_ok("50% to 150%", RANGE_RATE, 1);
     assert_close(dist_draw(&d, 0.95), 1, 0);
 }
 
@@ -863,6 +863,79 @@ static void missing_closing_paren_is_refused(void **state)
                         "in 'normal(1, 2', expected a closing ')' at the end: write normal(mean, sd)");
 }
 
+/* Text after the call's closing ')' is named as such, whatever it is. */
+static void extra_closing_paren_is_named(void **state)
+{
+    (void)state;
+    assert_string_equal(parse_bad("normal(100, 5))", RANGE_NONNEG, 1),
+                        "in 'normal(100, 5))', an extra ')' after the closing one: write normal(100, 5)");
+    assert_string_equal(parse_bad("pert(1, 2, 3) )", RANGE_NONNEG, 1),
+                        "in 'pert(1, 2, 3) )', an extra ')' after the closing one: write pert(1, 2, 3)");
+    assert_string_equal(parse_bad("uniform(1, 2) per month", RANGE_NONNEG, 1),
+                        "in 'uniform(1, 2) per month', text after the closing ')': write uniform(1, 2)");
+    assert_string_equal(parse_bad("normal((1, 2)", RANGE_NONNEG, 1),
+                        "in 'normal((1, 2)', a '(' inside the parameters: they are plain numbers, write "
+                        "normal(mean, sd)");
+}
+
+/* DIST_NO_PERCENT refuses a '%' in a number and in every parameter. */
+static void percent_is_refused_where_the_field_is_no_fraction(void **state)
+{
+    (void)state;
+    const char *forms[] = { "5%", "5% to 9%", "normal(100, 5%)", "pert(1%, 2, 3)" };
+    for (size_t i = 0; i < 4; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "'%s' has a %% sign, but this field is not a fraction (a %% divides by 100): "
+                 "write the number itself", forms[i]);
+        assert_string_equal(parse_bad(forms[i], RANGE_NONNEG, DIST_UNCERTAIN | DIST_NO_PERCENT), want);
+    }
+    struct dist d = parse_ok("5", RANGE_NONNEG, DIST_NO_PERCENT);
+    assert_close(d.p[0], 5, EXACT);
+}
+
+/* Every kind whose mean lies outside the range is refused; the percent
+ * hint is given only where the percent reading lies inside. */
+static void mean_outside_the_range_is_refused_for_every_kind(void **state)
+{
+    (void)state;
+    const char *rates[] = { "normal(2, 1)", "lognormal(1, 0.5)", "uniform(1, 3)", "triangular(1, 2, 3)",
+                            "pert(1, 2, 3)", "2 to 4" };
+    for (size_t i = 0; i < 6; i++)
+        assert_non_null(strstr(parse_bad(rates[i], RANGE_RATE, 1), "but this field is a rate, from 0 to 1"));
+    assert_string_equal(parse_bad("uniform(1, 3)", RANGE_RATE, 1),
+                        "'uniform(1, 3)' has a mean of 2, but this field is a rate, from 0 to 1 (0% to 100%): did "
+                        "you mean uniform(1%, 3%)?");
+    /* no hint where percent does not help: lognormal's mu is a logarithm */
+    assert_string_equal(parse_bad("lognormal(1, 0.5)", RANGE_RATE, 1),
+                        "'lognormal(1, 0.5)' has a mean of 3.08022, but this field is a rate, from 0 to 1 (0% to "
+                        "100%)");
+    assert_string_equal(parse_bad("uniform(-300, -100)", RANGE_CHANGE, 1),
+                        "'uniform(-300, -100)' has a mean of -200, but this field is a change, of -100% or more");
+    assert_string_equal(parse_bad("uniform(-30, -10)", RANGE_CHANGE, 1),
+                        "'uniform(-30, -10)' has a mean of -20, but this field is a change, of -100% or more: did "
+                        "you mean uniform(-30%, -10%)?");
+    assert_string_equal(parse_bad("triangular(-9, -6, 1)", RANGE_NONNEG, 1),
+                        "'triangular(-9, -6, 1)' has a mean of -4.66667, but this field is a value of 0 or more");
+    /* a mean on the range's edge is inside */
+    parse_ok("uniform(-1, 1)", RANGE_NONNEG, 1);
+    parse_ok("uniform(0, 2)", RANGE_RATE, 1);
+}
+
+/* dist_top: the support's top, or the quantile of the highest uniform. */
+static void top_is_the_largest_draw(void **state)
+{
+    (void)state;
+    struct dist d = parse_ok("pert(1, 2, 30)", RANGE_NONNEG, 1);
+    /* pert(1, 2, 30) is 1 + 29 beta(1 + 4/29, 1 + 4 * 28/29) */
+    assert_close(dist_top(&d), 1 + 29 * gsl_cdf_beta_Qinv(0x1.0p-53, 1 + 4.0 / 29, 1 + 112.0 / 29), 1e-6);
+    d = parse_ok("normal(10, 2)", RANGE_NONNEG, 1);
+    assert_close(dist_top(&d), 10 + 2 * gsl_cdf_ugaussian_Qinv(0x1.0p-53), 1e-6);
+    d = parse_ok("normal(50%, 20%)", RANGE_RATE, 1);
+    assert_close(dist_top(&d), 1, 0); /* clamped */
+    d = parse_ok("7", RANGE_NONNEG, 1);
+    assert_close(dist_top(&d), 7, 0);
+}
+
 static void thousands_separator_in_a_parameter_counts_as_a_comma(void **state)
 {
     (void)state;
@@ -969,6 +1042,10 @@ int main(void)
         cmocka_unit_test(too_few_parameters_are_refused),
         cmocka_unit_test(too_many_parameters_are_refused),
         cmocka_unit_test(missing_closing_paren_is_refused),
+        cmocka_unit_test(extra_closing_paren_is_named),
+        cmocka_unit_test(percent_is_refused_where_the_field_is_no_fraction),
+        cmocka_unit_test(mean_outside_the_range_is_refused_for_every_kind),
+        cmocka_unit_test(top_is_the_largest_draw),
         cmocka_unit_test(thousands_separator_in_a_parameter_counts_as_a_comma),
         cmocka_unit_test(bad_parameter_is_named),
     };

@@ -500,7 +500,7 @@ static void bad_cost_quotes_the_text(void **state)
     (void)state;
     put("infra.csv", "item,cost\nservers,500\nbackups,abc\n");
     load_one_error("/infra.csv:3:2: cost: expected a number or a distribution such as '900 to 1500', got "
-                   "'abc': write a plain number such as 1200, -3.5 or 5%");
+                   "'abc': write a plain number such as 1200 or -3.5");
 }
 
 static void thousands_separator_in_a_quoted_cell_is_refused(void **state)
@@ -547,6 +547,117 @@ static void churn_above_one_is_refused(void **state)
     (void)state;
     put("scenarios.csv", "scenario,new_customers,churn\nbase,5,150%\n");
     load_one_error("/scenarios.csv:2:3: churn: expected a number between 0 and 1 (or 0% to 100%), got '150%'");
+}
+
+/* ---- numbers that contradict their field ---- */
+
+/* A '%' is for fields that are fractions (rates, shares, changes, ratios):
+ * anywhere else it was read as a hundredth of what was meant. */
+static void percent_outside_a_fraction_is_refused(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,2027-01\nmonths,1200%\nmin_cash,10%\n");
+    put("plans.csv", "plan,price,customers\nbasic,10% to 20%,500%\n");
+    put("staff.csv", "role,headcount,salary\nengineer,150%,120000\n");
+    const char *rest = "' has a % sign, but this field is not a fraction (a % divides by 100): write the number itself";
+    assert_int_equal(load(), ST_DATA);
+    assert_int_equal(diag_errors(d), 5);
+    const char *where[] = { "/company.csv:4:2: months: '1200%", "/company.csv:5:2: min_cash: '10%",
+                            "/plans.csv:2:2: price: '10% to 20%", "/plans.csv:2:3: customers: '500%",
+                            "/staff.csv:2:2: headcount: '150%" };
+    for (size_t i = 0; i < 5; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "%s%s", where[i], rest);
+        assert_msg(i, want);
+    }
+}
+
+static void percent_on_every_fraction_loads(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,2027-01\ntarget_margin,60%\nconfidence,95%\n");
+    put("plans.csv", "plan,price,mix\nbasic,100,40%\npro,300,60%\n");
+    put("scenarios.csv", "scenario,new_customers,growth,churn,deal_slip,deal_loss\nbase,5,1% to 3%,2%,30%,10%\n");
+    put("infra.csv", "item,cost,escalation\nservers,500,5%\n");
+    put("staff.csv", "role,salary,overhead,raise\nengineer,120000,125%,3%\n");
+    put("pipeline.csv", "deal,month,probability\nacme,3,50%\n");
+    put("funding.csv", "round,month,amount,probability\nseed,6,500000,80%\n");
+    load_ok();
+    assert_close(m->roles[0].overhead.p[0], 1.25, 1e-12);
+    assert_close(m->deals[0].probability, 0.5, 1e-12);
+}
+
+/* A distribution whose mean its field cannot take is refused, with the
+ * percent reading as a hint when it is one; every kind and range alike. */
+static void distribution_whose_mean_is_outside_its_field_is_refused(void **state)
+{
+    (void)state;
+    put("scenarios.csv", "scenario,new_customers,growth,churn,deal_slip\nbase,5,-5 to -1,2 to 4,\"normal(2, 0.1)\"\n");
+    put("infra.csv", "item,cost\nservers,\"normal(-50, 10)\"\n");
+    assert_int_equal(load(), ST_DATA);
+    assert_int_equal(diag_errors(d), 4);
+    assert_msg(0, "/scenarios.csv:2:3: growth: '-5 to -1' has a mean of -3, but this field is a change, of -100% or "
+                  "more: did you mean -5% to -1%?");
+    assert_msg(1, "/scenarios.csv:2:4: churn: '2 to 4' has a mean of 2.89191, but this field is a rate, from 0 to 1 "
+                  "(0% to 100%): did you mean 2% to 4%?");
+    assert_msg(2, "/scenarios.csv:2:5: deal_slip: 'normal(2, 0.1)' has a mean of 2, but this field is a rate, from 0 "
+                  "to 1 (0% to 100%): did you mean normal(2%, 0.1%)?");
+    assert_msg(3, "/infra.csv:2:2: cost: 'normal(-50, 10)' has a mean of -50, but this field is a value of 0 or more");
+}
+
+/* The share clamped is reported by every command: model_load adds it. */
+static void distribution_clamped_often_warns_at_load(void **state)
+{
+    (void)state;
+    put("scenarios.csv", "scenario,new_customers,churn\nbase,5,\"normal(5%, 5%)\"\n");
+    assert_int_equal(load(), ST_OK);
+    assert_int_equal(diag_errors(d), 0);
+    assert_int_equal(diag_count(d), 1);
+    assert_msg(0, "/scenarios.csv:2: warning: churn: normal(mean 0.05, sd 0.05) puts 15.9% of its draws outside 0 to 1; "
+                  "they are clamped");
+}
+
+/* Amounts that no double holds over the horizon, from a large cell, a
+ * heavy tail, a tiny divisor or a compounding change, are refused at the
+ * cell that causes them. */
+static void amounts_that_overflow_are_refused(void **state)
+{
+    (void)state;
+    put("infra.csv", "item,driver,cost,step,escalation\nbig,fixed,1e308,,\ntail,fixed,\"lognormal(700, 1)\",,\n"
+                     "blocks,step,5,1e-306,\nescalating,fixed,100,,1e60\n");
+    put("staff.csv", "role,salary,per_customers\nsupport,50000,1e-300\n");
+    assert_int_equal(load(), ST_DATA);
+    assert_int_equal(diag_errors(d), 5);
+    assert_msg(0, "/infra.csv:2:3: cost: the line's cost can reach more than a double holds (1.8e+308) (up to 1e+308 "
+                  "x 36 months), beyond the 1e+100 cpcsim computes with; is the number too large?");
+    assert_non_null(strstr(diag_message(d, 1), "/infra.csv:3:3: cost: the line's cost can reach"));
+    assert_non_null(strstr(diag_message(d, 2), "/infra.csv:4:4: step: up to "));
+    assert_non_null(strstr(diag_message(d, 3), "/infra.csv:5:5: escalation: the line's cost can reach"));
+    assert_non_null(strstr(diag_message(d, 4), "/staff.csv:2:3: per_customers: up to "));
+}
+
+static void large_but_computable_amounts_load(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,5e12\nstart,2027-01\nmonths,600\n");
+    put("infra.csv", "item,cost,escalation\nservers,1e80,5%\n");
+    load_ok();
+}
+
+/* Dates are written YYYY-MM: a horizon past 9999-12 is refused. */
+static void horizon_past_9999_is_refused(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,9999-01\nmonths,24\n");
+    load_one_error("/company.csv:4:2: months: 24 months from 9999-01 end in 10000-12, past 9999-12 (months are "
+                   "written YYYY-MM): start earlier or shorten the horizon to 12 months");
+}
+
+static void horizon_ending_in_9999_12_loads(void **state)
+{
+    (void)state;
+    put("company.csv", "setting,value\ncash,100000\nstart,9999-01\nmonths,12\n");
+    load_ok();
 }
 
 /* ---- names ---- */
@@ -901,7 +1012,7 @@ static void bad_months_is_not_every_month_outside_the_horizon(void **state)
     put("staff.csv", "role,salary,from\nengineer,120000,40\n");
     put("scenarios.csv", "scenario,new_customers,growth\nbase,5,10%\n");
     const char *want[] = { "/company.csv:4:2: months: expected a number, got '48 months': write a plain number "
-                           "such as 1200, -3.5 or 5%" };
+                           "such as 1200 or -3.5" };
     load_only(ST_DATA, 1, want);
 }
 
@@ -944,8 +1055,8 @@ static void bad_step_cell_is_not_also_missing(void **state)
 {
     (void)state;
     put("infra.csv", "item,driver,cost,step\nracks,step,100,abc\n");
-    const char *want[] = { "/infra.csv:2:4: step: expected a number, got 'abc': write a plain number such as 1200, "
-                           "-3.5 or 5%" };
+    const char *want[] = { "/infra.csv:2:4: step: expected a number, got 'abc': write a plain number such as 1200 "
+                           "or -3.5" };
     load_only(ST_DATA, 1, want);
 }
 
@@ -1076,6 +1187,14 @@ int main(void)
         TEST(probability_above_one_is_refused),
         TEST(negative_cost_is_refused),
         TEST(churn_above_one_is_refused),
+        TEST(percent_outside_a_fraction_is_refused),
+        TEST(percent_on_every_fraction_loads),
+        TEST(distribution_whose_mean_is_outside_its_field_is_refused),
+        TEST(distribution_clamped_often_warns_at_load),
+        TEST(amounts_that_overflow_are_refused),
+        TEST(large_but_computable_amounts_load),
+        TEST(horizon_past_9999_is_refused),
+        TEST(horizon_ending_in_9999_12_loads),
         TEST(duplicate_plan_name_is_refused),
         TEST(feature_role_must_exist),
         TEST(feature_with_effort_needs_a_role),

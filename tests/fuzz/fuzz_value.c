@@ -9,7 +9,8 @@
  *                       takes for a RANGE_ANY field without uncertainty.
  *   dist_parse          a known kind with the field's range; a constant when
  *                       the field takes no uncertainty; a mean that is not
- *                       NaN; at u = 1e-12, 0.05, 0.5, 0.95, 1 - 1e-12 a draw
+ *                       NaN and lies within the field's range; no '%' with
+ *                       DIST_NO_PERCENT; dist_top at least the median; at u = 1e-12, 0.05, 0.5, 0.95, 1 - 1e-12 a draw
  *                       that is finite and within the field's range
  *                       (NONNEG >= 0, RATE within 0..1, CHANGE >= -1),
  *                       non-decreasing in u; dist_mass_outside within 0..1;
@@ -81,6 +82,8 @@ static void check_dist(const struct dist *d, enum dist_range range, int uncertai
 
     double mean = dist_mean(d);
     CHECK(!isnan(mean));
+    CHECK(dist_in_range(mean, range)); /* the plan never takes a value its field cannot */
+    CHECK(dist_top(d) >= dist_draw(d, 0.5));
     if (strict_mean)
         CHECK(isfinite(mean));
 
@@ -154,18 +157,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     static const enum dist_range ranges[] = { RANGE_NONNEG, RANGE_ANY, RANGE_RATE, RANGE_CHANGE };
     for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
-        for (int uncertain = 0; uncertain <= 1; uncertain++) {
+        for (unsigned flags = 0; flags <= (DIST_UNCERTAIN | DIST_NO_PERCENT); flags++) {
+            const int uncertain = (flags & DIST_UNCERTAIN) != 0;
             struct dist d;
             memset(&d, 0xA5, sizeof d);
             memset(why, 0, sizeof why);
-            int rc = dist_parse(text, ranges[r], uncertain, &d, why, sizeof why);
+            int rc = dist_parse(text, ranges[r], flags, &d, why, sizeof why);
             if (rc == 0) {
                 check_dist(&d, ranges[r], uncertain);
+                if (flags & DIST_NO_PERCENT)
+                    CHECK(!strchr(text, '%'));
             } else {
                 CHECK(rc == -1);
                 check_why(why, sizeof why);
             }
-            if (ranges[r] == RANGE_ANY && !uncertain) {
+            if (ranges[r] == RANGE_ANY && flags == 0) {
                 /* a plain-number field of any sign takes exactly the numbers */
                 CHECK((rc == 0) == (rc_num == 0));
                 if (rc == 0)
