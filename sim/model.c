@@ -15,6 +15,7 @@
 
 #include "sim/load.h"
 #include "sim/mem.h"
+#include "sim/names.h"
 #include "sim/rng.h"
 #include "sim/table.h"
 
@@ -239,14 +240,22 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
         load_staff(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+    /* the names other files refer to, indexed once: a lookup per reference
+     * is then a binary search, not a walk over every row */
+    struct names *plan_names = names_new(m->plans, m->nplans, sizeof *m->plans, offsetof(struct plan, name));
+    struct names *role_names = names_new(m->roles, m->nroles, sizeof *m->roles, offsetof(struct role, name));
+    if (!plan_names || !role_names)
+        diag_nomem(d);
     const struct load_refs refs = {
-        m->plans, m->nplans, load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
-        m->roles, m->nroles, load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
+        m->plans, m->nplans, plan_names, plan_names && load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
+        m->roles, m->nroles, role_names, role_names && load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
     };
     if (t[MF_FEATURES])
         load_features(t[MF_FEATURES], &m->cal, d, &refs, &m->features, &m->nfeatures);
     if (t[MF_PIPELINE])
         load_deals(t[MF_PIPELINE], &m->cal, d, &refs, &m->deals, &m->ndeals);
+    names_free(plan_names);
+    names_free(role_names);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
     for (int f = 0; f < MF_COUNT; f++)
