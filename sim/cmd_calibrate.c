@@ -23,6 +23,7 @@
 
 #include "models/calendar.h"
 #include "models/calibrate.h"
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/diag.h"
 #include "sim/mem.h"
@@ -270,7 +271,8 @@ static void print_result(const struct history *h, const struct calibrate_result 
     const struct calibrate_counts *n = &r->n;
     char month[16];
     month_text(h->as_of, month, sizeof month);
-    printf("%s: %zu %s as of %s (%s)\n", h->t->name, n->deals, plural(n->deals, "deal", "deals"), month,
+    term_put(stdout, h->t->name);
+    printf(": %zu %s as of %s (%s)\n", n->deals, plural(n->deals, "deal", "deals"), month,
            h->as_of_from);
     printf("  %zu won, %zu lost, %zu open (%zu due by %s, %zu not yet due)\n\n", n->won, n->lost,
            n->open_due + n->open_later, n->open_due, month, n->open_later);
@@ -409,7 +411,6 @@ static int calibrate_main(int argc, char **argv)
         return cli_exit_code(st);
     }
     diag_print(d, stderr); /* warnings: blank rows */
-    size_t warned = diag_count(d);
 
     struct calibrate_deal *deals = mem_calloc(h.n, sizeof *deals);
     struct calibrate_result r;
@@ -437,8 +438,7 @@ static int calibrate_main(int argc, char **argv)
     } else if (st == ST_NOMEM) {
         fprintf(stderr, "cpcsim calibrate: out of memory; nothing was written\n");
     } else {
-        for (size_t i = warned; i < diag_count(d); i++)
-            fprintf(stderr, "%s\n", diag_message(d, i));
+        diag_print(d, stderr);
         if (st == ST_INTERRUPT)
             fprintf(stderr, "cpcsim calibrate: interrupted; %s was not written\n", a.output);
     }

@@ -2,6 +2,7 @@
  * quote.c - the contract file, and a quote's figures and reports (see
  * quote.h).
  */
+#include "sim/term.h"
 #include "sim/quote.h"
 
 #include <math.h>
@@ -406,12 +407,16 @@ void quote_terminal(FILE *f, const struct model *m, const struct results *r, con
             fputs("The contract moves no cost line.\n", f);
         return;
     }
-    fprintf(f, "Largest incremental costs over the term (%s):\n", m->currency);
+    fputs("Largest incremental costs over the term (", f);
+    term_put(f, m->currency);
+    fputs("):\n", f);
     for (long i = 0; i < n && i < 3; i++) {
         const char *kind, *name;
         int category, exists;
         path_line_info(m, lines[i].line, &kind, &name, &category, &exists);
-        fprintf(f, "  %-44.44s %14.0f  %3.0f%%  (%s)\n", name, lines[i].cost,
+        fputs("  ", f);
+        term_column(f, name, 44);
+        fprintf(f, " %14.0f  %3.0f%%  (%s)\n", lines[i].cost,
                 total != 0 ? 100 * lines[i].cost / total : 0.0, kind);
     }
     mem_free(lines);
