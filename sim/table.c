@@ -428,9 +428,11 @@ FILE *table_open(const char *path, const char *name, struct diag *d)
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         int e = errno;
-        struct stat link;
+        struct stat link, st;
         if (e == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
             diag_fail(d, ST_NOINPUT, name, 0, 0, "is a symbolic link to a file that does not exist");
+        else if (e == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+            diag_fail(d, ST_NOINPUT, name, 0, 0, "is a socket, not a regular file");
         else
             diag_fail(d, ST_NOINPUT, name, 0, 0, "cannot open: %s", strerror(e));
         return NULL;
