@@ -402,8 +402,11 @@ static int calibrate_main(int argc, char **argv)
         diag_print(d, stderr);
         size_t n = diag_errors(d);
         if (st == ST_DATA)
-            fprintf(stderr, "cpcsim calibrate: %zu problem%s in %s; nothing was estimated or written\n", n,
-                    n == 1 ? "" : "s", a.history);
+        {
+            fprintf(stderr, "cpcsim calibrate: %zu problem%s in ", n, n == 1 ? "" : "s");
+            term_put(stderr, a.history);
+            fputs("; nothing was estimated or written\n", stderr);
+        }
         else if (st == ST_NOMEM)
             fprintf(stderr, "cpcsim calibrate: out of memory\n");
         history_free(&h);
@@ -432,7 +435,11 @@ static int calibrate_main(int argc, char **argv)
     if (st == ST_OK) {
         print_result(&h, &r, slip_cell, loss_cell);
         if (a.output)
-            printf("\nwritten to %s\n", a.output);
+        {
+            fputs("\nwritten to ", stdout);
+            term_put(stdout, a.output);
+            putchar('\n');
+        }
         if (fflush(stdout) != 0)
             st = ST_IOERR;
     } else if (st == ST_NOMEM) {
@@ -440,7 +447,11 @@ static int calibrate_main(int argc, char **argv)
     } else {
         diag_print(d, stderr);
         if (st == ST_INTERRUPT)
-            fprintf(stderr, "cpcsim calibrate: interrupted; %s was not written\n", a.output);
+        {
+            fputs("cpcsim calibrate: interrupted; ", stderr);
+            term_put(stderr, a.output);
+            fputs(" was not written\n", stderr);
+        }
     }
     mem_free(deals);
     history_free(&h);

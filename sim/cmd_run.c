@@ -344,7 +344,11 @@ static int run_main(int argc, char **argv)
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
             if (*reached)
-                printf("\n%s\n", reached);
+            {
+                fputs("\n", stdout);
+                term_put(stdout, reached); /* it names a scenario */
+                putchar('\n');
+            }
             size_t outlen = strlen(a.output);
             while (outlen > 1 && a.output[outlen - 1] == '/')
                 outlen--;

@@ -255,7 +255,8 @@ static void check_folder(const struct model *m, struct diag *d)
     if (e) /* stopped early: memory ran out */
         diag_nomem(d);
     closedir(dir);
-    qsort(stray, n, sizeof *stray, by_text);
+    if (n) /* qsort takes no NULL array, even empty */
+        qsort(stray, n, sizeof *stray, by_text);
     for (size_t i = 0; i < n; i++) {
         /* the closest model file, compared in lower case */
         char lower[64];
