@@ -25,6 +25,8 @@
 
 #include "sim/cli.h"
 #include "models/dist.h"
+#include "sim/mem.h"
+#include "sim/term.h"
 
 volatile sig_atomic_t cli_stop_signal = 0;
 
@@ -644,9 +646,17 @@ enum status cli_find_scenario(const struct model *m, const char *command, const 
     for (*k = 0; *k < m->nscenarios; (*k)++)
         if (!strcmp(m->scenarios[*k].name, name))
             return ST_OK;
-    fprintf(stderr, "cpcsim %s: no scenario called '%s' in %s/scenarios.csv; scenarios are:", command, name, m->dir);
-    for (size_t i = 0; i < m->nscenarios; i++)
-        fprintf(stderr, "%s %s", i ? "," : "", m->scenarios[i].name);
+    fprintf(stderr, "cpcsim %s: no scenario called '", command);
+    term_put(stderr, name);
+    fputs("' in ", stderr);
+    term_put(stderr, m->dir);
+    fputs("/scenarios.csv; scenarios are:", stderr);
+    for (size_t i = 0; i < m->nscenarios && i < 50; i++) {
+        fputs(i ? ", " : " ", stderr);
+        term_put(stderr, m->scenarios[i].name);
+    }
+    if (m->nscenarios > 50)
+        fprintf(stderr, " and %zu more", m->nscenarios - 50);
     fputc('\n', stderr);
     return ST_USAGE;
 }
@@ -672,9 +682,17 @@ enum status cli_find_plan(const struct model *m, const char *command, const char
     for (*k = 0; *k < m->nplans; (*k)++)
         if (!strcmp(m->plans[*k].name, name))
             return ST_OK;
-    fprintf(stderr, "cpcsim %s: no plan called '%s' in %s/plans.csv; plans are:", command, name, m->dir);
-    for (size_t i = 0; i < m->nplans; i++)
-        fprintf(stderr, "%s %s", i ? "," : "", m->plans[i].name);
+    fprintf(stderr, "cpcsim %s: no plan called '", command);
+    term_put(stderr, name);
+    fputs("' in ", stderr);
+    term_put(stderr, m->dir);
+    fputs("/plans.csv; plans are:", stderr);
+    for (size_t i = 0; i < m->nplans && i < 50; i++) {
+        fputs(i ? ", " : " ", stderr);
+        term_put(stderr, m->plans[i].name);
+    }
+    if (m->nplans > 50)
+        fprintf(stderr, " and %zu more", m->nplans - 50);
     fputc('\n', stderr);
     return ST_USAGE;
 }
@@ -686,21 +704,67 @@ enum status cli_load_model(const char *dir, struct diag *d, struct model **m)
         diag_print(d, stderr);
         size_t n = diag_errors(d);
         if (st == ST_DATA)
-            fprintf(stderr, "cpcsim: %zu problem%s in %s; nothing was simulated or written\n", n, n == 1 ? "" : "s",
-                    dir);
+        {
+            fprintf(stderr, "cpcsim: %zu problem%s in ", n, n == 1 ? "" : "s");
+            term_put(stderr, dir);
+            fputs("; nothing was simulated or written\n", stderr);
+        }
         else if (st == ST_NOMEM)
             fprintf(stderr, "cpcsim: out of memory\n");
     }
     return st;
 }
 
-void cli_command_line(int argc, char **argv, char *buf, size_t len)
+/* Appends ARG to BUF at *USED (when BUF is not NULL) as one word for a
+ * POSIX shell; returns its length. */
+static size_t shell_word(const char *arg, char *buf, size_t used)
 {
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < argc && used < len; i++) {
-        int spaced = strpbrk(argv[i], " \t\"'") != NULL;
-        used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s", i ? " " : "", spaced ? "'" : "", argv[i],
-                                 spaced ? "'" : "");
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
+    size_t n = 0;
+    if (*arg && strspn(arg, plain) == strlen(arg)) {
+        n = strlen(arg);
+        if (buf)
+            memcpy(buf + used, arg, n);
+        return n;
     }
+    /* in single quotes everything is literal but a single quote, which
+     * closes the quotes, is written escaped and reopens them: '\'' */
+#define PUT(str)                                                                                                   \
+    do {                                                                                                           \
+        size_t k_ = strlen(str);                                                                                   \
+        if (buf)                                                                                                   \
+            memcpy(buf + used + n, str, k_);                                                                       \
+        n += k_;                                                                                                   \
+    } while (0)
+    PUT("'");
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'') {
+            PUT("'\\''");
+        } else {
+            if (buf)
+                buf[used + n] = *p;
+            n++;
+        }
+    }
+    PUT("'");
+#undef PUT
+    return n;
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+    size_t len = 0;
+    for (int i = 0; i < argc; i++)
+        len += (i ? 1 : 0) + shell_word(argv[i], NULL, 0);
+    char *buf = mem_alloc(len + 1);
+    if (!buf)
+        return NULL;
+    size_t used = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            buf[used++] = ' ';
+        used += shell_word(argv[i], buf, used);
+    }
+    buf[used] = '\0';
+    return buf;
 }

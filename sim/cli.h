@@ -231,8 +231,12 @@ enum status cli_find_plan(const struct model *m, const char *command, const char
  */
 enum status cli_load_model(const char *dir, struct diag *d, struct model **m);
 
-/* Writes ARGV (ARGC words) into BUF (LEN bytes, cut to fit) as one line,
- * words holding spaces or quotes in single quotes: run.csv's record. */
-void cli_command_line(int argc, char **argv, char *buf, size_t len);
+/* ARGV (ARGC words) as one line that a POSIX shell runs as the same words:
+ * run.csv's record.  A word of only letters, digits and _@%+=:,./- is
+ * written as it is, any other (empty, or holding spaces, quotes, $, `,
+ * newlines, ...) in single quotes, a single quote in it as '\''.  Never
+ * cut.  Returns a new string (free with mem_free), or NULL when memory
+ * runs out. */
+char *cli_command_line(int argc, char **argv);
 
 #endif

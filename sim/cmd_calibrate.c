@@ -23,6 +23,7 @@
 
 #include "models/calendar.h"
 #include "models/calibrate.h"
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/diag.h"
 #include "sim/mem.h"
@@ -270,7 +271,8 @@ static void print_result(const struct history *h, const struct calibrate_result 
     const struct calibrate_counts *n = &r->n;
     char month[16];
     month_text(h->as_of, month, sizeof month);
-    printf("%s: %zu %s as of %s (%s)\n", h->t->name, n->deals, plural(n->deals, "deal", "deals"), month,
+    term_put(stdout, h->t->name);
+    printf(": %zu %s as of %s (%s)\n", n->deals, plural(n->deals, "deal", "deals"), month,
            h->as_of_from);
     printf("  %zu won, %zu lost, %zu open (%zu due by %s, %zu not yet due)\n\n", n->won, n->lost,
            n->open_due + n->open_later, n->open_due, month, n->open_later);
@@ -400,8 +402,11 @@ static int calibrate_main(int argc, char **argv)
         diag_print(d, stderr);
         size_t n = diag_errors(d);
         if (st == ST_DATA)
-            fprintf(stderr, "cpcsim calibrate: %zu problem%s in %s; nothing was estimated or written\n", n,
-                    n == 1 ? "" : "s", a.history);
+        {
+            fprintf(stderr, "cpcsim calibrate: %zu problem%s in ", n, n == 1 ? "" : "s");
+            term_put(stderr, a.history);
+            fputs("; nothing was estimated or written\n", stderr);
+        }
         else if (st == ST_NOMEM)
             fprintf(stderr, "cpcsim calibrate: out of memory\n");
         history_free(&h);
@@ -409,7 +414,6 @@ static int calibrate_main(int argc, char **argv)
         return cli_exit_code(st);
     }
     diag_print(d, stderr); /* warnings: blank rows */
-    size_t warned = diag_count(d);
 
     struct calibrate_deal *deals = mem_calloc(h.n, sizeof *deals);
     struct calibrate_result r;
@@ -431,16 +435,23 @@ static int calibrate_main(int argc, char **argv)
     if (st == ST_OK) {
         print_result(&h, &r, slip_cell, loss_cell);
         if (a.output)
-            printf("\nwritten to %s\n", a.output);
+        {
+            fputs("\nwritten to ", stdout);
+            term_put(stdout, a.output);
+            putchar('\n');
+        }
         if (fflush(stdout) != 0)
             st = ST_IOERR;
     } else if (st == ST_NOMEM) {
         fprintf(stderr, "cpcsim calibrate: out of memory; nothing was written\n");
     } else {
-        for (size_t i = warned; i < diag_count(d); i++)
-            fprintf(stderr, "%s\n", diag_message(d, i));
+        diag_print(d, stderr);
         if (st == ST_INTERRUPT)
-            fprintf(stderr, "cpcsim calibrate: interrupted; %s was not written\n", a.output);
+        {
+            fputs("cpcsim calibrate: interrupted; ", stderr);
+            term_put(stderr, a.output);
+            fputs(" was not written\n", stderr);
+        }
     }
     mem_free(deals);
     history_free(&h);

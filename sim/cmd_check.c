@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/diag.h"
 #include "models/dist.h"
@@ -52,7 +53,10 @@ static void list_names(const char *what, size_t n, const char *(*name)(const str
 {
     printf("  %-14s %zu", what, n);
     for (size_t i = 0; i < n && i < 12; i++)
-        printf("%s %s", i ? "," : ":", name(m, i));
+    {
+        printf("%s ", i ? "," : ":");
+        term_put(stdout, name(m, i));
+    }
     if (n > 12)
         printf(", ...");
     putchar('\n');
@@ -84,7 +88,9 @@ static void show_value(void *ctx, enum model_file f, long line, const char *col,
         dist_describe(v, desc, sizeof desc);
     else /* 15 digits: a number as the user typed it, not %g's 6 */
         snprintf(desc, sizeof desc, "%.15g", dist_mean(v));
-    printf("  %s/%s:%ld %s: %s\n", sh->m->dir, model_file_name(f), line, col, desc);
+    fputs("  ", stdout);
+    term_put(stdout, sh->m->dir);
+    printf("/%s:%ld %s: %s\n", model_file_name(f), line, col, desc);
     sh->n++;
 }
 
@@ -107,8 +113,11 @@ static int check_main(int argc, char **argv)
     calendar_format(&m->cal, 1, date, sizeof date);
     char last[16];
     calendar_format(&m->cal, m->cal.months, last, sizeof last);
-    printf("model %s: %d months from %s to %s, cash %.2f %s, min_cash %.2f, target margin %g, confidence %g\n",
-           m->dir, m->cal.months, date, last, m->cash, m->currency, m->min_cash, m->target_margin, m->confidence);
+    fputs("model ", stdout);
+    term_put(stdout, m->dir);
+    printf(": %d months from %s to %s, cash %.2f ", m->cal.months, date, last, m->cash);
+    term_put(stdout, m->currency);
+    printf(", min_cash %.2f, target margin %g, confidence %g\n", m->min_cash, m->target_margin, m->confidence);
     list_names("plans", m->nplans, plan_name, m);
     list_names("scenarios", m->nscenarios, scenario_name, m);
     list_names("infra lines", m->ninfra, infra_name, m);
@@ -122,7 +131,10 @@ static int check_main(int argc, char **argv)
         printf("  %-14s %zu", "signed deals", nsigned);
         for (size_t i = 0, k = 0; i < m->ndeals && k < 12; i++)
             if (m->deals[i].is_signed)
-                printf("%s %s", k++ ? "," : ":", m->deals[i].name);
+            {
+                printf("%s ", k++ ? "," : ":");
+                term_put(stdout, m->deals[i].name);
+            }
         if (nsigned > 12)
             printf(", ...");
         putchar('\n');

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/design.h"
 #include "sim/diag.h"
@@ -116,13 +117,15 @@ static int quote_main(int argc, char **argv)
     struct results *r = NULL;
     enum status st = cli_load_model(a.model, d, &m);
     if (st == ST_OK) {
-        size_t before = diag_count(d);
         st = quote_load(a.contract, a.contract, m, d, &c);
         if (st != ST_OK) {
-            for (size_t i = before; i < diag_count(d); i++)
-                fprintf(stderr, "%s\n", diag_message(d, i));
+            diag_print(d, stderr);
             if (st == ST_DATA)
-                fprintf(stderr, "cpcsim quote: problems in %s; nothing was simulated or written\n", a.contract);
+            {
+                fputs("cpcsim quote: problems in ", stderr);
+                term_put(stderr, a.contract);
+                fputs("; nothing was simulated or written\n", stderr);
+            }
         }
     }
     size_t scenario = 0;
@@ -156,15 +159,18 @@ static int quote_main(int argc, char **argv)
             quote_figures(r, c, margin, confidence, &q);
             st = write_quote(a.output, m, r, &q, d);
             if (st == ST_OK) {
-                printf("%s: %llu paths, months 1 to %d, %s\n", m->scenarios[scenario].name,
-                       (unsigned long long)r->paths, m->cal.months, m->currency);
+                term_put(stdout, m->scenarios[scenario].name);
+                printf(": %llu paths, months 1 to %d, ", (unsigned long long)r->paths, m->cal.months);
+                term_put(stdout, m->currency);
+                putchar('\n');
                 quote_terminal(stdout, m, r, c, &q);
-                printf("\nreports in %s/: quote.csv quote_costs.csv\n", a.output);
+                fputs("\nreports in ", stdout);
+                term_put(stdout, a.output);
+                fputs("/: quote.csv quote_costs.csv\n", stdout);
                 if (fflush(stdout) != 0)
                     st = ST_IOERR;
             } else {
-                for (size_t i = diag_count(d) - diag_errors(d); i < diag_count(d); i++)
-                    fprintf(stderr, "%s\n", diag_message(d, i));
+                diag_print(d, stderr);
             }
         }
         cli_say_stopped("quote", st);

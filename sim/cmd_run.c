@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/design.h"
 #include "sim/diag.h"
@@ -310,8 +311,14 @@ static int run_main(int argc, char **argv)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char cmdline[4096];
-    cli_command_line(argc, argv, cmdline, sizeof cmdline);
+    char *cmdline = cli_command_line(argc, argv);
+    if (!cmdline) {
+        fprintf(stderr, "cpcsim: out of memory\n");
+        mem_free(all);
+        model_free(m);
+        diag_free(d);
+        return cli_exit_code(ST_NOMEM);
+    }
 
     struct run_options o = {
         .seed = a.seed,
@@ -337,21 +344,29 @@ static int run_main(int argc, char **argv)
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
             if (*reached)
-                printf("\n%s\n", reached);
+            {
+                fputs("\n", stdout);
+                term_put(stdout, reached); /* it names a scenario */
+                putchar('\n');
+            }
             size_t outlen = strlen(a.output);
             while (outlen > 1 && a.output[outlen - 1] == '/')
                 outlen--;
-            printf("\nreports in %.*s/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s run.csv\n",
-                   (int)outlen, a.output, a.ledger_path ? " ledger_path.csv" : "");
+            char *shown = mem_strndup(a.output, outlen);
+            fputs("\nreports in ", stdout);
+            term_put(stdout, shown ? shown : a.output);
+            mem_free(shown);
+            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s run.csv\n",
+                   a.ledger_path ? " ledger_path.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;
         } else {
             /* only the problems added since the warnings were printed */
-            for (size_t i = diag_count(d) - diag_errors(d); i < diag_count(d); i++)
-                fprintf(stderr, "%s\n", diag_message(d, i));
+            diag_print(d, stderr);
         }
     }
     cli_say_stopped("run", st);
+    mem_free(cmdline);
     results_free(r);
     mem_free(all);
     model_free(m);

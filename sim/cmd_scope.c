@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "sim/term.h"
 #include "sim/cli.h"
 #include "sim/design.h"
 #include "sim/diag.h"
@@ -118,15 +119,21 @@ static int scope_main(int argc, char **argv)
                 }
             }
             if (st == ST_OK) {
-                printf("plan %s at %g/month, scenario %s: %llu paths, %d months, %s\n", m->plans[plan].name, a.price,
-                       m->scenarios[scenario].name, (unsigned long long)s->paths, m->cal.months, m->currency);
+                fputs("plan ", stdout);
+                term_put(stdout, m->plans[plan].name);
+                printf(" at %g/month, scenario ", a.price);
+                term_put(stdout, m->scenarios[scenario].name);
+                printf(": %llu paths, %d months, ", (unsigned long long)s->paths, m->cal.months);
+                term_put(stdout, m->currency);
+                putchar('\n');
                 scope_terminal(stdout, m, s);
-                printf("\nreport in %s/: scope.csv\n", a.output);
+                fputs("\nreport in ", stdout);
+                term_put(stdout, a.output);
+                fputs("/: scope.csv\n", stdout);
                 if (fflush(stdout) != 0)
                     st = ST_IOERR;
             } else {
-                for (size_t i = diag_count(d) - diag_errors(d); i < diag_count(d); i++)
-                    fprintf(stderr, "%s\n", diag_message(d, i));
+                diag_print(d, stderr);
             }
         }
         cli_say_stopped("scope", st);

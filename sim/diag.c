@@ -10,12 +10,16 @@
 #include <string.h>
 
 #include "sim/mem.h"
+#include "sim/term.h"
 
 struct diag {
     char **msgs;
     size_t n, cap;
     size_t errors, warnings;
     enum status worst;
+    size_t printed;     /* msgs[0 .. printed) are printed */
+    size_t batch_kept;  /* messages kept since the last diag_print */
+    size_t batch_left;  /* and left out, past DIAG_KEPT */
 };
 
 struct diag *diag_new(void)
@@ -38,26 +42,46 @@ void diag_nomem(struct diag *d)
     d->worst = status_worse(d->worst, ST_NOMEM);
 }
 
+/* Formats FMT whole (a name is never cut), then keeps it escaped for a
+ * terminal (term.h).  Past DIAG_KEPT messages since the last print, only
+ * counts it: the formatting is skipped too, so a file of millions of bad
+ * cells costs time linear in its size, and bounded memory. */
 static void add(struct diag *d, const char *kind, const char *file, long line, long col,
                 const char *fmt, va_list ap)
 {
-    char where[4096];
-    char text[8192];
+    if (d->batch_kept >= DIAG_KEPT) {
+        d->batch_left++;
+        return;
+    }
+    char where[64];
     if (line > 0 && col > 0)
-        snprintf(where, sizeof where, "%s:%ld:%ld: %s", file, line, col, kind);
+        snprintf(where, sizeof where, ":%ld:%ld: %s", line, col, kind);
     else if (line > 0)
-        snprintf(where, sizeof where, "%s:%ld: %s", file, line, kind);
+        snprintf(where, sizeof where, ":%ld: %s", line, kind);
     else
-        snprintf(where, sizeof where, "%s: %s", file, kind);
-    vsnprintf(text, sizeof text, fmt, ap);
-    size_t len = strlen(where) + strlen(text);
-    char *msg = mem_alloc(len + 1);
-    if (!msg) {
+        snprintf(where, sizeof where, ": %s", kind);
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, again);
+    va_end(again);
+    size_t flen = strlen(file), wlen = strlen(where);
+    char *raw = n < 0 ? NULL : mem_alloc(flen + wlen + (size_t)n + 1);
+    if (!raw) {
         diag_nomem(d);
         return;
     }
-    memcpy(msg, where, strlen(where));
-    memcpy(msg + strlen(where), text, strlen(text) + 1);
+    memcpy(raw, file, flen);
+    memcpy(raw + flen, where, wlen);
+    vsnprintf(raw + flen + wlen, (size_t)n + 1, fmt, ap);
+    size_t len = term_escape(raw, NULL, 0);
+    char *msg = mem_alloc(len + 1);
+    if (!msg) {
+        mem_free(raw);
+        diag_nomem(d);
+        return;
+    }
+    term_escape(raw, msg, len + 1);
+    mem_free(raw);
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 16;
         char **grown = mem_realloc(d->msgs, cap, sizeof *grown);
@@ -70,6 +94,7 @@ static void add(struct diag *d, const char *kind, const char *file, long line, l
         d->cap = cap;
     }
     d->msgs[d->n++] = msg;
+    d->batch_kept++;
 }
 
 void diag_error(struct diag *d, const char *file, long line, long col, const char *fmt, ...)
@@ -108,10 +133,15 @@ enum status diag_status(const struct diag *d) { return d->worst; }
 size_t diag_count(const struct diag *d) { return d->n; }
 const char *diag_message(const struct diag *d, size_t i) { return i < d->n ? d->msgs[i] : NULL; }
 
-void diag_print(const struct diag *d, FILE *f)
+void diag_print(struct diag *d, FILE *f)
 {
-    for (size_t i = 0; i < d->n; i++)
+    for (size_t i = d->printed; i < d->n; i++)
         fprintf(f, "%s\n", d->msgs[i]);
+    if (d->batch_left)
+        fprintf(f, "cpcsim: %zu more problem%s not shown (the first %d are)\n", d->batch_left,
+                d->batch_left == 1 ? "" : "s", DIAG_KEPT);
+    d->printed = d->n;
+    d->batch_kept = d->batch_left = 0;
 }
 
 static int rank(enum status s)

@@ -397,20 +397,18 @@ static size_t resolve_plans(struct feature *f, const struct table *t, struct dia
     while (*p) {
         const char *end = strchr(p, ';');
         size_t len = end ? (size_t)(end - p) : strlen(p);
-        char name[256];
         const char *a = p, *b = p + len;
         while (a < b && (*a == ' ' || *a == '\t')) a++;
         while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
         if (b > a) {
-            snprintf(name, sizeof name, "%.*s", (int)(b - a), a);
-            int k = plans_find(plans, nplans, name);
+            long k = names_find(refs->plan_names, a, (size_t)(b - a));
             if (k < 0 && !refs->plans_whole) {
                 unknown++;
             } else if (k < 0) {
                 char known[512];
                 names_of_plans(plans, nplans, known, sizeof known);
-                diag_error(d, t->name, f->line, col, "plans: no plan called '%s'; plans are: %s "
-                           "(or write all, or none)", name, known);
+                diag_error(d, t->name, f->line, col, "plans: no plan called '%.*s'; plans are: %s "
+                           "(or write all, or none)", (int)(b - a), a, known);
                 errors++;
             } else {
                 f->on_plan[k] = 1;
@@ -451,9 +449,7 @@ size_t load_features(const struct table *t, const struct calendar *cal, struct d
             errors++;
         }
         if (f->role_name) {
-            for (size_t k = 0; k < refs->nroles; k++)
-                if (refs->roles[k].name && !strcmp(refs->roles[k].name, f->role_name))
-                    f->role = (int)k;
+            f->role = (int)names_find(refs->role_names, f->role_name, strlen(f->role_name));
             if (f->role < 0 && refs->roles_whole) {
                 diag_error(d, t->name, f->line, role_col,
                            "role: no role called '%s' in staff.csv", f->role_name);
@@ -520,7 +516,7 @@ size_t load_deals(const struct table *t, const struct calendar *cal, struct diag
         }
         dl->plan = 0;
         if (dl->plan_name) {
-            int k = plans_find(refs->plans, refs->nplans, dl->plan_name);
+            int k = (int)names_find(refs->plan_names, dl->plan_name, strlen(dl->plan_name));
             if (k < 0 && refs->plans_whole) {
                 diag_error(d, t->name, dl->line, plan_col, "plan: no plan called '%s' in plans.csv",
                            dl->plan_name);

@@ -30,6 +30,7 @@
 #include "models/plans.h"
 #include "models/staff.h"
 #include "sim/diag.h"
+#include "sim/names.h"
 #include "sim/table.h"
 
 /* company.csv's settings. */
@@ -44,15 +45,18 @@ struct settings {
 size_t load_settings(const struct table *t, struct diag *d, struct settings *out);
 
 /* The names features.csv and pipeline.csv refer to: the rows of plans.csv
- * and staff.csv, and whether each file loaded whole (read, no row dropped,
- * at least one row, every row named).  A name not found in a file that did
- * not load whole is not reported. */
+ * and staff.csv, their indexes by name (names.h), and whether each file
+ * loaded whole (read, no row dropped, at least one row, every row named,
+ * indexed).  A name not found in a file that did not load whole is not
+ * reported. */
 struct load_refs {
     const struct plan *plans;
     size_t nplans;
+    const struct names *plan_names;
     int plans_whole;
     const struct role *roles;
     size_t nroles;
+    const struct names *role_names;
     int roles_whole;
 };
 

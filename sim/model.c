@@ -7,16 +7,23 @@
  */
 #include "sim/model.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sim/bounds.h"
+#include "sim/cli.h"
 #include "sim/load.h"
 #include "sim/mem.h"
+#include "sim/names.h"
 #include "sim/rng.h"
+#include "sim/schema.h"
 #include "sim/table.h"
 
 static const char *const file_names[MF_COUNT] = {
@@ -89,7 +96,9 @@ static enum status read_file(struct model *m, enum model_file f, struct diag *d,
     *t = NULL;
     m->sources[f].file = file_names[f];
     struct stat st;
-    if (!file_required[f] && stat(path, &st) != 0)
+    /* lstat: a link to nothing is there, and refused (table_open), not
+     * skipped as an absent optional file */
+    if (!file_required[f] && lstat(path, &st) != 0)
         return ST_OK;
     enum status s = table_read(path, path, d, t);
     if (s == ST_OK || s == ST_DATA) {
@@ -200,6 +209,83 @@ static void release_value(struct dist *v, void *ctx)
     dist_release(v);
 }
 
+/* Whether NAME ends in ".csv", in any case. */
+static int is_csv(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 4 && schema_name_eq(name + n - 4, ".csv");
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reports every CSV file of the folder M->dir that is not a model file
+ * (Funding.csv, pipline.csv: a file cpcsim would silently not read), in
+ * name order, naming the closest model file when one is close.  Names
+ * starting with a dot (editors' and systems' own files) are left alone. */
+static void check_folder(const struct model *m, struct diag *d)
+{
+    DIR *dir = opendir(m->dir);
+    if (!dir)
+        return; /* the model's files then say why */
+    char **stray = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || !is_csv(e->d_name))
+            continue;
+        int known = 0;
+        for (int f = 0; f < MF_COUNT && !known; f++)
+            known = !strcmp(e->d_name, file_names[f]);
+        if (known)
+            continue;
+        if (n == cap) {
+            size_t grown_cap = cap ? 2 * cap : 8;
+            char **grown = mem_realloc(stray, grown_cap, sizeof *grown);
+            if (!grown)
+                break;
+            stray = grown;
+            cap = grown_cap;
+        }
+        if (!(stray[n] = mem_strdup(e->d_name)))
+            break;
+        n++;
+    }
+    if (e) /* stopped early: memory ran out */
+        diag_nomem(d);
+    closedir(dir);
+    if (n) /* qsort takes no NULL array, even empty */
+        qsort(stray, n, sizeof *stray, by_text);
+    for (size_t i = 0; i < n; i++) {
+        /* the closest model file, compared in lower case */
+        char lower[64];
+        size_t len = strlen(stray[i]), best = SIZE_MAX;
+        int near = -1;
+        for (size_t k = 0; k < len && k < sizeof lower; k++)
+            lower[k] = (char)tolower((unsigned char)stray[i][k]);
+        for (int f = 0; f < MF_COUNT && len < sizeof lower; f++) {
+            size_t dist = cli_distance(lower, len, file_names[f], strlen(file_names[f]));
+            if (dist <= 2 && dist < best) {
+                best = dist;
+                near = f;
+            }
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", m->dir, stray[i]);
+        if (near >= 0)
+            diag_error(d, path, 0, 0, "not a file of a model; did you mean %s? (cpcsim reads %s only by that name)",
+                       file_names[near], file_names[near]);
+        else
+            diag_error(d, path, 0, 0, "not a file of a model: a model folder holds company.csv, plans.csv, "
+                       "scenarios.csv, infra.csv, staff.csv, features.csv, pipeline.csv and funding.csv only; "
+                       "move other CSV files out of it");
+        mem_free(stray[i]);
+    }
+    mem_free(stray);
+}
+
 enum status model_load(const char *dir, struct diag *d, struct model **out)
 {
     *out = NULL;
@@ -226,6 +312,7 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         m->dir[--len] = '\0';
     struct table *t[MF_COUNT] = { 0 };
     enum status worst = ST_OK;
+    check_folder(m, d);
     for (int f = 0; f < MF_COUNT; f++)
         worst = status_worse(worst, read_file(m, (enum model_file)f, d, &t[f]));
     m->cal.months = 36;
@@ -240,14 +327,22 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
         load_staff(t[MF_STAFF], &m->cal, d, &m->roles, &m->nroles);
+    /* the names other files refer to, indexed once: a lookup per reference
+     * is then a binary search, not a walk over every row */
+    struct names *plan_names = names_new(m->plans, m->nplans, sizeof *m->plans, offsetof(struct plan, name));
+    struct names *role_names = names_new(m->roles, m->nroles, sizeof *m->roles, offsetof(struct role, name));
+    if (!plan_names || !role_names)
+        diag_nomem(d);
     const struct load_refs refs = {
-        m->plans, m->nplans, load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
-        m->roles, m->nroles, load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
+        m->plans, m->nplans, plan_names, plan_names && load_plans_whole(t[MF_PLANS], m->plans, m->nplans),
+        m->roles, m->nroles, role_names, role_names && load_staff_whole(t[MF_STAFF], m->roles, m->nroles),
     };
     if (t[MF_FEATURES])
         load_features(t[MF_FEATURES], &m->cal, d, &refs, &m->features, &m->nfeatures);
     if (t[MF_PIPELINE])
         load_deals(t[MF_PIPELINE], &m->cal, d, &refs, &m->deals, &m->ndeals);
+    names_free(plan_names);
+    names_free(role_names);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
     if (worst == ST_OK && diag_status(d) == ST_OK) {

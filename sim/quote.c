@@ -2,6 +2,7 @@
  * quote.c - the contract file, and a quote's figures and reports (see
  * quote.h).
  */
+#include "sim/term.h"
 #include "sim/quote.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@
 
 #include "models/category.h"
 #include "sim/mem.h"
+#include "sim/names.h"
 #include "sim/path.h"
 #include "sim/report.h"
 #include "sim/schema.h"
@@ -103,30 +105,39 @@ static size_t resolve_features(struct contract *c, size_t *built, const struct w
     size_t errors = 0;
     c->built = built;
     c->nbuilt = 0;
+    struct names *index = NULL;
+    unsigned char *seen = NULL; /* a feature named twice is built once */
+    if (w->features && *w->features
+        && (!(index = names_new(m->features, m->nfeatures, sizeof *m->features, offsetof(struct feature, name)))
+            || !(seen = mem_calloc(m->nfeatures + 1, 1)))) {
+        names_free(index);
+        diag_nomem(d);
+        return 1;
+    }
     for (const char *p = w->features; p && *p;) {
         const char *end = strchr(p, ';'), *a = p, *b = end ? end : p + strlen(p);
         while (a < b && (*a == ' ' || *a == '\t'))
             a++;
         while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
             b--;
-        size_t len = (size_t)(b - a), k;
-        for (k = 0; len && k < m->nfeatures; k++)
-            if (m->features[k].name && strlen(m->features[k].name) == len && !memcmp(m->features[k].name, a, len))
-                break;
+        size_t len = (size_t)(b - a);
+        long found = len ? names_find(index, a, len) : -1;
+        size_t k = found < 0 ? m->nfeatures : (size_t)found;
         if (len && k == m->nfeatures) {
             long line, col;
             place_of(t, "features", &line, &col);
             diag_error(d, t->name, line, col, "features: no feature called '%.*s' in features.csv", (int)len, a);
             errors++;
         } else if (len && c->plan >= 0 && !features_serves(&m->features[k], (size_t)c->plan)) {
-            int again = 0; /* a feature named twice is built once */
-            for (size_t j = 0; j < c->nbuilt; j++)
-                again |= built[j] == k;
-            if (!again)
+            if (!seen[k]) {
+                seen[k] = 1;
                 built[c->nbuilt++] = k;
+            }
         }
         p = end ? end + 1 : b;
     }
+    names_free(index);
+    mem_free(seen);
     return errors;
 }
 
@@ -396,12 +407,16 @@ void quote_terminal(FILE *f, const struct model *m, const struct results *r, con
             fputs("The contract moves no cost line.\n", f);
         return;
     }
-    fprintf(f, "Largest incremental costs over the term (%s):\n", m->currency);
+    fputs("Largest incremental costs over the term (", f);
+    term_put(f, m->currency);
+    fputs("):\n", f);
     for (long i = 0; i < n && i < 3; i++) {
         const char *kind, *name;
         int category, exists;
         path_line_info(m, lines[i].line, &kind, &name, &category, &exists);
-        fprintf(f, "  %-44.44s %14.0f  %3.0f%%  (%s)\n", name, lines[i].cost,
+        fputs("  ", f);
+        term_column(f, name, 44);
+        fprintf(f, " %14.0f  %3.0f%%  (%s)\n", lines[i].cost,
                 total != 0 ? 100 * lines[i].cost / total : 0.0, kind);
     }
     mem_free(lines);

@@ -1,6 +1,7 @@
 /*
  * report.c - CSV reports and the terminal summary (see report.h).
  */
+#include "sim/term.h"
 #include "sim/report.h"
 
 #include <csv.h>
@@ -303,8 +304,11 @@ void report_terminal(FILE *f, const struct model *m, const struct results *r)
     };
     for (size_t s = 0; s < r->nscenarios; s++) {
         const struct stat_row *sum = r->summary + s * SM_COUNT;
-        fprintf(f, "%s%s: %llu paths, %d months, %s\n", s ? "\n" : "", m->scenarios[r->scenarios[s]].name,
-                (unsigned long long)r->paths, r->months, m->currency);
+        fputs(s ? "\n" : "", f);
+        term_put(f, m->scenarios[r->scenarios[s]].name);
+        fprintf(f, ": %llu paths, %d months, ", (unsigned long long)r->paths, r->months);
+        term_put(f, m->currency);
+        fputc('\n', f);
         term_gap(f, m, r, s);
         fprintf(f, "  %-32s %12s %12s %12s %12s\n", "", "plan", "P5", "P50", "P95");
         for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -1,6 +1,7 @@
 /*
  * scope.c - the smallest feature scope that fits a price (see scope.h).
  */
+#include "sim/term.h"
 #include "sim/scope.h"
 
 #include <math.h>
@@ -210,8 +211,9 @@ void scope_terminal(FILE *f, const struct model *m, const struct scope *s)
     for (size_t i = 0; i < s->nrows; i++)
         must += s->rows[i].must_have != 0;
     if (isnan(s->cpc_all)) {
-        fprintf(f, "The plan %s has no customers on any path: it has no cost per customer to fit.\n",
-                m->plans[s->ask.plan].name);
+        fputs("The plan ", f);
+        term_put(f, m->plans[s->ask.plan].name);
+        fputs(" has no customers on any path: it has no cost per customer to fit.\n", f);
         return;
     }
     if (s->fits && s->ndropped == 0) {
@@ -221,7 +223,10 @@ void scope_terminal(FILE *f, const struct model *m, const struct scope *s)
     } else if (s->fits) {
         fprintf(f, "Keep %zu of %zu features; drop ", s->nrows - s->ndropped, s->nrows);
         for (size_t k = 0; k < s->ndropped; k++)
-            fprintf(f, "%s%s", k ? ", " : "", m->features[s->rows[k].feature].name);
+        {
+            fputs(k ? ", " : "", f);
+            term_put(f, m->features[s->rows[k].feature].name);
+        }
         fprintf(f, "; cost per customer at P%g falls from ", q);
         amount(f, s->cpc_all);
         fputs(" to ", f);
@@ -246,11 +251,16 @@ void scope_terminal(FILE *f, const struct model *m, const struct scope *s)
     fprintf(f, " that a %g%% margin at %g allows.\n", 100 * s->ask.margin, s->ask.price);
     if (!s->nrows)
         return;
-    fprintf(f, "Features of %s, in the order they would be dropped (cost per customer, %s):\n",
-            m->plans[s->ask.plan].name, m->currency);
+    fputs("Features of ", f);
+    term_put(f, m->plans[s->ask.plan].name);
+    fputs(", in the order they would be dropped (cost per customer, ", f);
+    term_put(f, m->currency);
+    fputs("):\n", f);
     for (size_t i = 0; i < s->nrows; i++) {
         const struct scope_row *row = &s->rows[i];
-        fprintf(f, "  %-44.44s %10.0f  %s\n", m->features[row->feature].name,
+        fputs("  ", f);
+        term_column(f, m->features[row->feature].name, 44);
+        fprintf(f, " %10.0f  %s\n",
                 isnan(row->contribution) ? 0.0 : row->contribution + 0.0,
                 row->must_have ? "must have" : row->kept ? "keep" : "drop");
     }

@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/mem.h"
 
@@ -420,21 +422,55 @@ enum status table_parse(const char *text, size_t len, const char *name, struct d
     return r.bad_rows ? ST_DATA : ST_OK;
 }
 
+FILE *table_open(const char *path, const char *name, struct diag *d)
+{
+    /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        struct stat link, st;
+        if (e == ENOENT && lstat(path, &link) == 0 && S_ISLNK(link.st_mode))
+            diag_fail(d, ST_NOINPUT, name, 0, 0, "is a symbolic link to a file that does not exist");
+        else if (e == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+            diag_fail(d, ST_NOINPUT, name, 0, 0, "is a socket, not a regular file");
+        else
+            diag_fail(d, ST_NOINPUT, name, 0, 0, "cannot open: %s", strerror(e));
+        return NULL;
+    }
+    struct stat st;
+    const char *what = NULL;
+    if (fstat(fd, &st) != 0)
+        what = "cannot be examined";
+    else if (S_ISDIR(st.st_mode))
+        what = "is a folder, not a file";
+    else if (S_ISFIFO(st.st_mode))
+        what = "is a FIFO (named pipe), not a regular file";
+    else if (S_ISSOCK(st.st_mode))
+        what = "is a socket, not a regular file";
+    else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        what = "is a device, not a regular file";
+    else if (!S_ISREG(st.st_mode))
+        what = "is not a regular file";
+    int flags = what ? 0 : fcntl(fd, F_GETFL);
+    if (!what && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0))
+        what = "cannot be read";
+    FILE *f = what ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        if (what)
+            diag_fail(d, ST_NOINPUT, name, 0, 0, "%s", what);
+        else
+            diag_nomem(d);
+    }
+    return f;
+}
+
 enum status table_read(const char *path, const char *name, struct diag *d, struct table **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        diag_fail(d, ST_NOINPUT, name, 0, 0, "cannot open: %s", strerror(e));
-        return ST_NOINPUT;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        diag_fail(d, ST_NOINPUT, name, 0, 0, "is a folder, not a file");
-        return ST_NOINPUT;
-    }
+    FILE *f = table_open(path, name, d);
+    if (!f)
+        return diag_status(d) == ST_NOMEM ? ST_NOMEM : ST_NOINPUT;
     size_t cap = 65536, len = 0;
     char *buf = mem_alloc(cap);
     if (!buf) {

@@ -16,6 +16,7 @@
 #define CPC_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/diag.h"
 
@@ -36,12 +37,21 @@ struct table {
 /*
  * Reads the file at PATH; NAME is how messages name it.  On success *out is
  * a new table the caller frees with table_free.  Returns ST_NOINPUT when the
- * file is missing or unreadable, ST_DATA when its text breaks the dialect
+ * file is missing, unreadable or not a regular file (table_open), ST_DATA when its text breaks the dialect
  * (every problem is in D), ST_NOMEM when memory ran out.  Rows of the wrong
  * width are reported and dropped: the status is then ST_DATA but *out still
  * holds the other rows, so their cells can be checked in the same run.
  * On any other failure *out is NULL.
  */
+/*
+ * Opens the file at PATH (NAME in messages) for reading, without ever
+ * waiting: a FIFO, a socket, a device, a folder or a symbolic link to
+ * nothing is refused with a placed message (ST_NOINPUT in D) and NULL, as
+ * is a file that cannot be opened; NULL with ST_NOMEM recorded when memory
+ * runs out.  The caller closes the stream.
+ */
+FILE *table_open(const char *path, const char *name, struct diag *d);
+
 enum status table_read(const char *path, const char *name, struct diag *d, struct table **out);
 
 /* Parses LEN bytes of CSV text already in memory; as table_read otherwise. */

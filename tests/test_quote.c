@@ -48,11 +48,14 @@ static void quote(struct quoted *x, const char *contract, uint64_t paths)
     x->dir = tu_tmpdir();
     for (size_t i = 0; i < sizeof company_files / sizeof company_files[0]; i++)
         tu_write(x->dir, company_files[i][0], company_files[i][1]);
-    tu_write(x->dir, "contract.csv", contract);
+    char sub[600]; /* beside the model's files, not among them: a model folder holds model files only */
+    snprintf(sub, sizeof sub, "%s/contract", x->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    tu_write(sub, "contract.csv", contract);
     struct diag *d = diag_new();
     assert_int_equal(model_load(x->dir, d, &x->m), ST_OK);
     char path[600];
-    snprintf(path, sizeof path, "%s/contract.csv", x->dir);
+    snprintf(path, sizeof path, "%s/contract/contract.csv", x->dir);
     enum status st = quote_load(path, path, x->m, d, &x->c);
     if (st != ST_OK)
         diag_print(d, stderr);
