@@ -670,7 +670,8 @@ unsigned long long cli_default_threads(void)
 void cli_say_stopped(const char *command, enum status st)
 {
     if (st == ST_NOMEM)
-        fprintf(stderr, "cpcsim %s: out of memory; nothing was written\n", command);
+        fprintf(stderr, "cpcsim %s: out of memory, or the system would not start another thread (fewer threads, "
+                "-j, may do); nothing was written\n", command);
     else if (st == ST_INTERRUPT)
         fprintf(stderr, "\ncpcsim %s: interrupted; no report was written or replaced\n", command);
     else if (st == ST_SOFTWARE)

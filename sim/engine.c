@@ -3,11 +3,13 @@
  */
 #include "sim/engine.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,31 @@
 #include "sim/stats.h"
 
 const double engine_quantiles[Q_COUNT] = { 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95 };
+
+/* pthread_create, as the one place a thread starts.  Built with
+ * -DCPC_FAULT_INJECTION (make faults), the thread numbered
+ * CPCSIM_FAIL_THREAD (from the environment, counting from 1) and every one
+ * after it are refused with EAGAIN, as the system refuses a thread it has no
+ * memory or room for. */
+static int thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+#ifdef CPC_FAULT_INJECTION
+    static atomic_long started;
+    const char *env = getenv("CPCSIM_FAIL_THREAD");
+    long fail_at = env ? strtol(env, NULL, 10) : 0;
+    if (fail_at > 0 && atomic_fetch_add(&started, 1) + 1 >= fail_at)
+        return EAGAIN;
+#endif
+    return pthread_create(t, NULL, fn, arg);
+}
+
+/* The status of a thread that cannot be started, or of a lock that cannot
+ * be made: the system's refusal for want of memory or room is ST_NOMEM (71,
+ * as for memory), anything else a bug. */
+static enum status refused(int err)
+{
+    return err == EAGAIN || err == ENOMEM ? ST_NOMEM : ST_SOFTWARE;
+}
 
 
 
@@ -645,8 +672,11 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             return NULL;
         }
     }
-    if (pthread_mutex_init(&e->lock, NULL) || pthread_cond_init(&e->merged, NULL)) {
-        *status = ST_SOFTWARE;
+    int err = pthread_mutex_init(&e->lock, NULL);
+    if (!err && (err = pthread_cond_init(&e->merged, NULL)) != 0)
+        pthread_mutex_destroy(&e->lock);
+    if (err) {
+        *status = refused(err);
         engine_free(e);
         return NULL;
     }
@@ -707,9 +737,10 @@ enum status engine_extend(struct engine *e, uint64_t paths)
     int started = 1;
     enum status st = ST_OK;
     for (int t = 1; t < e->nthreads; t++, started++) {
-        if (pthread_create(&tid[t], NULL, work, &e->w[t])) {
+        int err = thread_start(&tid[t], work, &e->w[t]);
+        if (err) {
             atomic_store(&e->failed, 1);
-            st = ST_SOFTWARE;
+            st = refused(err);
             break;
         }
     }

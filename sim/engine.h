@@ -111,8 +111,9 @@ void engine_free(struct engine *e);
 
 /*
  * Simulates O->paths paths of model M.  Returns ST_OK with *out set (free
- * with results_free; NULL with O->draws_only), ST_NOMEM, ST_SOFTWARE when a thread cannot be
- * started, or ST_INTERRUPT when *O->stop was set.
+ * with results_free; NULL with O->draws_only), ST_NOMEM (out of memory, or a thread the
+ * system has no memory or room for: EAGAIN, ENOMEM), ST_SOFTWARE when a thread cannot be
+ * started for another reason, or ST_INTERRUPT when *O->stop was set.
  */
 enum status engine_run(const struct model *m, const struct run_options *o, struct results **out);
 void results_free(struct results *r);

@@ -8,8 +8,13 @@
  * here.  The process stays in the "C" locale (setlocale is never called),
  * so numbers are read and written with '.' whatever LC_ALL says.  GSL's
  * abort-on-error handler is turned off; statuses are checked instead.
+ * SIGXFSZ is ignored, whatever the caller left it as, so that a file size
+ * limit (ulimit -f) makes a write fail with EFBIG, which the reports' writer
+ * turns into exit 74 with nothing left behind, instead of killing the
+ * process mid-write.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,6 +83,7 @@ static int finish(int rc)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return ST_USAGE;
