@@ -137,16 +137,19 @@ else
 endif
 
 # The README's figures (notebooks/figures/), drawn by the notebook from the
-# example model's run, so that they match it.
+# example model's run and the quote of its example contract, so that they
+# match them.
 figures: notebook-deps
 	@$(MAKE) --no-print-directory cpcsim
 	./cpcsim run data/saas -o out/demo -q
+	./cpcsim quote data/saas data/saas-contract.csv -o out/demo -q
 	@rm -rf $(BUILD)/figures
 	@CPCSIM_SAVE="$(CURDIR)/$(BUILD)/figures" sh notebooks/report.sh out/demo
 	@mkdir -p notebooks/figures
 	cp $(BUILD)/figures/cash-realistic.png notebooks/figures/cash.png
 	cp $(BUILD)/figures/cash_out.png notebooks/figures/cash_out.png
 	cp $(BUILD)/figures/plan_costs-realistic.png notebooks/figures/costs.png
+	cp $(BUILD)/figures/quote.png notebooks/figures/quote.png
 
 install: cpcsim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
