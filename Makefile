@@ -3,7 +3,8 @@
 #   make          build ./cpcsim
 #   make demo     install what is missing, build, run the example model
 #   make check    install what is missing, build, run every test (also under ASan+UBSan)
-#   make report   install what is missing, run the example, draw it into out/demo/report.html
+#   make report   install what is missing, run the example, quote its contract and scope its
+#                 team plan, draw them into out/demo/report.html
 #                 (make report OUT=dir draws the run in dir into dir/report.html)
 #   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
 
@@ -119,7 +120,8 @@ faults:
 	@sh tests/faults/run.sh build-fault/cpcsim
 
 # The report of a run (notebooks/): the notebook executed headless into one
-# self-contained report.html; the example's run unless OUT is given.
+# self-contained report.html; unless OUT is given, the example's run with its
+# example contract quoted and its team plan scoped in the same folder.
 notebook-deps:
 	@sh tests/deps.sh notebook
 
@@ -127,22 +129,27 @@ report: notebook-deps
 ifeq ($(OUT),)
 	@$(MAKE) --no-print-directory cpcsim
 	./cpcsim run data/saas -o out/demo -q
+	./cpcsim quote data/saas data/saas-contract.csv -o out/demo -q
+	./cpcsim scope data/saas --price 3950 --plan team -o out/demo -q
 	@sh notebooks/report.sh out/demo
 else
 	@sh notebooks/report.sh "$(OUT)"
 endif
 
 # The README's figures (notebooks/figures/), drawn by the notebook from the
-# example model's run, so that they match it.
+# example model's run and the quote of its example contract, so that they
+# match them.
 figures: notebook-deps
 	@$(MAKE) --no-print-directory cpcsim
 	./cpcsim run data/saas -o out/demo -q
+	./cpcsim quote data/saas data/saas-contract.csv -o out/demo -q
 	@rm -rf $(BUILD)/figures
 	@CPCSIM_SAVE="$(CURDIR)/$(BUILD)/figures" sh notebooks/report.sh out/demo
 	@mkdir -p notebooks/figures
 	cp $(BUILD)/figures/cash-realistic.png notebooks/figures/cash.png
 	cp $(BUILD)/figures/cash_out.png notebooks/figures/cash_out.png
 	cp $(BUILD)/figures/plan_costs-realistic.png notebooks/figures/costs.png
+	cp $(BUILD)/figures/quote.png notebooks/figures/quote.png
 
 install: cpcsim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1

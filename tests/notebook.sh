@@ -5,10 +5,13 @@
 # fails or writes to stderr, every figure the run calls for is there (by kind
 # and scenario, as the notebook records them beside each PNG), each is a PNG
 # with a title that draws data, and each absent report's section says how to
-# produce it; report.html embeds every figure and fetches nothing. A second
-# copy of the run gets compare.csv and sensitivity.csv made up in SPEC.md's
-# columns (while cpcsim does not write them yet) so that those sections are
-# drawn too.
+# produce it; report.html embeds every figure and fetches nothing. The run is
+# real, compare.csv included, and so are the quote of the example contract and
+# the scope of its team plan written into its folder (as make report does),
+# which must leave the run's reports as they were. A second copy holds the run
+# alone, so that the quote's and scope's sections say how to produce them, and
+# sensitivity.csv made up in SPEC.md's columns (while cpcsim does not write it
+# yet) so that its section is drawn too.
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
 #                                       work in build/notebook/
@@ -30,7 +33,8 @@ import base64, csv, json, re, struct, sys
 
 PER_SCENARIO = ["cash", "customers", "cpc", "plan_costs", "cost_lines", "cpc_share"]
 SINGLE = ["cash_out", "prob_plan", "cost_categories"]
-SKIPPED = ["compare.csv", "sensitivity.csv", "quote.csv", "scope.csv", "sweep.csv"]
+# reports a run may lack, each drawn when there and said how to produce when not
+OPTIONAL = ["compare.csv", "sensitivity.csv", "quote.csv", "quote_costs.csv", "scope.csv", "sweep.csv"]
 problems = []
 
 
@@ -89,7 +93,7 @@ def executed(path, out, html=None):
                 problems.append(f"cell {i}: figure {key} ({info.get('title')}) draws no data")
     expected = {(k, s) for k in PER_SCENARIO for s in scenarios} | {(k, None) for k in SINGLE}
     text = "\n".join(text)
-    for report in SKIPPED:
+    for report in OPTIONAL:
         try:
             rows = list(csv.DictReader(open(f"{out}/{report}", encoding="utf-8")))
         except FileNotFoundError:
@@ -100,6 +104,8 @@ def executed(path, out, html=None):
             expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
         if report == "sensitivity.csv":
             expected |= {("sensitivity", r["scenario"]) for r in rows}
+        if report == "quote.csv" or report in ("quote_costs.csv", "scope.csv") and rows:
+            expected.add((report.removesuffix(".csv"), None))
     for key in sorted(expected - figures.keys(), key=str):
         problems.append(f"figure {key} is missing")
     for key in sorted(figures.keys() - expected, key=str):
@@ -184,13 +190,18 @@ EOF
     broken "a warning on stderr" '[c for c in nb["cells"] if c["cell_type"] == "code"][2]["outputs"].append({"output_type": "stream", "name": "stderr", "text": "FutureWarning"})'
     broken "a skip line missing" '
 for cell in nb["cells"]:
-    cell["outputs"] = [o for o in cell.get("outputs", []) if "No `quote.csv`" not in "".join(o.get("data", {}).get("text/markdown", ""))]'
+    cell["outputs"] = [o for o in cell.get("outputs", []) if "No `sweep.csv`" not in "".join(o.get("data", {}).get("text/markdown", ""))]'
+    broken "the scenario comparison missing" 'cell, o = figure("compare"); cell["outputs"].remove(o)'
+    broken "a quote figure that draws nothing" 'figure("quote")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
+    broken "the quote's cost figure missing" 'cell, o = figure("quote_costs"); cell["outputs"].remove(o)'
+    broken "a scope figure without a title" 'figure("scope")[1]["metadata"]["cpcsim_figure"]["title"] = ""'
     broken "a script fetched from a CDN" 'html = html.replace("</head>", "<script src=\"https://cdn.example/require.js\"></script></head>")'
     broken "a stylesheet fetched" 'html = html.replace("</head>", "<link rel=\"stylesheet\" href=\"//fonts.example/x.css\"></head>")'
     broken "a figure not embedded" 'html = html.replace("<img src=\"data:image/png;base64,", "<img src=\"cash.png\" data-x=\"", 1)'
     broken "outputs committed" 'committed["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]'
     # and end to end: a run whose cash percentiles and plan are all empty for
-    # one scenario must give an empty cash fan chart, which must fail
+    # one scenario, and whose quote and scope have no figures, must give an
+    # empty cash fan chart, quote chart and scope chart, which must fail
     count=$((count + 1))
     cp -R "$work/out" "$tmp/empty"
     rm -f "$tmp/empty/report.html"
@@ -205,15 +216,25 @@ for r in rows[1:]:
         for i in blank:
             r[i] = ""
 csv.writer(open(sys.argv[1], "w", newline=""), lineterminator="\n").writerows(rows)
+for name, text in (("quote.csv", ["metric"]), ("scope.csv", ["feature", "must_have", "kept"])):
+    path = sys.argv[1].replace("monthly.csv", name)
+    rows = list(csv.reader(open(path, newline="")))
+    for r in rows[1:]:
+        r[:] = [v if rows[0][i] in text else "" for i, v in enumerate(r)]
+    csv.writer(open(path, "w", newline=""), lineterminator="\n").writerows(rows)
 EOF
     if sh notebooks/report.sh "$tmp/empty" "$tmp/empty.ipynb" >"$tmp/said" 2>&1 &&
        "$py" "$tmp/check.py" executed "$tmp/empty.ipynb" "$tmp/empty" >"$tmp/said" 2>&1; then
-        echo "notebook.sh self-test: a run with no cash figures for one scenario passed"
+        echo "notebook.sh self-test: a run with no cash, quote or scope figures passed"
         failed=1
-    elif ! grep -q "figure ('cash', .*draws no data" "$tmp/said"; then
-        cat "$tmp/said"
-        echo "notebook.sh self-test: a run with no cash figures for one scenario failed, but not for its empty chart"
-        failed=1
+    else
+        for kind in "'cash', '[^']*'" "'quote', None" "'scope', None"; do
+            if ! grep -q "figure ($kind) .*draws no data" "$tmp/said"; then
+                cat "$tmp/said"
+                echo "notebook.sh self-test: a run with no cash, quote or scope figures failed, but not for its empty chart ($kind)"
+                failed=1
+            fi
+        done
     fi
     if [ $failed -ne 0 ]; then
         echo "notebook.sh self-test: FAILED"
@@ -243,9 +264,29 @@ if ! "$cpcsim" run data/saas -n 400 -o "$work/out" -q >/dev/null; then
     echo "notebook.sh: $cpcsim run data/saas -n 400 failed"
     exit 1
 fi
+if [ ! -f "$work/out/compare.csv" ]; then
+    echo "notebook.sh: $cpcsim run wrote no compare.csv"
+    exit 1
+fi
 cp -R "$work/out" "$work/more"
-# Made-up reports in SPEC.md's columns, from the run's own scenarios and
-# means, only where the run has none (a cpcsim that writes them is checked
+# The example contract quoted and the team plan scoped into the run's folder,
+# as make report does; the run's own reports must stay as they were.
+if ! "$cpcsim" quote data/saas data/saas-contract.csv -n 400 -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim quote data/saas data/saas-contract.csv -n 400 failed"
+    exit 1
+fi
+if ! "$cpcsim" scope data/saas --price 3950 --plan team -n 400 -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim scope data/saas --price 3950 --plan team -n 400 failed"
+    exit 1
+fi
+for f in "$work/more"/*.csv; do
+    if ! cmp -s "$f" "$work/out/${f##*/}"; then
+        echo "notebook.sh: quote or scope written into the run's folder changed its ${f##*/}"
+        bad=1
+    fi
+done
+# sensitivity.csv made up in SPEC.md's columns, from the run's own scenarios
+# and means, only where the run has none (a cpcsim that writes it is checked
 # with its own).
 "$py" - "$work/more" <<'EOF'
 import csv, os, sys
@@ -259,15 +300,6 @@ def write(name, head, rows):
             w = csv.writer(f, lineterminator="\n")
             w.writerow(head)
             w.writerows(rows)
-metrics = ["runway_months", "cash_final", "min_cash", "customers_final", "revenue_final", "cpc_final",
-           "funding_need", "default_alive"]
-rows = []
-for s in scenarios:
-    for m in metrics:
-        d = mean[(s, m)] - mean[(scenarios[0], m)]
-        spread = abs(d) * 0.6 + abs(mean[(s, m)]) * 0.05
-        rows.append([s, scenarios[0], m, d, spread / 30, d - spread, d, d + spread, 0 if s == scenarios[0] else 0.7])
-write("compare.csv", ["scenario", "baseline", "metric", "mean_diff", "mc_se", "p5", "p50", "p95", "prob_worse"], rows)
 inputs = ["scenarios.csv:{s}:churn", "scenarios.csv:{s}:new_customers", "scenarios.csv:{s}:growth",
           "plans.csv:team:price", "plans.csv:enterprise:price", "staff.csv:Software engineer:salary",
           "funding.csv:Series A:amount", "infra.csv:Paid acquisition (Google Ads and LinkedIn Ads):cost",
