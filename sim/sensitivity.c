@@ -201,6 +201,9 @@ static void outcome_prepare(struct work *w, const double *y, size_t n, struct ou
 
 /* The statistics of input ranks X against outcome Y, both over the same
  * paths (of N recorded). */
+static void pair_finish(const struct ranks *x, const struct outcome *y, double sxy, const double *sum, double low,
+                        double high, struct sensitivity_stat *out);
+
 static void pair_stat(const struct ranks *x, const struct outcome *y, size_t n, struct sensitivity_stat *out)
 {
     double sxy = 0, low = 0, high = 0, sum[SENSITIVITY_BINS + 1] = { 0 };
@@ -211,6 +214,13 @@ static void pair_stat(const struct ranks *x, const struct outcome *y, size_t n, 
         low += x->side[j] & SIDE_LOW ? v : 0;
         high += x->side[j] & SIDE_HIGH ? v : 0;
     }
+    pair_finish(x, y, sxy, sum, low, high, out);
+}
+
+/* The statistics from the sums of a pass over the paths. */
+static void pair_finish(const struct ranks *x, const struct outcome *y, double sxy, const double *sum, double low,
+                        double high, struct sensitivity_stat *out)
+{
     out->n = y->n;
     double r = NAN;
     if (x->sxx > 0 && y->syy > 0) {
@@ -228,6 +238,34 @@ static void pair_stat(const struct ranks *x, const struct outcome *y, size_t n, 
     out->variance_share = y->sst > 0 ? fmin(between / y->sst, 1) : NAN;
     out->tornado_low = x->low_n ? low / (double)x->low_n : NAN;
     out->tornado_high = x->high_n ? high / (double)x->high_n : NAN;
+}
+
+/* pair_stat of X against each of the SENSITIVITY_OUTPUTS outcomes Y, all
+ * defined on every path: one pass for all (the same sums, in the same
+ * order, as pair_stat's). */
+static void pair_stats(const struct ranks *x, const struct outcome *y, size_t n, struct sensitivity_stat *out)
+{
+    enum { NO = SENSITIVITY_OUTPUTS };
+    double sxy[NO] = { 0 }, low[NO] = { 0 }, high[NO] = { 0 }, sum[NO][SENSITIVITY_BINS + 1];
+    memset(sum, 0, sizeof sum);
+    const double *v[NO], *c[NO];
+    for (int o = 0; o < NO; o++) {
+        v[o] = y[o].value;
+        c[o] = y[o].centred;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const double rc = x->centred[j];
+        const unsigned b = x->bin[j], sd = x->side[j];
+        for (int o = 0; o < NO; o++) {
+            const double vj = v[o][j];
+            sxy[o] += rc * c[o][j];
+            sum[o][b] += vj;
+            low[o] += sd & SIDE_LOW ? vj : 0;
+            high[o] += sd & SIDE_HIGH ? vj : 0;
+        }
+    }
+    for (int o = 0; o < NO; o++)
+        pair_finish(x, &y[o], sxy[o], sum[o], low[o], high[o], &out[o]);
 }
 
 static void work_free(struct work *w)
@@ -324,7 +362,7 @@ struct sensitivity_sample {
     size_t *scenarios; /* [S]: model indices */
     uint64_t paths;    /* recorded: paths below this index */
     int *slot;         /* [in->n] */
-    double *u;         /* [i * paths + path] */
+    double *u;         /* [path * in->n + i]: a path's together, so that recording writes few cache lines */
     double *y;         /* [(s * SENSITIVITY_OUTPUTS + o) * paths + path] */
 };
 
@@ -383,8 +421,9 @@ void sensitivity_record_inputs(struct sensitivity_sample *x, uint64_t path, cons
 {
     if (path >= x->paths)
         return;
+    double *at = x->u + path * x->in->n;
     for (size_t i = 0; i < x->in->n; i++)
-        x->u[i * x->paths + path] = x->slot[i] >= 0 ? u[x->slot[i]] : 0.5;
+        at[i] = x->slot[i] >= 0 ? u[x->slot[i]] : 0.5;
 }
 
 void sensitivity_record_outputs(struct sensitivity_sample *x, size_t s, uint64_t path, const double *summary)
@@ -409,18 +448,20 @@ static int belongs(const struct sensitivity_sample *x, size_t i, size_t s)
  * (found by bisection, since a draw is non-decreasing in its uniform). */
 static void sort_input(const struct sensitivity_sample *x, size_t i, size_t n, struct work *w)
 {
-    const double *u = x->u + i * x->paths;
+    const size_t NI = x->in->n;
+    const double *u = x->u + i;
+#define U(j) u[(size_t)(j) * NI]
     const struct dist *d = x->in->item[i].value;
     for (size_t j = 0; j < n; j++) {
-        w->key[j] = order_bits(u[j]);
+        w->key[j] = order_bits(U(j));
         w->idx[j] = (uint32_t)j;
     }
     radix_sort(w->key, w->idx, n, w->key_tmp, w->idx_tmp);
-    const double lowest = dist_draw(d, u[w->idx[0]]), highest = dist_draw(d, u[w->idx[n - 1]]);
+    const double lowest = dist_draw(d, U(w->idx[0])), highest = dist_draw(d, U(w->idx[n - 1]));
     size_t lo = 0, hi = n - 1; /* the last position at the lowest draw */
     while (lo < hi) {
         size_t mid = lo + (hi - lo + 1) / 2;
-        if (dist_draw(d, u[w->idx[mid]]) == lowest)
+        if (dist_draw(d, U(w->idx[mid])) == lowest)
             lo = mid;
         else
             hi = mid - 1;
@@ -430,7 +471,7 @@ static void sort_input(const struct sensitivity_sample *x, size_t i, size_t n, s
     hi = n - 1; /* the first position at the highest draw */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (dist_draw(d, u[w->idx[mid]]) == highest)
+        if (dist_draw(d, U(w->idx[mid])) == highest)
             hi = mid;
         else
             lo = mid + 1;
@@ -439,6 +480,7 @@ static void sort_input(const struct sensitivity_sample *x, size_t i, size_t n, s
     w->same[0] = 0;
     for (size_t t = 1; t < n; t++)
         w->same[t] = w->key[t] == w->key[t - 1] || t <= low_end || t > high_start;
+#undef U
 }
 
 /* Row order within a scenario and output: |spearman| down, undefined last,
@@ -525,6 +567,12 @@ enum status sensitivity_compute(const struct sensitivity_sample *x, uint64_t don
         for (size_t s = 0; s < S; s++) {
             if (!belongs(x, i, s))
                 continue;
+            struct sensitivity_stat fused[SENSITIVITY_OUTPUTS];
+            int whole = n > 0;
+            for (size_t o = 0; o < NO; o++)
+                whole &= y[s * NO + o].n == n;
+            if (whole) /* every output defined on every path: one pass for all */
+                pair_stats(&all, &y[s * NO], n, fused);
             for (size_t o = 0; o < NO; o++) {
                 const size_t k = s * NO + o;
                 struct sensitivity_row *row = &sv->row[first[k] + fill[k]++];
@@ -532,7 +580,9 @@ enum status sensitivity_compute(const struct sensitivity_sample *x, uint64_t don
                 row->input = i;
                 row->output = sensitivity_outputs[o];
                 row->stat = (struct sensitivity_stat){ NAN, NAN, NAN, NAN, NAN, 0 };
-                if (!n)
+                if (whole)
+                    row->stat = fused[o];
+                if (!n || whole)
                     continue;
                 const struct ranks *r = &all;
                 if (y[k].n < n) { /* ranked over the paths where the output is defined */
