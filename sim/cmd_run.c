@@ -41,6 +41,7 @@ struct run_args {
     int sampling; /* enum sampling */
     double precision; /* 0: a fixed number of paths */
     unsigned long long ledger_path; /* 0: none */
+    int no_sensitivity;
     int quiet;
 };
 
@@ -81,6 +82,10 @@ static const struct cli_option run_options[] = {
       .help = "also write ledger_path.csv: every revenue and cost line of path K\n"
               "(1 to PATHS), month by month; path K is the same whatever -n",
       .min = 1, .max = ENGINE_MAX_PATHS },
+    { "no-sensitivity", 0, NULL, CLI_FLAG, RUN_FIELD(no_sensitivity),
+      .help = "do not work out sensitivity.csv (what drives each key output)\n"
+              "nor the drivers in the summary; an earlier sensitivity.csv in OUT\n"
+              "is removed" },
     { "quiet", 'q', NULL, CLI_FLAG, RUN_FIELD(quiet), .help = "no progress bar" },
     { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
 };
@@ -99,7 +104,8 @@ const struct cli_command cmd_run_command = {
     .about = "Simulate the model's scenarios month by month along many paths and write the\n"
              "reports summary.csv, monthly.csv, runway.csv, costs.csv, compare.csv (each\n"
              "scenario against the baseline, path by path), ledger.csv (the plan's every\n"
-             "revenue and cost line, month by month) and run.csv into OUT, then print a short\n"
+             "revenue and cost line, month by month), sensitivity.csv (what drives each key\n"
+             "output, from the first 10000 paths) and run.csv into OUT, then print a short\n"
              "summary per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
              "summary.csv) count a path that never gets there within the horizon of H months\n"
@@ -120,9 +126,15 @@ struct ledger_ask {
     uint64_t path; /* 1-based; 0: none */
 };
 
+/* Which reports write_reports writes (the others are retired), in order:
+ * those of the statistics, the ledgers, sensitivity.csv, run.csv. */
+enum report_slot { R_SUMMARY, R_MONTHLY, R_RUNWAY, R_COSTS, R_COMPARE, R_LEDGER, R_LEDGER_PATH, R_SENSITIVITY, R_RUN,
+                   R_COUNT };
+
 /* Writes every report into OUT as one set (outdir.h): the statistics'
  * reports, the plan's ledger, path K's ledger when asked for (an earlier
- * run's ledger_path.csv is removed when not), and run.csv. */
+ * run's ledger_path.csv is removed when not), sensitivity.csv when R has
+ * it (removed likewise when not), and run.csv. */
 static enum status write_reports(const char *out, const struct model *m, const struct results *r,
                                  const struct run_info *info, const struct ledger_ask *ask, struct diag *d)
 {
@@ -133,11 +145,11 @@ static enum status write_reports(const char *out, const struct model *m, const s
     int (*writers[])(FILE *, const struct model *, const struct results *) = {
         report_summary, report_monthly, report_runway, report_costs, report_compare,
     };
-    const char *names[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv", "ledger.csv",
-                            "ledger_path.csv", "run.csv" };
-    enum { FIRST_LEDGER = 5 };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (i == FIRST_LEDGER + 1 && !ask->path) {
+    const char *names[R_COUNT] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
+                                   "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv" };
+    enum { FIRST_LEDGER = R_LEDGER };
+    for (size_t i = 0; i < R_COUNT; i++) {
+        if ((i == R_LEDGER_PATH && !ask->path) || (i == R_SENSITIVITY && !r->sensitivity)) {
             outdir_retire(o, names[i]);
             continue;
         }
@@ -150,9 +162,11 @@ static enum status write_reports(const char *out, const struct model *m, const s
             writers[i](f, m, r);
         else if (i == FIRST_LEDGER)
             st = ledger_write_plan(f, m, ask->o->scenarios, ask->o->nscenarios);
-        else if (i == FIRST_LEDGER + 1)
+        else if (i == R_LEDGER_PATH)
             st = ledger_write_path(f, m, ask->o->scenarios, ask->o->nscenarios, ask->o->seed, ask->sampling,
                                    ask->path);
+        else if (i == R_SENSITIVITY)
+            report_sensitivity(f, m, r);
         else
             report_run(f, m, r, info);
         if (st == ST_NOMEM || cli_stop_signal) {
@@ -193,7 +207,10 @@ static enum status run_to_precision(const struct model *m, const struct run_opti
                      err <= target ? "reached" : "NOT reached: the path limit (-n) came first",
                      (unsigned long long)done, 100 * err, m->scenarios[o->scenarios[s]].name,
                      summary_metric_names[k]);
-            *out = r;
+            if ((st = engine_sensitivity(e, r)) != ST_OK)
+                results_free(r);
+            else
+                *out = r;
             break;
         }
         results_free(r);
@@ -330,6 +347,7 @@ static int run_main(int argc, char **argv)
         .stop = &cli_stop_signal,
         .sampling = a.sampling,
         .baseline = baseline,
+        .sensitivity = !a.no_sensitivity,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -356,8 +374,8 @@ static int run_main(int argc, char **argv)
             fputs("\nreports in ", stdout);
             term_put(stdout, shown ? shown : a.output);
             mem_free(shown);
-            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s run.csv\n",
-                   a.ledger_path ? " ledger_path.csv" : "");
+            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s%s run.csv\n",
+                   a.ledger_path ? " ledger_path.csv" : "", r->sensitivity ? " sensitivity.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;
         } else {

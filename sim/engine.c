@@ -17,6 +17,7 @@
 #include "sim/design.h"
 #include "sim/mem.h"
 #include "sim/path.h"
+#include "sim/sensitivity.h"
 #include "sim/stats.h"
 
 const double engine_quantiles[Q_COUNT] = { 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95 };
@@ -98,6 +99,7 @@ struct engine {
     uint64_t *parked_at;          /* [nparked] */
     pthread_mutex_t lock;
     pthread_cond_t merged;
+    struct sensitivity_sample *sample; /* the subsample sensitivity.csv is worked out from; NULL: none */
     struct timespec started;
     double last_draw;
 };
@@ -252,6 +254,9 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
     const enum path_mode mode = o->draws_only ? PATH_DRAWS_ONLY : PATH_RANDOM;
     for (size_t j = 0; j < n; j++)
         path_draw_shared(w->lane[j], o->seed, first + j);
+    const int sample = e->sample && first < sensitivity_sample_paths(e->sample);
+    for (size_t j = 0; sample && j < n; j++)
+        sensitivity_record_inputs(e->sample, first + j, path_uniforms(w->lane[j]));
     for (size_t s = 0; s < e->S; s++) {
         for (size_t j = 0; j < n; j++) {
             path_set_variant(w->lane[j], o->variants ? o->variants[s] : NULL);
@@ -267,6 +272,8 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
             path_end(w->lane[j]);
         if (mode != PATH_DRAWS_ONLY)
             accumulate_ends(w, s, n);
+        for (size_t j = 0; sample && j < n; j++)
+            sensitivity_record_outputs(e->sample, s, first + j, path_summary(w->lane[j]));
     }
     if (mode != PATH_DRAWS_ONLY && e->ncompare)
         accumulate_differences(w, n);
@@ -494,6 +501,7 @@ void results_free(struct results *r)
     mem_free(r->compare);
     mem_free(r->prob_worse);
     mem_free(r->compare_metric);
+    sensitivity_free(r->sensitivity);
     mem_free(r);
 }
 
@@ -694,6 +702,11 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             for (size_t j = 0; j < e->w[t].nlanes; j++)
                 path_set_design(e->w[t].lane[j], e->design);
     }
+    if (o->sensitivity && !o->draws_only &&
+        !(e->sample = sensitivity_sample_new(m, o->scenarios, e->S, o->paths, e->w[0].lane[0]))) {
+        engine_free(e);
+        return NULL;
+    }
     evaluate_plan(e, e->w[0].lane[0]);
     *status = ST_OK;
     return e;
@@ -719,6 +732,7 @@ void engine_free(struct engine *e)
     mem_free(e->block_sum);
     mem_free(e->block_n);
     mem_free(e->between);
+    sensitivity_sample_free(e->sample);
     mem_free(e);
 }
 
@@ -760,6 +774,19 @@ enum status engine_extend(struct engine *e, uint64_t paths)
 uint64_t engine_paths(const struct engine *e)
 {
     return e->paths;
+}
+
+enum status engine_sensitivity(struct engine *e, struct results *r)
+{
+    if (!e->sample)
+        return ST_OK;
+    struct sensitivity *sv;
+    enum status st = sensitivity_compute(e->sample, e->paths, &sv);
+    if (st == ST_OK) {
+        sensitivity_free(r->sensitivity);
+        r->sensitivity = sv;
+    }
+    return st;
 }
 
 void engine_end_progress(struct engine *e)
@@ -817,6 +844,10 @@ enum status engine_run(const struct model *m, const struct run_options *o, struc
     if (st == ST_OK) {
         engine_end_progress(e);
         st = engine_collect(e, out);
+    }
+    if (st == ST_OK && *out && (st = engine_sensitivity(e, *out)) != ST_OK) {
+        results_free(*out);
+        *out = NULL;
     }
     engine_free(e);
     return st;

@@ -22,6 +22,7 @@
 #include "models/month.h"
 #include "sim/metrics.h"
 #include "sim/model.h"
+#include "sim/sensitivity.h"
 #include "sim/status.h"
 
 #define ENGINE_CHUNK 256
@@ -49,6 +50,7 @@ struct run_options {
     const double *compare_threshold;
     size_t ncompare;
     double quantile_extra;     /* a further quantile of every figure, in stat_row.q_extra (0: none) */
+    int sensitivity;           /* record the subsample of sensitivity.h, for engine_sensitivity */
     int draws_only;            /* make every random draw of the run and nothing else
                                 * (the benchmark's floor); no results */
 };
@@ -87,6 +89,7 @@ struct results {
     int *compare_metric;        /* [ncompare] */
     struct stat_row *compare;   /* [s * ncompare + k] */
     double *prob_worse;         /* [s * ncompare + k] */
+    struct sensitivity *sensitivity; /* what drives the key outputs (engine_sensitivity); NULL: not asked */
 };
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */
@@ -105,15 +108,20 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
 enum status engine_extend(struct engine *e, uint64_t paths);
 enum status engine_collect(struct engine *e, struct results **out);
 uint64_t engine_paths(const struct engine *e);
+/* Works out sensitivity.csv's statistics from the paths done so far (the
+ * run's options asked for them) into R->sensitivity (replacing any there).
+ * ST_OK or ST_NOMEM. */
+enum status engine_sensitivity(struct engine *e, struct results *r);
 /* Ends the progress bar's line, if one was drawn. */
 void engine_end_progress(struct engine *e);
 void engine_free(struct engine *e);
 
 /*
- * Simulates O->paths paths of model M.  Returns ST_OK with *out set (free
- * with results_free; NULL with O->draws_only), ST_NOMEM (out of memory, or a thread the
- * system has no memory or room for: EAGAIN, ENOMEM), ST_SOFTWARE when a thread cannot be
- * started for another reason, or ST_INTERRUPT when *O->stop was set.
+ * Simulates O->paths paths of model M (with O->sensitivity, R->sensitivity
+ * too).  Returns ST_OK with *out set (free with results_free; NULL with
+ * O->draws_only), ST_NOMEM (out of memory, or a thread the system has no memory
+ * or room for: EAGAIN, ENOMEM), ST_SOFTWARE when a thread cannot be started for
+ * another reason, or ST_INTERRUPT when *O->stop was set.
  */
 enum status engine_run(const struct model *m, const struct run_options *o, struct results **out);
 void results_free(struct results *r);

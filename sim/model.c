@@ -171,6 +171,49 @@ void model_for_each_value(const struct model *m,
     visit_rows(MF_FUNDING, m->rounds, m->nrounds, sizeof *m->rounds, fn, ctx);
 }
 
+/* The offset of each file's row name (its first column) within its row
+ * struct, for the files that have value cells. */
+static size_t name_offset(enum model_file f)
+{
+    switch (f) {
+    case MF_PLANS: return offsetof(struct plan, name);
+    case MF_SCENARIOS: return offsetof(struct scenario, name);
+    case MF_INFRA: return offsetof(struct infra_line, item);
+    case MF_STAFF: return offsetof(struct role, name);
+    case MF_FEATURES: return offsetof(struct feature, name);
+    case MF_FUNDING: return offsetof(struct round, name);
+    default: return 0;
+    }
+}
+
+static void cell_rows(enum model_file f, const void *rows, size_t n, size_t size,
+                      void (*fn)(void *ctx, const struct model_cell *c), void *ctx)
+{
+    const char *row = rows;
+    for (size_t r = 0; r < n; r++, row += size) {
+        struct model_cell c = { .file = f, .row = r, .line = *(const long *)(const void *)row,
+                                .row_name = *(char *const *)(const void *)(row + name_offset(f)) };
+        for (size_t k = 0; k < NVALUE_COLUMNS; k++) {
+            if (value_columns[k].file != f)
+                continue;
+            c.column_name = value_columns[k].name;
+            c.value = (const struct dist *)(const void *)(row + value_columns[k].offset);
+            fn(ctx, &c);
+            c.column++;
+        }
+    }
+}
+
+void model_for_each_cell(const struct model *m, void (*fn)(void *ctx, const struct model_cell *c), void *ctx)
+{
+    cell_rows(MF_PLANS, m->plans, m->nplans, sizeof *m->plans, fn, ctx);
+    cell_rows(MF_SCENARIOS, m->scenarios, m->nscenarios, sizeof *m->scenarios, fn, ctx);
+    cell_rows(MF_INFRA, m->infra, m->ninfra, sizeof *m->infra, fn, ctx);
+    cell_rows(MF_STAFF, m->roles, m->nroles, sizeof *m->roles, fn, ctx);
+    cell_rows(MF_FEATURES, m->features, m->nfeatures, sizeof *m->features, fn, ctx);
+    cell_rows(MF_FUNDING, m->rounds, m->nrounds, sizeof *m->rounds, fn, ctx);
+}
+
 /* As visit_rows, for a walk that changes the cells. */
 static void change_rows(enum model_file f, void *rows, size_t n, size_t size, void (*fn)(struct dist *v, void *ctx),
                         void *ctx)

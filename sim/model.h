@@ -82,6 +82,22 @@ void model_for_each_value(const struct model *m,
                           void (*fn)(void *ctx, enum model_file f, long line, const char *column,
                                      const struct dist *v),
                           void *ctx);
+/* One value cell of a model file: its file, its row (index within the
+ * file, and the row's name: its first column), its column (index among
+ * the file's value columns, the order of model_for_each_value, which is
+ * the column its random stream is keyed by; and its header), its line and
+ * its value. */
+struct model_cell {
+    enum model_file file;
+    size_t row;
+    const char *row_name;
+    unsigned column;
+    const char *column_name;
+    long line;
+    const struct dist *value;
+};
+/* Calls FN for every value cell of M, in the order of model_for_each_value. */
+void model_for_each_cell(const struct model *m, void (*fn)(void *ctx, const struct model_cell *c), void *ctx);
 /* "infra.csv" and so on. */
 const char *model_file_name(enum model_file f);
 

@@ -343,6 +343,24 @@ static void assign_slots(struct path *p)
     p->nslots = n;
 }
 
+int path_cell_slot(const struct path *p, enum model_file file, size_t row, unsigned column)
+{
+    switch (file) {
+    case MF_PLANS: return p->at_price[row];
+    case MF_SCENARIOS: return p->at_scen[column];
+    case MF_INFRA: return p->at_infra[row * INFRA_NVALUES + column];
+    case MF_STAFF: return p->at_role[row * ROLE_NVALUES + column];
+    case MF_FEATURES: return p->at_feat[row * FEAT_NVALUES + column];
+    case MF_FUNDING: return p->at_amount[row];
+    default: return -1;
+    }
+}
+
+const double *path_uniforms(const struct path *p)
+{
+    return p->u;
+}
+
 size_t path_dimensions(const struct path *p)
 {
     return p->nslots;

@@ -49,6 +49,14 @@ void path_eval_scenario(struct path *p, size_t scenario);
  * some features switched off.  The draws do not change. */
 void path_set_variant(struct path *p, const struct month_variant *v);
 
+/* The slot of value cell (FILE, ROW, COLUMN) of the model (struct
+ * model_cell's numbering; for scenarios.csv, all rows of a column share
+ * one), or -1 when the cell takes no uniform (it is certain); and the
+ * uniforms of the path last drawn (path_draw_shared), by slot: the cell's
+ * value is dist_draw of its uniform. */
+int path_cell_slot(const struct path *p, enum model_file file, size_t row, unsigned column);
+const double *path_uniforms(const struct path *p);
+
 struct design;
 /* The number of per-path uniforms (the dimensions of a sampling design). */
 size_t path_dimensions(const struct path *p);

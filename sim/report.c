@@ -13,7 +13,7 @@
 #include "sim/rng.h"
 
 const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
-                                     "ledger.csv", "ledger_path.csv", "run.csv", NULL };
+                                     "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv", NULL };
 
 void report_number(FILE *f, double x)
 {
@@ -184,6 +184,29 @@ int report_compare(FILE *f, const struct model *m, const struct results *r)
     return ferror(f) ? -1 : 0;
 }
 
+int report_sensitivity(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,input,output,spearman,spearman_se,variance_share,tornado_low,tornado_high,rank\n", f);
+    const struct sensitivity *sv = r->sensitivity;
+    for (size_t i = 0; sv && i < sv->nrows; i++) {
+        const struct sensitivity_row *row = &sv->row[i];
+        report_text(f, m->scenarios[r->scenarios[row->scenario]].name);
+        fputc(',', f);
+        report_text(f, sv->inputs->item[row->input].name);
+        fprintf(f, ",%s,", summary_metric_names[row->output]);
+        const double cells[] = { row->stat.spearman, row->stat.spearman_se, row->stat.variance_share,
+                                 row->stat.tornado_low, row->stat.tornado_high };
+        for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
+            report_number(f, cells[k]);
+            fputc(',', f);
+        }
+        if (row->rank)
+            fprintf(f, "%zu", row->rank);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 static void kv(FILE *f, const char *key, const char *value)
 {
     report_text(f, key);
@@ -202,6 +225,10 @@ int report_run(FILE *f, const struct model *m, const struct results *r, const st
     kv(f, "seed", buf);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->paths);
     kv(f, "paths", buf);
+    if (r->sensitivity) { /* the subsample sensitivity.csv is worked out from */
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)r->sensitivity->paths);
+        kv(f, "sensitivity_paths", buf);
+    }
     if (info->precision > 0) {
         snprintf(buf, sizeof buf, "%.12g", info->precision);
         kv(f, "precision", buf);
@@ -291,6 +318,38 @@ static void term_gap(FILE *f, const struct model *m, const struct results *r, si
     }
 }
 
+/* TEXT with control characters written as \xNN. */
+static void term_text(FILE *f, const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+}
+
+/* One line: the three inputs that drive OUTPUT of scenario S most, each
+ * with its rank correlation. */
+static void term_drivers(FILE *f, const struct results *r, size_t s, int output, const char *what)
+{
+    size_t n;
+    const struct sensitivity_row *row = sensitivity_rows(r->sensitivity, s, output, &n);
+    fprintf(f, "  Drivers of %s:", what);
+    size_t shown = 0;
+    for (size_t i = 0; i < n && shown < 3; i++) {
+        if (!row[i].rank)
+            break;
+        fputs(shown ? "; " : " ", f);
+        term_text(f, r->sensitivity->inputs->item[row[i].input].name);
+        fprintf(f, " (%+.2f)", row[i].stat.spearman);
+        shown++;
+    }
+    if (!shown)
+        fputs(n ? " none: it is the same on every path sampled" : " none: no input is uncertain", f);
+    fputc('\n', f);
+}
+
 void report_terminal(FILE *f, const struct model *m, const struct results *r)
 {
     static const struct {
@@ -326,5 +385,9 @@ void report_terminal(FILE *f, const struct model *m, const struct results *r)
                 r->months, 100 * out->mean, 100 * (isnan(out->mc_se) ? 0 : out->mc_se),
                 out->plan > 0 ? "runs out" : "does not run out");
         fprintf(f, "  P(default alive: breakeven before cash runs out): %.1f%%\n", 100 * alive->mean);
+        if (r->sensitivity) {
+            term_drivers(f, r, s, SM_CPC_FINAL, "cost per customer");
+            term_drivers(f, r, s, SM_RUNWAY, "runway");
+        }
     }
 }

@@ -36,6 +36,9 @@ int report_runway(FILE *f, const struct model *m, const struct results *r);
 int report_costs(FILE *f, const struct model *m, const struct results *r);
 /* compare.csv: each scenario but the baseline, against it, path by path. */
 int report_compare(FILE *f, const struct model *m, const struct results *r);
+/* sensitivity.csv: what drives each key output (sensitivity.h); the header
+ * only when R has no sensitivity. */
+int report_sensitivity(FILE *f, const struct model *m, const struct results *r);
 int report_run(FILE *f, const struct model *m, const struct results *r, const struct run_info *info);
 
 /* The human summary: per scenario, plan and P5/P50/P95 of runway, cost per

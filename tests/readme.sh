@@ -20,7 +20,7 @@ mode=${2:-check}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$cpcsim" run data/saas -o "$tmp/out" -q > "$tmp/stdout"
-sed -n '/^realistic:/,/P(default alive/p' "$tmp/stdout" | sed 's/^/    /' > "$tmp/block"
+sed -n '/^realistic:/,/Drivers of runway/p' "$tmp/stdout" | sed 's/^/    /' > "$tmp/block"
 [ -s "$tmp/block" ] || { echo "readme: no summary of the scenario realistic in the demo's output"; exit 1; }
 awk -v block="$tmp/block" '
     /^<!-- demo begin/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
@@ -33,7 +33,7 @@ keep=$("$cpcsim" scope data/saas --price 3950 --plan team -o "$tmp/scope" -q | g
 awk -v v="    $verdict" -v k="    $keep" '/^    Proposed / { print v; next } /^    Keep / { print k; next } { print }' \
     "$tmp/README.md" > "$tmp/README.quote"
 mv "$tmp/README.quote" "$tmp/README.md"
-sed -n '/^realistic:/,/P(default alive/p' "$tmp/stdout" | sed 's/-/\\-/g' > "$tmp/manblock"
+sed -n '/^realistic:/,/Drivers of runway/p' "$tmp/stdout" | sed 's/-/\\-/g' > "$tmp/manblock"
 awk -v block="$tmp/manblock" '
     /^realistic: [0-9]* paths/ && !done { while ((getline line < block) > 0) print line; skip = 1; done = 1; next }
     skip && /^\.EE/ { skip = 0 }
