@@ -7,13 +7,20 @@
  * pipeline.csv, funding.csv, separated by the line "=====" (the bytes
  * "\n=====\n").  Files past the input's parts are absent; a part that is
  * exactly "!absent" leaves its file absent too (so pipeline.csv can be given
- * without features.csv); the eighth part takes the rest of the input.
- * The files are written into one temporary folder per process (under
- * $TMPDIR, removed at exit), rewritten for every input.
+ * without features.csv).  A part that is exactly "!fifo", "!dir" or
+ * "!dangling" puts a FIFO, a folder or a symbolic link to nothing where the
+ * file should be.  A ninth part, when there is one, is another file of the
+ * folder: its first line is its name (kept to [A-Za-z0-9._-], at most 40
+ * bytes, a leading '.' dropped), the rest its contents; the ninth part
+ * takes the rest of the input.  The files are written into one temporary
+ * folder per process (under $TMPDIR, removed at exit), rewritten for every
+ * input.
  *
  * Checks, abort() when broken: a load that fails has an error in the diag
  * and returns the status the diag holds (ST_NOINPUT for a missing file); a
- * load that succeeds has no error.  A model that loads, with a horizon of at
+ * load that succeeds has no error; a FIFO, folder or dangling link where a
+ * model file should be fails the load with ST_NOINPUT (at once, never a
+ * hang), and a CSV file in the folder that is not a model file fails it too.  A model that loads, with a horizon of at
  * most 120 months, is run for 8 paths on one thread over all its scenarios
  * (as many as fit ENGINE_HIST_BUDGET, at least one), which must give ST_OK
  * and results of the model's shape, with P(runway <= m) within 0..1 and
@@ -21,6 +28,7 @@
  *
  * Built and run by tests/fuzz/run.sh.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -28,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -50,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     } while (0)
 
 #define NFILES 8
+#define EXTRA_NAME_MAX 40
 #define MAX_ENGINE_MONTHS 120
 #define ENGINE_PATHS 8
 /* The engine keeps a histogram per figure, per month and per scenario: two
@@ -66,17 +76,80 @@ static const char *const files[NFILES] = {
 };
 static const char sep[] = "\n=====\n";
 static const char absent[] = "!absent";
+/* what stands where a model file should be, instead of a file */
+static const char *const odd_kinds[] = { "!fifo", "!dir", "!dangling" };
 
 static char dir[4096];
 static char paths[NFILES][4200];
+static char extra[4200]; /* the ninth part's file, "" when none */
+
+/* Removes whatever stands at PATH: a file, a FIFO, a link or a folder. */
+static void clear(const char *path)
+{
+    if (unlink(path) != 0 && errno != ENOENT)
+        rmdir(path);
+}
 
 static void remove_dir(void)
 {
     if (!dir[0])
         return;
     for (int f = 0; f < NFILES; f++)
-        unlink(paths[f]);
+        clear(paths[f]);
+    if (extra[0])
+        clear(extra);
     rmdir(dir);
+}
+
+/* Puts odd kind K (an index of odd_kinds) at PATH. */
+static void make_odd(const char *path, int k)
+{
+    int r = k == 0 ? mkfifo(path, 0600) : k == 1 ? mkdir(path, 0700) : symlink("no-such-file.csv", path);
+    if (r != 0) {
+        fprintf(stderr, "fuzz_model: cannot make %s %s: %s\n", odd_kinds[k] + 1, path, strerror(errno));
+        exit(1);
+    }
+}
+
+static int odd_kind(const uint8_t *p, size_t n)
+{
+    for (int k = 0; k < (int)(sizeof odd_kinds / sizeof *odd_kinds); k++)
+        if (n == strlen(odd_kinds[k]) && !memcmp(p, odd_kinds[k], n))
+            return k;
+    return -1;
+}
+
+static int ends_csv(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 4 && (name[n - 4] == '.') && (name[n - 3] | 0x20) == 'c' && (name[n - 2] | 0x20) == 's' &&
+           (name[n - 1] | 0x20) == 'v';
+}
+
+/* Writes the ninth part P..END (a name line, then contents) as a file of the
+ * folder; returns 1 when it is a CSV file that is not a model file (a load
+ * must then fail), 0 otherwise (no file, or one cpcsim does not read). */
+static void write_file(const char *path, const uint8_t *p, size_t n);
+
+static int write_extra(const uint8_t *p, const uint8_t *end)
+{
+    char name[EXTRA_NAME_MAX + 1];
+    size_t n = 0;
+    const uint8_t *q = p;
+    for (; q < end && *q != '\n'; q++)
+        if (n < EXTRA_NAME_MAX && (isalnum(*q) || *q == '.' || *q == '_' || *q == '-') && (n || *q != '.'))
+            name[n++] = (char)*q;
+    name[n] = 0;
+    if (q < end)
+        q++;
+    if (!n)
+        return 0;
+    for (int f = 0; f < NFILES; f++)
+        if (!strcmp(name, files[f]))
+            return 0; /* a model file: its own part says what it holds */
+    snprintf(extra, sizeof extra, "%s/%s", dir, name);
+    write_file(extra, q, (size_t)(end - q));
+    return ends_csv(name);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -154,12 +227,21 @@ static void check_results(const struct model *m, const struct results *r, const 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *p = data, *end = data + size;
-    int f = 0, written[NFILES] = { 0 };
+    int f = 0, written[NFILES] = { 0 }, odd = 0;
+    if (extra[0]) {
+        clear(extra);
+        extra[0] = 0;
+    }
     for (; f < NFILES && p; f++) {
-        const uint8_t *next = f + 1 < NFILES ? find_sep(p, end) : NULL;
+        const uint8_t *next = find_sep(p, end);
         size_t n = (size_t)((next ? next : end) - p);
+        int k = odd_kind(p, n);
+        clear(paths[f]);
         if (n == sizeof absent - 1 && !memcmp(p, absent, n)) {
-            unlink(paths[f]);
+            /* left absent */
+        } else if (k >= 0) {
+            make_odd(paths[f], k);
+            odd = 1;
         } else {
             write_file(paths[f], p, n);
             written[f] = 1;
@@ -167,7 +249,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = next ? next + sizeof sep - 1 : NULL;
     }
     for (; f < NFILES; f++)
-        unlink(paths[f]);
+        clear(paths[f]);
+    int stray = p ? write_extra(p, end) : 0;
 
     struct diag *d = diag_new();
     if (!d)
@@ -180,9 +263,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(diag_status(d) == st);
         if (st != ST_NOMEM)
             CHECK(diag_errors(d) >= 1);
+        if (odd)
+            CHECK(st == ST_NOINPUT || st == ST_NOMEM);
         diag_free(d);
         return 0;
     }
+    CHECK(!odd && !stray);
     CHECK(m != NULL);
     CHECK(diag_errors(d) == 0);
     CHECK(m->cal.months >= 1 && m->cal.months <= CALENDAR_MAX_MONTHS);
