@@ -202,23 +202,30 @@ static size_t report_conflicts(const struct model *m, const struct table *t, con
     for (size_t r = 0; r < m->ncorrelations; r++)
         if (at[r] >= 0 && fabs(near[at[r]] - c[at[r]]) > most)
             most = fabs(near[at[r]] - c[at[r]]);
-    /* the pairs the nearest matrix moves most: the ones that conflict */
-    char lines[512];
-    size_t used = 0, errors = 0;
-    lines[0] = '\0';
+    size_t pairs = 0;
     for (size_t r = 0; r < m->ncorrelations; r++)
-        if (at[r] >= 0 && fabs(near[at[r]] - c[at[r]]) >= 0.25 * most && used < sizeof lines - 32)
-            used += (size_t)snprintf(lines + used, sizeof lines - used, "%s%ld", used ? ", " : "",
-                                     m->correlations[r].line);
+        pairs += at[r] >= 0;
+    const int missing = pairs < k * (k - 1) / 2;
+    /* the pairs the nearest matrix moves most are the ones in conflict */
     const long col = column_of(t, "rank_correlation");
+    size_t errors = 0;
     for (size_t r = 0; r < m->ncorrelations; r++) {
         if (at[r] < 0 || fabs(near[at[r]] - c[at[r]]) < 0.25 * most)
             continue;
+        char lines[256];
+        size_t used = 0, others = 0;
+        lines[0] = '\0';
+        for (size_t o = 0; o < m->ncorrelations; o++)
+            if (o != r && at[o] >= 0 && fabs(near[at[o]] - c[at[o]]) >= 0.25 * most && used < sizeof lines - 32) {
+                used += (size_t)snprintf(lines + used, sizeof lines - used, "%s%ld", used ? ", " : "",
+                                         m->correlations[o].line);
+                others++;
+            }
         const struct correlation *p = &m->correlations[r];
-        diag_error(d, t->name, p->line, col, "rank_correlation: %s and %s at %g cannot hold together with the "
-                   "other correlations of lines %s (their matrix is not positive semi-definite): the nearest "
-                   "valid matrix has %.3f here", p->input_a, p->input_b, p->rank_correlation, lines,
-                   near[at[r]]);
+        diag_error(d, t->name, p->line, col, "rank_correlation: %g between %s and %s cannot hold together with "
+                   "line%s %s%s (the matrix of correlations is not positive semi-definite): the nearest valid "
+                   "matrix has %.3f here", p->rank_correlation, p->input_a, p->input_b, others == 1 ? "" : "s",
+                   lines, missing ? " and the pairs not given, which count as 0" : "", near[at[r]]);
         errors++;
     }
     mem_free(near);
@@ -235,6 +242,7 @@ size_t correl_check(struct model *m, const struct table *t, struct diag *d)
                    CORREL_MAX_PAIRS);
         return 1;
     }
+    const size_t before = diag_errors(d);
     struct inputs *in = inputs_new(m);
     long *vars = mem_calloc(CORREL_MAX_INPUTS, sizeof *vars);
     long *side = mem_calloc(2 * m->ncorrelations, sizeof *side);
@@ -243,14 +251,15 @@ size_t correl_check(struct model *m, const struct table *t, struct diag *d)
         diag_nomem(d);
         goto done;
     }
-    size_t errors = 0, k = 0;
+    /* the matrix is checked only when every pair is whole and known */
+    size_t errors = before, k = 0;
     const long col_a = column_of(t, "input_a"), col_b = column_of(t, "input_b");
     for (size_t r = 0; r < m->ncorrelations; r++) {
         struct correlation *p = &m->correlations[r];
         at[r] = -1;
-        long a = resolve_side(in, m, t, p->line, col_a, "input_a", p->input_a, d);
-        long b = resolve_side(in, m, t, p->line, col_b, "input_b", p->input_b, d);
-        errors += (a < 0) + (b < 0);
+        long a = p->input_a ? resolve_side(in, m, t, p->line, col_a, "input_a", p->input_a, d) : -1;
+        long b = p->input_b ? resolve_side(in, m, t, p->line, col_b, "input_b", p->input_b, d) : -1;
+        errors += (a < 0) + (b < 0); /* an empty name is reported already */
         if (a >= 0 && a == b) {
             diag_error(d, t->name, p->line, col_b, "input_b: '%s' is correlated with itself (an input's "
                        "correlation with itself is 1): name two different inputs", p->input_b);
@@ -270,7 +279,7 @@ size_t correl_check(struct model *m, const struct table *t, struct diag *d)
         side[2 * r] = va;
         side[2 * r + 1] = vb;
     }
-    if (errors || !k)
+    if (errors || !k || diag_status(d) != ST_OK)
         goto done;
     double *c = mem_calloc(k * k, sizeof *c);
     long *given = mem_calloc(k * k, sizeof *given); /* the row (+1) that gave each pair */
@@ -288,11 +297,11 @@ size_t correl_check(struct model *m, const struct table *t, struct diag *d)
         size_t i = (size_t)side[2 * r], j = (size_t)side[2 * r + 1];
         at[r] = (long)(i * k + j);
         if (given[i * k + j]) {
-            const struct correlation *before = &m->correlations[given[i * k + j] - 1];
-            if (before->rank_correlation != p->rank_correlation) {
+            const struct correlation *first = &m->correlations[given[i * k + j] - 1];
+            if (first->rank_correlation != p->rank_correlation) {
                 diag_error(d, t->name, p->line, column_of(t, "rank_correlation"), "rank_correlation: the pair %s "
                            "and %s is given twice, at %g on line %ld and at %g here: keep one", p->input_a,
-                           p->input_b, before->rank_correlation, before->line, p->rank_correlation);
+                           p->input_b, first->rank_correlation, first->line, p->rank_correlation);
                 errors++;
             }
             at[r] = -1; /* the first is the pair's row */
@@ -315,7 +324,7 @@ done:
     mem_free(vars);
     mem_free(side);
     mem_free(at);
-    return diag_errors(d);
+    return diag_errors(d) - before;
 }
 
 /* ---- the paths' reordering ---- */

@@ -390,12 +390,14 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     names_free(role_names);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
+    const size_t before = diag_errors(d);
     if (t[MF_CORRELATIONS])
         correl_load(t[MF_CORRELATIONS], &m->cal, d, &m->correlations, &m->ncorrelations);
-    if (worst == ST_OK && diag_status(d) == ST_OK) {
+    const size_t correl_errors = diag_errors(d) - before;
+    if (worst == ST_OK && diag_status(d) != ST_NOMEM && diag_errors(d) == correl_errors) {
         bounds_check(m, t, d);
         /* names resolve only against a model that loaded whole */
-        if (diag_status(d) == ST_OK && t[MF_CORRELATIONS])
+        if (diag_errors(d) == correl_errors && t[MF_CORRELATIONS])
             correl_check(m, t[MF_CORRELATIONS], d);
         model_warn_clamping(m, d);
     }
