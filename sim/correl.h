@@ -34,11 +34,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/design.h"
 #include "sim/diag.h"
 #include "sim/model.h"
 #include "sim/table.h"
 
-#define CORREL_BLOCK 1024 /* paths a block, DESIGN_BLOCK */
+#define CORREL_BLOCK DESIGN_BLOCK /* paths a block: 1024, the sampling designs' block */
 #define CORREL_MAX_INPUTS 256 /* inputs correlations.csv may name, all pairs together */
 #define CORREL_MAX_PAIRS (CORREL_MAX_INPUTS * (CORREL_MAX_INPUTS - 1) / 2) /* its rows */
 

@@ -4,10 +4,10 @@
  *
  * The input is a model folder written as one text: its files in the order
  * company.csv, plans.csv, scenarios.csv, infra.csv, staff.csv, features.csv,
- * pipeline.csv, funding.csv, separated by the line "=====" (the bytes
- * "\n=====\n").  Files past the input's parts are absent; a part that is
- * exactly "!absent" leaves its file absent too (so pipeline.csv can be given
- * without features.csv); the eighth part takes the rest of the input.
+ * pipeline.csv, funding.csv, correlations.csv, separated by the line "====="
+ * (the bytes "\n=====\n").  Files past the input's parts are absent; a part
+ * that is exactly "!absent" leaves its file absent too (so pipeline.csv can
+ * be given without features.csv); the ninth part takes the rest of the input.
  * The files are written into one temporary folder per process (under
  * $TMPDIR, removed at exit), rewritten for every input.
  *
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                          \
     } while (0)
 
-#define NFILES 8
+#define NFILES 9
 #define MAX_ENGINE_MONTHS 120
 #define ENGINE_PATHS 8
 /* The engine keeps a histogram per figure, per month and per scenario: two
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[NFILES] = {
     "company.csv", "plans.csv", "scenarios.csv", "infra.csv",
-    "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
+    "staff.csv", "features.csv", "pipeline.csv", "funding.csv", "correlations.csv",
 };
 static const char sep[] = "\n=====\n";
 static const char absent[] = "!absent";
