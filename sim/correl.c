@@ -186,11 +186,12 @@ static long var_of(long *vars, size_t *n, long i)
     return (long)(*n)++;
 }
 
-/* Names the pairs of ROWS (N) in conflict in matrix C of the K inputs
- * VARS (at AT[row]: the pair's place i * K + j, or -1), with the nearest
- * valid matrix's values. */
-static size_t report_conflicts(const struct model *m, const struct table *t, const double *c, size_t k,
-                               const long *at, struct diag *d)
+/* Names the pairs of M's correlations in conflict in matrix C of the K
+ * inputs VARS (indices in IN; row R's pair at AT[R], its place i * K + j,
+ * or -1), with the nearest valid matrix's values, those of the pairs not
+ * given that it moves included. */
+static size_t report_conflicts(const struct model *m, const struct table *t, const struct inputs *in,
+                               const long *vars, const double *c, size_t k, const long *at, struct diag *d)
 {
     double *near = mem_calloc(k * k + 1, sizeof *near);
     if (!near || correl_nearest(c, k, near)) {
@@ -202,9 +203,21 @@ static size_t report_conflicts(const struct model *m, const struct table *t, con
     for (size_t r = 0; r < m->ncorrelations; r++)
         if (at[r] >= 0 && fabs(near[at[r]] - c[at[r]]) > most)
             most = fabs(near[at[r]] - c[at[r]]);
+    /* the pairs not given: 0, and where the nearest matrix moves them, what
+     * it has instead (each named once, beside the first conflict that
+     * shares an input with it) */
+    unsigned char *given = mem_calloc(k * k + 1, 1);
+    if (!given) {
+        mem_free(near);
+        diag_nomem(d);
+        return 0;
+    }
     size_t pairs = 0;
     for (size_t r = 0; r < m->ncorrelations; r++)
-        pairs += at[r] >= 0;
+        if (at[r] >= 0) {
+            pairs++;
+            given[at[r]] = given[(size_t)at[r] % k * k + (size_t)at[r] / k] = 1;
+        }
     const int missing = pairs < k * (k - 1) / 2;
     /* the pairs the nearest matrix moves most are the ones in conflict */
     const long col = column_of(t, "rank_correlation");
@@ -221,13 +234,29 @@ static size_t report_conflicts(const struct model *m, const struct table *t, con
                                          m->correlations[o].line);
                 others++;
             }
+        /* the pairs not given that share an input with this one */
+        char also[1024];
+        size_t used_also = 0;
+        also[0] = '\0';
+        const size_t ri = (size_t)at[r] / k, rj = (size_t)at[r] % k;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++) {
+                if (given[i * k + j] || (i != ri && i != rj && j != ri && j != rj) ||
+                    fabs(near[i * k + j]) < 0.0005 || used_also > sizeof also - 300)
+                    continue;
+                given[i * k + j] = given[j * k + i] = 1; /* named once */
+                used_also += (size_t)snprintf(also + used_also, sizeof also - used_also,
+                                              "%s %.3f for %s and %s (not given)", used_also ? "," : "; and",
+                                              near[i * k + j], in->item[vars[i]].name, in->item[vars[j]].name);
+            }
         const struct correlation *p = &m->correlations[r];
         diag_error(d, t->name, p->line, col, "rank_correlation: %g between %s and %s cannot hold together with "
                    "line%s %s%s (the matrix of correlations is not positive semi-definite): the nearest valid "
-                   "matrix has %.3f here", p->rank_correlation, p->input_a, p->input_b, others == 1 ? "" : "s",
-                   lines, missing ? " and the pairs not given, which count as 0" : "", near[at[r]]);
+                   "matrix has %.3f here%s", p->rank_correlation, p->input_a, p->input_b, others == 1 ? "" : "s",
+                   lines, missing ? " and the pairs not given, which count as 0" : "", near[at[r]], also);
         errors++;
     }
+    mem_free(given);
     mem_free(near);
     return errors;
 }
@@ -314,7 +343,7 @@ size_t correl_check(struct model *m, const struct table *t, struct diag *d)
         eigen_of(&e, c);
         double least = gsl_vector_min(&e.val.vector);
         if (least < -1e-9 * (double)k)
-            errors += report_conflicts(m, t, c, k, at, d);
+            errors += report_conflicts(m, t, in, vars, c, k, at, d);
     }
     mem_free(e.mem);
     mem_free(c);
