@@ -12,6 +12,7 @@
 
 #include "sim/term.h"
 #include "sim/cli.h"
+#include "sim/correl.h"
 #include "sim/diag.h"
 #include "models/dist.h"
 #include "sim/model.h"
@@ -43,8 +44,9 @@ const struct cli_command cmd_check_command = {
     .about = "Validate the model folder without simulating: print what it holds (plans, scenarios,\n"
              "cost lines, roles, features, deals, funding, horizon), every value cell (first the\n"
              "fixed ones with their number, then the uncertain ones with their distribution and\n"
-             "mean) and every problem found, each with its file, line and column. Exit 0 when the\n"
-             "model can be run, 65 when its data is wrong, 66 when a file is missing.\n",
+             "mean), the rank correlations correlations.csv asks for, and every problem found,\n"
+             "each with its file, line and column. Exit 0 when the model can be run, 65 when\n"
+             "its data is wrong, 66 when a file is missing.\n",
     .notes = NULL,
 };
 
@@ -92,6 +94,31 @@ static void show_value(void *ctx, enum model_file f, long line, const char *col,
     term_put(stdout, sh->m->dir);
     printf("/%s:%ld %s: %s\n", model_file_name(f), line, col, desc);
     sh->n++;
+}
+
+/* The pairs of correlations.csv that a run applies (those other than 0). */
+static void show_correlations(const struct model *m)
+{
+    if (!m->sources[MF_CORRELATIONS].present)
+        return;
+    size_t n = 0;
+    for (size_t r = 0; r < m->ncorrelations; r++)
+        n += m->correlations[r].rank_correlation != 0;
+    if (!n) {
+        printf("correlations: none applied (every rank correlation in correlations.csv is 0)\n");
+        return;
+    }
+    printf("correlations (rank correlations induced by Iman-Conover, in blocks of %d paths):\n", CORREL_BLOCK);
+    for (size_t r = 0; r < m->ncorrelations; r++) {
+        const struct correlation *c = &m->correlations[r];
+        if (c->rank_correlation == 0)
+            continue;
+        fputs("  ", stdout);
+        term_put(stdout, c->input_a);
+        fputs(" ~ ", stdout);
+        term_put(stdout, c->input_b);
+        printf(": %.15g (line %ld)\n", c->rank_correlation, c->line);
+    }
 }
 
 static int check_main(int argc, char **argv)
@@ -150,6 +177,7 @@ static int check_main(int argc, char **argv)
     model_for_each_value(m, show_value, &uncertain);
     if (!uncertain.n)
         printf("  none: every cell is a single number, so every path is the plan but for arrivals, churn and deals\n");
+    show_correlations(m);
     fflush(stdout);
     diag_print(d, stderr);
     printf("ok: no problems%s\n", diag_warnings(d) ? " (see the warnings above)" : "");

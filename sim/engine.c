@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/correl.h"
 #include "sim/design.h"
 #include "sim/mem.h"
 #include "sim/path.h"
@@ -64,6 +65,7 @@ struct worker {
     double *batch_mem;
     size_t batch_paths;          /* paths a batch holds: a multiple of nlanes */
     size_t nbatch;               /* paths in the batch */
+    struct correl_block *correl; /* the lanes' scratch for correlated blocks; NULL: none */
 };
 
 struct engine {
@@ -81,6 +83,7 @@ struct engine {
     /* with a sampling design: each block's mean per figure, and the moments
      * of those means (blocks are independent replicates) */
     struct design *design;
+    struct correl *correl;             /* correlations.csv's, NULL: none (or all 0) */
     double *block_sum, *block_n;       /* [nmoments]: the block being merged */
     struct moments *between;           /* [nmoments] */
     int nthreads, inited, sync_ready;
@@ -421,6 +424,7 @@ static void worker_free(struct worker *w)
     mem_free(w->runway);
     mem_free(w->worse);
     mem_free(w->batch_mem);
+    correl_block_free(w->correl);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -702,6 +706,18 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             for (size_t j = 0; j < e->w[t].nlanes; j++)
                 path_set_design(e->w[t].lane[j], e->design);
     }
+    if (correl_new(m, e->w[0].lane[0], &e->correl) != ST_OK) {
+        engine_free(e);
+        return NULL;
+    }
+    for (int t = 0; e->correl && t < e->nthreads; t++) {
+        if (!(e->w[t].correl = correl_block_new(e->correl))) {
+            engine_free(e);
+            return NULL;
+        }
+        for (size_t j = 0; j < e->w[t].nlanes; j++)
+            path_set_correl(e->w[t].lane[j], e->w[t].correl);
+    }
     if (o->sensitivity && !o->draws_only &&
         !(e->sample = sensitivity_sample_new(m, o->scenarios, e->S, o->paths, e->w[0].lane[0]))) {
         engine_free(e);
@@ -729,6 +745,7 @@ void engine_free(struct engine *e)
     mem_free(e->parked);
     mem_free(e->parked_at);
     design_free(e->design);
+    correl_free(e->correl);
     mem_free(e->block_sum);
     mem_free(e->block_n);
     mem_free(e->between);

@@ -47,4 +47,10 @@ void inputs_free(struct inputs *in);
  * included), or -1. */
 long inputs_find(const struct inputs *in, const char *name);
 
+/* Resolves NAME to an input of IN, the uncertain inputs of model M: its
+ * index, or -1 with why not in WHY (the one message for a name that is not
+ * an input: a cell of M that holds one number, or no such cell, with the
+ * nearest names of IN). */
+long inputs_resolve(const struct inputs *in, const struct model *m, const char *name, char *why, size_t whylen);
+
 #endif

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "models/category.h"
+#include "sim/correl.h"
 #include "sim/design.h"
 #include "sim/path.h"
 #include "sim/report.h"
@@ -89,6 +90,15 @@ enum status ledger_write_path(FILE *f, const struct model *m, const size_t *scen
         return ST_NOMEM;
     }
     path_set_design(p, d);
+    struct correl *c = NULL; /* as the engine: path K's block correlated as the run's */
+    struct correl_block *cb = NULL;
+    if (correl_new(m, p, &c) != ST_OK || (c && !(cb = correl_block_new(c)))) {
+        correl_free(c);
+        path_free(p);
+        design_free(d);
+        return ST_NOMEM;
+    }
+    path_set_correl(p, cb);
     fputs("scenario,path,month,date,line,kind,category,amount\n", f);
     struct ledger_out o = { f, m, NULL, k };
     const struct path_ledger sink = { month_rows, &o };
@@ -98,6 +108,8 @@ enum status ledger_write_path(FILE *f, const struct model *m, const size_t *scen
         path_draw_scenario(p, scenarios[s]);
         path_simulate(p, PATH_RANDOM, seed, k - 1, &sink);
     }
+    correl_block_free(cb);
+    correl_free(c);
     path_free(p);
     design_free(d);
     return ferror(f) ? ST_IOERR : ST_OK;

@@ -19,6 +19,7 @@
 
 #include "sim/bounds.h"
 #include "sim/cli.h"
+#include "sim/correl.h"
 #include "sim/load.h"
 #include "sim/mem.h"
 #include "sim/names.h"
@@ -28,9 +29,9 @@
 
 static const char *const file_names[MF_COUNT] = {
     "company.csv", "plans.csv", "scenarios.csv", "infra.csv",
-    "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
+    "staff.csv", "features.csv", "pipeline.csv", "funding.csv", "correlations.csv",
 };
-static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0 };
+static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0 };
 /* The rows each file can have: a row keys the random streams of its cells
  * (rng_cell), or of its deal (RNG_DEAL, index the row), so more rows than
  * the streams can tell apart would silently share draws (path.c's
@@ -38,7 +39,7 @@ static const int file_required[MF_COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0 };
  * are settings, and scenarios share the streams of their columns (common
  * random numbers), so neither is limited. */
 static const unsigned long file_stream_rows[MF_COUNT] = {
-    0, RNG_CELL_ROWS, 0, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_INDEX_LIMIT, RNG_CELL_ROWS,
+    0, RNG_CELL_ROWS, 0, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_CELL_ROWS, RNG_INDEX_LIMIT, RNG_CELL_ROWS, 0,
 };
 
 uint64_t model_fnv1a(const void *data, size_t len, uint64_t h)
@@ -322,7 +323,8 @@ static void check_folder(const struct model *m, struct diag *d)
                        file_names[near], file_names[near]);
         else
             diag_error(d, path, 0, 0, "not a file of a model: a model folder holds company.csv, plans.csv, "
-                       "scenarios.csv, infra.csv, staff.csv, features.csv, pipeline.csv and funding.csv only; "
+                       "scenarios.csv, infra.csv, staff.csv, features.csv, pipeline.csv, funding.csv and "
+                       "correlations.csv only; "
                        "move other CSV files out of it");
         mem_free(stray[i]);
     }
@@ -388,8 +390,15 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     names_free(role_names);
     if (t[MF_FUNDING])
         load_rounds(t[MF_FUNDING], &m->cal, d, &m->rounds, &m->nrounds);
-    if (worst == ST_OK && diag_status(d) == ST_OK) {
+    const size_t before = diag_errors(d);
+    if (t[MF_CORRELATIONS])
+        correl_load(t[MF_CORRELATIONS], &m->cal, d, &m->correlations, &m->ncorrelations);
+    const size_t correl_errors = diag_errors(d) - before;
+    if (worst == ST_OK && diag_status(d) != ST_NOMEM && diag_errors(d) == correl_errors) {
         bounds_check(m, t, d);
+        /* names resolve only against a model that loaded whole */
+        if (diag_errors(d) == correl_errors && t[MF_CORRELATIONS])
+            correl_check(m, t[MF_CORRELATIONS], d);
         model_warn_clamping(m, d);
     }
     for (int f = 0; f < MF_COUNT; f++)
@@ -415,6 +424,7 @@ void model_free(struct model *m)
     load_free_features(m->features, m->nfeatures);
     load_free_deals(m->deals, m->ndeals);
     load_free_rounds(m->rounds, m->nrounds);
+    correl_free_rows(m->correlations, m->ncorrelations);
     mem_free(m->currency);
     mem_free(m->dir);
     mem_free(m);

@@ -25,7 +25,8 @@
 #include "sim/diag.h"
 
 enum model_file {
-    MF_COMPANY, MF_PLANS, MF_SCENARIOS, MF_INFRA, MF_STAFF, MF_FEATURES, MF_PIPELINE, MF_FUNDING, MF_COUNT
+    MF_COMPANY, MF_PLANS, MF_SCENARIOS, MF_INFRA, MF_STAFF, MF_FEATURES, MF_PIPELINE, MF_FUNDING, MF_CORRELATIONS,
+    MF_COUNT
 };
 
 struct model_source {
@@ -54,6 +55,8 @@ struct model {
     size_t ndeals;
     struct round *rounds;
     size_t nrounds;
+    struct correlation *correlations; /* correl.h: correlations.csv's pairs, resolved */
+    size_t ncorrelations;
     struct model_source sources[MF_COUNT];
     const struct contract *contract; /* a contract to quote (cpcsim quote), borrowed; NULL: none */
     int cpc_plan; /* the plan whose cost per customer over the horizon the paths measure (cpcsim scope); -1: none */

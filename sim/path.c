@@ -18,6 +18,7 @@
 
 #include "models/category.h"
 #include "models/month.h"
+#include "sim/correl.h"
 #include "sim/design.h"
 #include "sim/mem.h"
 #include "sim/rng.h"
@@ -94,6 +95,7 @@ struct path {
     size_t *index;               /* month_index's lists */
 
     const struct design *design; /* NULL: plain Monte Carlo */
+    struct correl_block *correl; /* NULL: no correlations */
     /* the per-path uniforms, in the order of their dimensions (the most
      * telling first, for the quasi-random design); per cell, its slot or -1 */
     struct slot *slots;
@@ -371,6 +373,20 @@ void path_set_design(struct path *p, const struct design *d)
     p->design = d;
 }
 
+void path_set_correl(struct path *p, struct correl_block *b)
+{
+    p->correl = b;
+}
+
+double path_slot_uniform(struct path *p, uint64_t seed, uint64_t path, size_t k)
+{
+    const struct slot *sl = &p->slots[k];
+    rng_block first = rng_stream_counter(path, sl->purpose, sl->index);
+    rng_first_blocks(seed, &first, 1, &first);
+    double v = rng_stream_uniform(p->rng, seed, path, sl->purpose, sl->index, &first, (unsigned)sl->second);
+    return p->design ? design_uniform(p->design, path, k, v) : v;
+}
+
 void path_set_variant(struct path *p, const struct month_variant *v)
 {
     const struct contract *c = v && v->with_contract ? p->m->contract : NULL;
@@ -444,6 +460,8 @@ void path_draw_shared(struct path *p, uint64_t seed, uint64_t path)
                                       (unsigned)sl->second);
         p->u[k] = p->design ? design_uniform(p->design, path, k, v) : v;
     }
+    if (p->correl)
+        correl_apply(p->correl, p, seed, path, p->u);
     for (size_t i = 0; i < p->P; i++)
         p->price[i] = dist_draw(&m->plans[i].price, slot_u(p, p->at_price[i]));
     double u[4];

@@ -58,10 +58,17 @@ int path_cell_slot(const struct path *p, enum model_file file, size_t row, unsig
 const double *path_uniforms(const struct path *p);
 
 struct design;
+struct correl_block;
 /* The number of per-path uniforms (the dimensions of a sampling design). */
 size_t path_dimensions(const struct path *p);
 /* Spreads the per-path uniforms by design D (borrowed); NULL: plain Monte Carlo. */
 void path_set_design(struct path *p, const struct design *d);
+/* Correlates the per-path uniforms by B (correl.h; borrowed, and it may be
+ * shared by the workspaces of one thread); NULL: none. */
+void path_set_correl(struct path *p, struct correl_block *b);
+/* The uniform of slot K on path PATH before any correlation: its stream's,
+ * spread by the design.  Reselects P's generator. */
+double path_slot_uniform(struct path *p, uint64_t seed, uint64_t path, size_t k);
 
 enum path_mode {
     PATH_PLAN,      /* arrivals and churn at their expectations */

@@ -24,7 +24,8 @@ enum rng_purpose {
     RNG_CHURN = 3,    /* index: month */
     RNG_DEAL = 4,     /* index: deal */
     RNG_FUNDING = 5,  /* index: round */
-    RNG_CONTRACT = 6  /* index: the contract's cell (enum in contract.h) */
+    RNG_CONTRACT = 6, /* index: the contract's cell (enum in contract.h) */
+    RNG_CORREL = 7    /* path: a block of correlated paths (correl.h); index: the input correlated */
 };
 
 /* Indices are below 2^24: a stream's purpose and index share one 32-bit

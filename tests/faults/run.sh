@@ -2,7 +2,8 @@
 # Allocation failure, the SQLite way: a build of cpcsim made with
 # -DCPC_FAULT_INJECTION fails its N-th allocation (CPCSIM_FAIL_ALLOC=N).
 # For N = 1, 2, ... until a run no longer reaches the N-th allocation, every
-# `check` and `run` of a small model that touches every file (and a run with
+# `check` and `run` of a small model that touches every file (correlations.csv
+# too, so the Iman-Conover blocks allocate) (and a run with
 # `--sampling sobol`, whose design allocates GSL's Sobol state), and every
 # `calibrate` of a history with open deals (GSL's solvers, the posterior's
 # grid) writing its -o file, every `quote` of a contract that builds a

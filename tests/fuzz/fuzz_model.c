@@ -4,14 +4,14 @@
  *
  * The input is a model folder written as one text: its files in the order
  * company.csv, plans.csv, scenarios.csv, infra.csv, staff.csv, features.csv,
- * pipeline.csv, funding.csv, separated by the line "=====" (the bytes
- * "\n=====\n").  Files past the input's parts are absent; a part that is
- * exactly "!absent" leaves its file absent too (so pipeline.csv can be given
- * without features.csv).  A part that is exactly "!fifo", "!dir" or
- * "!dangling" puts a FIFO, a folder or a symbolic link to nothing where the
- * file should be.  A ninth part, when there is one, is another file of the
- * folder: its first line is its name (kept to [A-Za-z0-9._-], at most 40
- * bytes, a leading '.' dropped), the rest its contents; the ninth part
+ * pipeline.csv, funding.csv, correlations.csv, separated by the line "====="
+ * (the bytes "\n=====\n").  Files past the input's parts are absent; a part
+ * that is exactly "!absent" leaves its file absent too (so pipeline.csv can
+ * be given without features.csv).  A part that is exactly "!fifo", "!dir"
+ * or "!dangling" puts a FIFO, a folder or a symbolic link to nothing where
+ * the file should be.  A tenth part, when there is one, is another file of
+ * the folder: its first line is its name (kept to [A-Za-z0-9._-], at most
+ * 40 bytes, a leading '.' dropped), the rest its contents; the tenth part
  * takes the rest of the input.  The files are written into one temporary
  * folder per process (under $TMPDIR, removed at exit), rewritten for every
  * input.
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                          \
     } while (0)
 
-#define NFILES 8
+#define NFILES 9
 #define EXTRA_NAME_MAX 40
 #define MAX_ENGINE_MONTHS 120
 #define ENGINE_PATHS 8
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[NFILES] = {
     "company.csv", "plans.csv", "scenarios.csv", "infra.csv",
-    "staff.csv", "features.csv", "pipeline.csv", "funding.csv",
+    "staff.csv", "features.csv", "pipeline.csv", "funding.csv", "correlations.csv",
 };
 static const char sep[] = "\n=====\n";
 static const char absent[] = "!absent";
@@ -81,7 +81,7 @@ static const char *const odd_kinds[] = { "!fifo", "!dir", "!dangling" };
 
 static char dir[4096];
 static char paths[NFILES][4200];
-static char extra[4200]; /* the ninth part's file, "" when none */
+static char extra[4200]; /* the tenth part's file, "" when none */
 
 /* Removes whatever stands at PATH: a file, a FIFO, a link or a folder. */
 static void clear(const char *path)
@@ -126,7 +126,7 @@ static int ends_csv(const char *name)
            (name[n - 1] | 0x20) == 'v';
 }
 
-/* Writes the ninth part P..END (a name line, then contents) as a file of the
+/* Writes the tenth part P..END (a name line, then contents) as a file of the
  * folder; returns 1 when it is a CSV file that is not a model file (a load
  * must then fail), 0 otherwise (no file, or one cpcsim does not read). */
 static void write_file(const char *path, const uint8_t *p, size_t n);

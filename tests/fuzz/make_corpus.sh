@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 corpus="$root/tests/fuzz/corpus"
 mkdir -p "$corpus/table" "$corpus/value" "$corpus/model"
 rm -f "$corpus"/table/saas-* "$corpus"/table/cli-* "$corpus"/model/saas "$corpus"/model/cli-*
-files="company.csv plans.csv scenarios.csv infra.csv staff.csv features.csv pipeline.csv funding.csv"
+files="company.csv plans.csv scenarios.csv infra.csv staff.csv features.csv pipeline.csv funding.csv correlations.csv"
 max=65536
 
 # join_model FOLDER OUT: writes the model folder as one fuzz_model input.
