@@ -30,6 +30,7 @@ static const struct cli_command *const commands[] = {
     &cmd_quote_command,
     &cmd_scope_command,
     &cmd_sweep_command,
+    &cmd_goal_command,
 };
 
 static void usage(FILE *out)
