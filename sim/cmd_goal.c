@@ -184,16 +184,19 @@ static int goal_main(int argc, char **argv)
         st = ST_NOMEM;
     }
     if (st == ST_OK) {
+        const char *what = "--vary ";
         st = vary_new(m, in, a.vary, 0, &v, why, sizeof why);
-        if (st == ST_OK)
+        if (st == ST_OK) {
             st = read_range(v, m, a.range, &ask, why, sizeof why);
-        if (st == ST_USAGE) {
-            fputs("cpcsim goal: --vary ", stderr);
-            usage(why);
-        } else if (st == ST_DATA) {
-            fputs("cpcsim goal: --vary ", stderr);
+            /* an end the column refuses names the input; the rest say --range */
+            what = a.range && strncmp(why, "--range", 7) ? "--range " : "";
+        }
+        if (st == ST_USAGE || st == ST_DATA) {
+            fprintf(stderr, "cpcsim goal: %s", what);
             term_put(stderr, why);
             fputc('\n', stderr);
+            if (st == ST_USAGE)
+                fputs("Try 'cpcsim goal --help'.\n", stderr);
         } else if (st == ST_NOMEM) {
             fprintf(stderr, "cpcsim goal: out of memory\n");
         }

@@ -142,7 +142,7 @@ size_t inputs_nearest(const struct inputs *in, const char *name, const char **ne
     size_t n = 0, dist[16];
     if (max > 16)
         max = 16;
-    size_t limit = strlen(name) / 4 + 1; /* a slip: a quarter of the name's letters */
+    size_t limit = strlen(name) / 8 + 2; /* a slip: a few letters */
     for (size_t i = 0; i < in->n; i++) {
         size_t d = name_distance(name, in->item[i].name);
         if (d > limit)

@@ -371,7 +371,7 @@ enum status vary_new(struct model *m, const struct inputs *in, const char *arg, 
         size_t nn = inputs_nearest(in, v->name, near, 3);
         char shown[256];
         term_escape(v->name, shown, sizeof shown);
-        int at = snprintf(why, whylen, "no input called '%s'", shown);
+        int at = snprintf(why, whylen, "'%s': no such input", shown);
         for (size_t k = 0; k < nn && at > 0 && (size_t)at < whylen; k++) {
             term_escape(near[k], shown, sizeof shown);
             at += snprintf(why + at, whylen - (size_t)at, "%s'%s'", k ? " or " : "; did you mean ", shown);
