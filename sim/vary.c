@@ -43,8 +43,7 @@ int vary_split(const char *text, char **copy, char ***items, size_t *n, char *wh
             count++;
     }
     if (depth) {
-        snprintf(why, whylen, "%s parenthesis in '%s'", depth < 0 ? "a closing ')' without its '(' " : "an unclosed",
-                 text);
+        snprintf(why, whylen, "%s in '%s'", depth < 0 ? "a ')' without its '('" : "an unclosed '('", text);
         return -1;
     }
     if (count > VARY_MAX_VALUES) {
