@@ -183,10 +183,13 @@ static void value_text(const struct vary *v, size_t k, char *buf, size_t len)
         snprintf(buf, len, "%.6g", v->value[k].p[0]);
 }
 
-/* X as the terminal shows a figure: a probability in percent. */
-static void figure_text(double x, int metric, int stat, char *buf, size_t len)
+/* X as the terminal shows a figure: a probability or margin in percent, a
+ * percentile of runway or breakeven beyond the horizon of MONTHS as >MONTHS. */
+static void figure_text(double x, int metric, int stat, int months, char *buf, size_t len)
 {
-    if (isnan(x))
+    if (isnan(x) && stat >= 0 && (metric == SM_RUNWAY || metric == SM_BREAKEVEN))
+        snprintf(buf, len, ">%d", months); /* a percentile beyond the horizon */
+    else if (isnan(x))
         snprintf(buf, len, "-");
     else if (stat < 0 && (metric == SM_PROB_CASH_OUT || metric == SM_DEFAULT_ALIVE))
         snprintf(buf, len, "%.1f%%", 100 * x);
@@ -216,12 +219,10 @@ void sweep_terminal(FILE *f, const struct model *m, const struct sweep *s, int m
             term_column(f, "", 34);
             for (size_t j = 0; j < n2; j++) {
                 value_text(cols, j, cell, sizeof cell);
-                fputc(' ', f);
-                term_column(f, cell, 10);
+                fprintf(f, " %10s", cell);
             }
         } else {
-            fputc(' ', f);
-            term_column(f, name, 10);
+            fprintf(f, " %10s", name);
         }
         fputc('\n', f);
         for (size_t i = 0; i < rows->n; i++) {
@@ -231,8 +232,8 @@ void sweep_terminal(FILE *f, const struct model *m, const struct sweep *s, int m
             for (size_t j = 0; j < n2; j++) {
                 const struct sweep_stat *x = &s->stat[((i * n2 + j) * s->nscenarios + sc) * SM_REPORTED + metric];
                 double v = stat < 0 ? x->mean : stat == Q_P10 ? x->p10 : stat == Q_P50 ? x->p50 : x->p90;
-                figure_text(v, metric, stat, cell, sizeof cell);
-                fprintf(f, " %10s", cell);
+                figure_text(v, metric, stat, m->cal.months, cell, sizeof cell);
+                fprintf(f, " %*s", cols ? 10 : (int)(strlen(name) > 10 ? strlen(name) : 10), cell);
             }
             fputc('\n', f);
         }
