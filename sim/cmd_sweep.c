@@ -102,8 +102,9 @@ static int sweep_main(int argc, char **argv)
     struct sweep *s = NULL;
     size_t *chosen = NULL, nchosen = 0;
     enum status st = cli_load_model(a.model, d, &m);
-    if (st == ST_OK && (st = model_prepare_draws(m)) != ST_OK)
-        fprintf(stderr, "cpcsim sweep: out of memory\n");
+    int loaded = st == ST_OK; /* from here, running out of memory is said below */
+    if (st == ST_OK)
+        st = model_prepare_draws(m);
     if (st == ST_OK && !(in = inputs_new_cells(m)))
         st = ST_NOMEM;
     for (size_t i = 0; st == ST_OK && i < a.vary.n; i++) {
@@ -140,7 +141,7 @@ static int sweep_main(int argc, char **argv)
     if (st == ST_OK && !a.scenarios.n)
         for (nchosen = 0; nchosen < m->nscenarios; nchosen++)
             chosen[nchosen] = nchosen;
-    if (st == ST_NOMEM)
+    if (loaded && st == ST_NOMEM)
         fprintf(stderr, "cpcsim sweep: out of memory\n");
     if (st == ST_OK) {
         diag_print(d, stderr); /* warnings */
