@@ -6,9 +6,9 @@
 # `--sampling sobol`, whose design allocates GSL's Sobol state), and every
 # `calibrate` of a history with open deals (GSL's solvers, the posterior's
 # grid) writing its -o file, every `quote` of a contract that builds a
-# feature, every `scope` of a plan, every `sweep` of two inputs (a PERT value
-# among them, whose table is built) and every `goal` that solves (GSL's Brent
-# state), must exit 71, write no report and leak nothing
+# feature, every `scope` of a plan, every `sweep` of two inputs (a PERT value,
+# whose table is built) and every `goal` that solves (GSL's Brent state,
+# three runs), must exit 71, write no report and leak nothing
 # (the build runs under AddressSanitizer, whose leak checker reports into
 # stderr).  Then each thread refused in turn (exit 71), and a run killed at
 # each step of writing and publishing its reports (the set stays whole).
@@ -38,10 +38,10 @@ for cmd in check run sobol calibrate quote scope sweep goal; do
             CPCSIM_FAIL_ALLOC=$n "$bin" scope "$model" --price 300 --plan pro -o "$tmp/out" -n 40 -j 2 -q \
                 >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = sweep ]; then
-            CPCSIM_FAIL_ALLOC=$n "$bin" sweep "$model" --vary 'scenarios.csv:real:churn=1%,pert(1%, 2%, 4%)' \
-                --vary company.csv:cash=1e5,2e5 -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
+            CPCSIM_FAIL_ALLOC=$n "$bin" sweep "$model" --vary 'scenarios.csv:real:churn=pert(1%, 2%, 4%)' \
+                --vary company.csv:cash=1e5 -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = goal ]; then
-            CPCSIM_FAIL_ALLOC=$n "$bin" goal "$model" --vary company.csv:cash --target prob_cash_out=50% \
+            CPCSIM_FAIL_ALLOC=$n "$bin" goal "$model" --vary company.csv:cash --target cash_final=50000 \
                 --scenario real --range 0..4e5 -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = sobol ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q --sampling sobol \
