@@ -35,11 +35,8 @@ static double evaluate(struct search *s, double x, size_t *at)
                 *at = i;
             return s->y[i];
         }
-    if (s->st != ST_OK || s->n == GOAL_MAX_EVALUATIONS) {
-        if (s->st == ST_OK)
-            s->st = ST_SOFTWARE;
+    if (s->st != ST_OK)
         return NAN;
-    }
     vary_apply_number(s->v, s->m, x);
     struct results *r = NULL;
     s->st = engine_run(s->m, s->o, &r);
@@ -128,8 +125,9 @@ enum status goal_seek(struct model *m, struct vary *v, const struct goal_ask *as
             }
             root = gsl_root_fsolver_root(&solver);
             double a = gsl_root_fsolver_x_lower(&solver), b = gsl_root_fsolver_x_upper(&solver);
-            if (evaluate(s, root, NULL) == ask->target ||
-                gsl_root_test_interval(a, b, 0, GOAL_TOLERANCE) == GSL_SUCCESS)
+            /* within 1% of the value, or, for a value at 0, of a millionth of the range */
+            if (evaluate(s, root, NULL) == ask->target || s->n == GOAL_MAX_EVALUATIONS ||
+                gsl_root_test_interval(a, b, 1e-6 * (ask->hi - ask->lo), GOAL_TOLERANCE) == GSL_SUCCESS)
                 break;
         }
         mem_free(solver.state);

@@ -7,7 +7,8 @@
  * vary.h), that statistic moves with the input alone, so a bracketing
  * solver (GSL's Brent) finds the crossing in few evaluations: the ends of
  * the range first, then until the bracket is within GOAL_TOLERANCE of the
- * value (or the target is met exactly).  The value's Monte Carlo error is
+ * value, or a millionth of the range for a value at 0 (or the target is met
+ * exactly).  The value's Monte Carlo error is
  * the metric's (mc_se of its mean) over the slope of the metric against
  * the input at the crossing (the delta method); a percentile target has
  * none.  A target that the ends of the range do not bracket is not met:
@@ -25,7 +26,7 @@
 
 /* The bracket's width, relative to the value, at which the search stops. */
 #define GOAL_TOLERANCE 0.01
-/* The most evaluations of a search. */
+/* The most evaluations of a search: it stops there with the bracket it has. */
 #define GOAL_MAX_EVALUATIONS 60
 
 struct goal_ask {
