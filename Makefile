@@ -3,8 +3,8 @@
 #   make          build ./cpcsim
 #   make demo     install what is missing, build, run the example model
 #   make check    install what is missing, build, run every test (also under ASan+UBSan)
-#   make report   install what is missing, run the example, quote its contract and scope its
-#                 team plan, draw them into out/demo/report.html
+#   make report   install what is missing, run the example, quote its contract, scope its
+#                 team plan and sweep its growth and cash, draw them into out/demo/report.html
 #                 (make report OUT=dir draws the run in dir into dir/report.html)
 #   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
 
@@ -131,6 +131,8 @@ ifeq ($(OUT),)
 	./cpcsim run data/saas -o out/demo -q
 	./cpcsim quote data/saas data/saas-contract.csv -o out/demo -q
 	./cpcsim scope data/saas --price 3950 --plan team -o out/demo -q
+	./cpcsim sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/7 --vary company.csv:cash=3e6..6e6/4 \
+		--scenario realistic -o out/demo -q >/dev/null
 	@sh notebooks/report.sh out/demo
 else
 	@sh notebooks/report.sh "$(OUT)"

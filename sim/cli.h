@@ -99,6 +99,8 @@ extern const struct cli_command cmd_quote_command;
 extern const struct cli_command cmd_scope_command;
 extern const struct cli_command cmd_check_command;
 extern const struct cli_command cmd_calibrate_command;
+extern const struct cli_command cmd_sweep_command;
+extern const struct cli_command cmd_goal_command;
 
 /* Every way a command line can be wrong; cli_message has one text for each. */
 enum cli_error {

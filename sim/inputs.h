@@ -29,7 +29,8 @@ struct input {
     size_t row;               /* index of the row in its file (for scenarios.csv, the scenario) */
     unsigned column;          /* index among its file's value columns (struct model_cell) */
     long line;                /* the row's line in its file */
-    const struct dist *value; /* borrowed from the model */
+    const struct dist *value; /* borrowed from the model; NULL for a setting of company.csv */
+    const char *column_name;  /* "salary" (static) */
 };
 
 struct inputs {
@@ -43,6 +44,13 @@ struct inputs {
 struct inputs *inputs_new(const struct model *m);
 void inputs_free(struct inputs *in);
 
+/* Every cell of M a command may set (sweep, goal): every value cell,
+ * holding a distribution or a plain number, in the order above, then
+ * company.csv's cash and min_cash (named company.csv:cash and
+ * company.csv:min_cash: a settings file has no row names; file MF_COMPANY,
+ * column 0 and 1, value NULL).  NULL when memory runs out. */
+struct inputs *inputs_new_cells(const struct model *m);
+
 /* The index in IN of the input named NAME (exactly, case and spaces
  * included), or -1. */
 long inputs_find(const struct inputs *in, const char *name);
@@ -52,5 +60,10 @@ long inputs_find(const struct inputs *in, const char *name);
  * an input: a cell of M that holds one number, or no such cell, with the
  * nearest names of IN). */
 long inputs_resolve(const struct inputs *in, const struct model *m, const char *name, char *why, size_t whylen);
+/* Puts into NEAR the names of IN closest to NAME (at most MAX, closest
+ * first; file, row and column each compared apart, so that long row names
+ * are compared whole), those close enough to be a typing slip of it, and
+ * returns how many. */
+size_t inputs_nearest(const struct inputs *in, const char *name, const char **near, size_t max);
 
 #endif

@@ -549,3 +549,38 @@ void load_free_rounds(struct round *rounds, size_t n)
     schema_free(round_cols, NROUND_COLS, rounds, n, sizeof(struct round));
 }
 
+
+/* ---- one cell, outside a file (sweep, goal) ---- */
+
+int load_parse_cell(const char *file, const char *column, const char *text, struct dist *out, char *why,
+                    size_t whylen)
+{
+    static const struct {
+        const char *file;
+        const struct column *cols;
+        size_t n;
+    } files[] = {
+        { "company.csv", settings_cols, NSETTINGS },   { "plans.csv", plan_cols, NPLAN_COLS },
+        { "scenarios.csv", scenario_cols, NSCENARIO_COLS }, { "infra.csv", infra_cols, NINFRA_COLS },
+        { "staff.csv", staff_cols, NSTAFF_COLS },       { "features.csv", feature_cols, NFEATURE_COLS },
+        { "funding.csv", round_cols, NROUND_COLS },
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        if (strcmp(files[f].file, file))
+            continue;
+        for (size_t k = 0; k < files[f].n; k++) {
+            const struct column *c = &files[f].cols[k];
+            if (strcmp(c->name, column) || (c->type != COL_VALUE && c->type != COL_NUMBER))
+                continue;
+            unsigned flags = schema_value_flags(c);
+            if (c->type == COL_NUMBER)
+                flags &= ~(unsigned)DIST_UNCERTAIN;
+            if (dist_parse(text, c->range, flags, out, why, whylen))
+                return -1;
+            if (c->type == COL_NUMBER && c->check && c->check(out->p[0], text, why, whylen))
+                return -1;
+            return 0;
+        }
+    }
+    return -2;
+}

@@ -83,6 +83,19 @@ size_t load_deals(const struct table *t, const struct calendar *cal, struct diag
 size_t load_rounds(const struct table *t, const struct calendar *cal, struct diag *d, struct round **rounds,
                    size_t *n);
 
+/*
+ * Parses TEXT as a cell of column COLUMN of file FILE ("scenarios.csv";
+ * "company.csv" for a setting) by the rules the loader reads that column
+ * with: its range, whether it takes a distribution and a '%', the
+ * setting's own check.  For the value columns and the number settings
+ * (cash, min_cash) only.  Returns 0 with *OUT set (a setting's number as a
+ * constant), -1 with what is wrong, quoting TEXT, in WHY, or -2 when FILE
+ * has no such column.  What `sweep` and `goal` put into a cell goes
+ * through here, so it is refused exactly where the model file's would be.
+ */
+int load_parse_cell(const char *file, const char *column, const char *text, struct dist *out, char *why,
+                    size_t whylen);
+
 /* Frees what the loader of each file returned (text cells included).
  * NULL does nothing. */
 void load_free_plans(struct plan *plans, size_t n);

@@ -29,6 +29,8 @@ static const struct cli_command *const commands[] = {
     &cmd_calibrate_command,
     &cmd_quote_command,
     &cmd_scope_command,
+    &cmd_sweep_command,
+    &cmd_goal_command,
 };
 
 static void usage(FILE *out)

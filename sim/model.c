@@ -215,6 +215,31 @@ void model_for_each_cell(const struct model *m, void (*fn)(void *ctx, const stru
     cell_rows(MF_FUNDING, m->rounds, m->nrounds, sizeof *m->rounds, fn, ctx);
 }
 
+struct dist *model_cell_value(struct model *m, enum model_file f, size_t row, unsigned column)
+{
+    char *rows = NULL;
+    size_t n = 0, size = 0;
+    switch (f) {
+    case MF_PLANS: rows = (char *)m->plans, n = m->nplans, size = sizeof *m->plans; break;
+    case MF_SCENARIOS: rows = (char *)m->scenarios, n = m->nscenarios, size = sizeof *m->scenarios; break;
+    case MF_INFRA: rows = (char *)m->infra, n = m->ninfra, size = sizeof *m->infra; break;
+    case MF_STAFF: rows = (char *)m->roles, n = m->nroles, size = sizeof *m->roles; break;
+    case MF_FEATURES: rows = (char *)m->features, n = m->nfeatures, size = sizeof *m->features; break;
+    case MF_FUNDING: rows = (char *)m->rounds, n = m->nrounds, size = sizeof *m->rounds; break;
+    default: return NULL;
+    }
+    if (row >= n)
+        return NULL;
+    unsigned k = 0;
+    for (size_t i = 0; i < NVALUE_COLUMNS; i++) {
+        if (value_columns[i].file != f)
+            continue;
+        if (k++ == column)
+            return (struct dist *)(void *)(rows + row * size + value_columns[i].offset);
+    }
+    return NULL;
+}
+
 /* As visit_rows, for a walk that changes the cells. */
 static void change_rows(enum model_file f, void *rows, size_t n, size_t size, void (*fn)(struct dist *v, void *ctx),
                         void *ctx)

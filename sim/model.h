@@ -101,6 +101,11 @@ struct model_cell {
 };
 /* Calls FN for every value cell of M, in the order of model_for_each_value. */
 void model_for_each_cell(const struct model *m, void (*fn)(void *ctx, const struct model_cell *c), void *ctx);
+/* The value cell of file F, row ROW (index within the file), value column
+ * COLUMN (as struct model_cell numbers them) of M, to change in place
+ * (sweep and goal); NULL when M has no such cell.  Whoever changes it puts
+ * the model's own value back before model_free. */
+struct dist *model_cell_value(struct model *m, enum model_file f, size_t row, unsigned column);
 /* "infra.csv" and so on. */
 const char *model_file_name(enum model_file f);
 

@@ -113,8 +113,7 @@ static int set_default(const struct column *c, const struct calendar *cal, char 
     return 0;
 }
 
-/* What column C's cells take, in dist_parse's terms. */
-static unsigned value_flags(const struct column *c)
+unsigned schema_value_flags(const struct column *c)
 {
     return ((c->flags & COL_UNCERTAIN) ? DIST_UNCERTAIN : 0u) | ((c->flags & COL_FRACTION) ? 0u : DIST_NO_PERCENT);
 }
@@ -135,13 +134,13 @@ static int convert(const struct column *c, const struct calendar *cal, const cha
         return 0;
     }
     case COL_VALUE:
-        return dist_parse(text, c->range, value_flags(c), (struct dist *)at, why, whylen);
+        return dist_parse(text, c->range, schema_value_flags(c), (struct dist *)at, why, whylen);
     case COL_NUMBER:
     case COL_COUNT: {
         /* the value language with distributions refused: one place says
          * what a number may be and what to write instead */
         struct dist one;
-        if (dist_parse(text, c->range, value_flags(c) & ~(unsigned)DIST_UNCERTAIN, &one, why, whylen))
+        if (dist_parse(text, c->range, schema_value_flags(c) & ~(unsigned)DIST_UNCERTAIN, &one, why, whylen))
             return -1;
         v = one.p[0];
         if (c->type == COL_COUNT && (v < 0 || v != floor(v) || v > 1e9)) {

@@ -84,6 +84,10 @@ size_t schema_load_settings(const struct table *t, const struct column *cols, si
  * their width, which is already reported); returns the number of errors. */
 size_t schema_require_rows(const struct table *t, const char *what, struct diag *d);
 
+/* What column C's cells take, in dist_parse's flags (DIST_UNCERTAIN,
+ * DIST_NO_PERCENT). */
+unsigned schema_value_flags(const struct column *c);
+
 /* Frees the text cells of N rows and the array itself.  NULL does nothing. */
 void schema_free(const struct column *cols, size_t ncols, void *rows, size_t n, size_t row_size);
 

@@ -1,9 +1,9 @@
 #!/bin/sh
 # man.sh - the man page renders without a warning and keeps up with the
-# program: every option that the --help of run, check, calibrate, quote and scope,
+# program: every option that the --help of run, check, calibrate, quote, scope, sweep and goal,
 # and `cpcsim --help`, list is documented (each option of a command as an item of
 # its own, "-o, --output OUT", in the command's subsection of COMMANDS), and
-# every report that a fresh run, quote and scope write has its subsection in REPORTS, with
+# every report that a fresh run, quote, scope, sweep and goal write has its subsection in REPORTS, with
 # its header row as written, its metric names, line kinds and run.csv's keys.
 #
 #   sh tests/man.sh [CPCSIM [PAGE]]            check PAGE (default sim/cpcsim.1)
@@ -30,7 +30,8 @@ trap 'exit 1' HUP INT TERM
 
 if ! "$cpcsim" run --help >"$tmp/help-run" || ! "$cpcsim" check --help >"$tmp/help-check" ||
    ! "$cpcsim" calibrate --help >"$tmp/help-calibrate" || ! "$cpcsim" quote --help >"$tmp/help-quote" ||
-   ! "$cpcsim" scope --help >"$tmp/help-scope" ||
+   ! "$cpcsim" scope --help >"$tmp/help-scope" || ! "$cpcsim" sweep --help >"$tmp/help-sweep" ||
+   ! "$cpcsim" goal --help >"$tmp/help-goal" ||
    ! "$cpcsim" --help >"$tmp/help-top"; then
     echo "man.sh: $cpcsim --help failed"
     exit 1
@@ -45,6 +46,12 @@ if ! "$cpcsim" quote data/saas data/saas-contract.csv -n 50 -o "$tmp/out" -q >/d
 fi
 if ! "$cpcsim" scope data/saas --price 3950 -n 50 -o "$tmp/out" -q >/dev/null; then
     echo "man.sh: $cpcsim scope data/saas --price 3950 -n 50 failed"
+    exit 1
+fi
+if ! "$cpcsim" sweep data/saas --vary plans.csv:team:price=700 -n 50 -o "$tmp/out" -q >/dev/null ||
+   ! "$cpcsim" goal data/saas --vary company.csv:cash --target prob_cash_out=50% -n 50 -o "$tmp/out" -q >/dev/null
+then
+    echo "man.sh: $cpcsim sweep or goal data/saas -n 50 failed"
     exit 1
 fi
 reports=$(cd "$tmp/out" && ls -A)
@@ -129,7 +136,7 @@ check_page() {
     sed 's/^ *//; s/ *$//' "$tmp/text" >"$tmp/lines"
 
     # 2. each command's options in its subsection of COMMANDS
-    for cp_cmd in run check calibrate quote scope; do
+    for cp_cmd in run check calibrate quote scope sweep goal; do
         subsection "$tmp/text" "cpcsim $cp_cmd " >"$tmp/sub"
         if [ ! -s "$tmp/sub" ]; then
             echo "$cp_page: no subsection 'cpcsim $cp_cmd ...' in COMMANDS"

@@ -9,9 +9,10 @@
 # real, compare.csv included, and so are the quote of the example contract and
 # the scope of its team plan written into its folder (as make report does),
 # which must leave the run's reports as they were. A second copy holds the run
-# alone, so that the quote's and scope's sections say how to produce them, and
-# sensitivity.csv made up in SPEC.md's columns (while cpcsim does not write it
-# yet) so that its section is drawn too.
+# alone, so that the quote's and scope's sections say how to produce them, with
+# a real sweep of two inputs (a heat map a scenario), and sensitivity.csv made
+# up in SPEC.md's columns where cpcsim does not write it; a third, a sweep of
+# one input (a line a scenario).
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
 #                                       work in build/notebook/
@@ -104,6 +105,8 @@ def executed(path, out, html=None):
             expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
         if report == "sensitivity.csv":
             expected |= {("sensitivity", r["scenario"]) for r in rows}
+        if report == "sweep.csv":
+            expected |= {("sweep", r["scenario"]) for r in rows}
         if report == "quote.csv" or report in ("quote_costs.csv", "scope.csv") and rows:
             expected.add((report.removesuffix(".csv"), None))
     for key in sorted(expected - figures.keys(), key=str):
@@ -269,6 +272,7 @@ if [ ! -f "$work/out/compare.csv" ]; then
     exit 1
 fi
 cp -R "$work/out" "$work/more"
+cp -R "$work/out" "$work/line"
 # The example contract quoted and the team plan scoped into the run's folder,
 # as make report does; the run's own reports must stay as they were.
 if ! "$cpcsim" quote data/saas data/saas-contract.csv -n 400 -o "$work/out" -q >/dev/null; then
@@ -285,6 +289,15 @@ for f in "$work/more"/*.csv; do
         bad=1
     fi
 done
+# A real sweep of two inputs beside the run alone (a heat map a scenario),
+# and of one input in a third copy (a line a scenario).
+if ! "$cpcsim" sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/4 --vary company.csv:cash=3e6,5e6 \
+        --scenario realistic --scenario downside -n 200 -o "$work/more" -q >/dev/null ||
+   ! "$cpcsim" sweep data/saas --vary 'plans.csv:team:price=500,800,uniform(700, 900)' -n 200 -o "$work/line" -q \
+        >/dev/null; then
+    echo "notebook.sh: $cpcsim sweep data/saas -n 200 failed"
+    exit 1
+fi
 # sensitivity.csv made up in SPEC.md's columns, from the run's own scenarios
 # and means, only where the run has none (a cpcsim that writes it is checked
 # with its own).
@@ -317,7 +330,7 @@ write("sensitivity.csv", ["scenario", "input", "output", "spearman", "spearman_s
                           "tornado_low", "tornado_high", "rank"], rows)
 EOF
 
-for run in out more; do
+for run in out more line; do
     if ! sh notebooks/report.sh "$work/$run" "$work/$run.ipynb" >"$work/$run.log" 2>&1; then
         cat "$work/$run.log"
         echo "notebook.sh: executing notebooks/report.ipynb on $work/$run failed"

@@ -18,6 +18,10 @@ Sampling designs: the standard error, over seeds, of the median of final cash
 and of P(cash out) with --sampling mc, lhs and sobol, at equal running time.
 Memory flatness: peak memory of cpcsim at 10,000 and at 10,000,000 paths on
 the small model tests/bench/tiny (the number of paths is what varies).
+Sweep and goal (sweep_and_goal, alone with --sweep-only): what a 7 x 7
+sweep of the example model at 10,000 paths a point adds to the simulation
+time of its 49 points, and the evaluations each of issue 18's goal seeks
+takes for its 1% tolerance.
 Results go to the screen and, as CSV, to --out.
 """
 import argparse
@@ -63,6 +67,67 @@ def numpy_python():
     sys.exit('bench: no python3 with numpy (Debian: apt-get install python3-numpy)')
 
 
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def cpu_measured(cmd):
+    """Runs CMD: (wall seconds, CPU seconds: user + system of it and its threads)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f'bench: {" ".join(cmd)} failed: {p.stderr.read().decode()[-500:]}')
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def sweep_and_goal(cpcsim, tmp, rounds=3):
+    """The 7 x 7 sweep's overhead and the goal seeks' evaluations, on data/saas.
+
+    The simulation time of the 49 points is that of 49 one-point sweeps, one
+    a point, less 49 times a one-point sweep of 256 paths (process start,
+    loading, checking and preparing the model, starting the threads, the
+    plan: what a 49-point sweep could do once), so the overhead counts
+    everything else the sweep does per point. In CPU time (user + system),
+    which other jobs on a shared machine disturb less than wall time; the
+    median of ROUNDS grids and fixed costs."""
+    model = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'data', 'saas')
+    out = os.path.join(tmp, 'sweep')
+    growth = ['0%', '1%', '2%', '3%', '4%', '5%', '6%']
+    price = ['500', '600', '700', '800', '900', '1000', '1100']
+    def sweep(g, p, n):
+        return [cpcsim, 'sweep', model, '--vary', 'scenarios.csv:realistic:growth=' + g,
+                '--vary', 'plans.csv:team:price=' + p, '-n', str(n), '-q', '-o', out]
+    grid = [cpu_measured(sweep(','.join(growth), ','.join(price), 10000)) for _ in range(rounds)]
+    fixed = median([cpu_measured(sweep('3%', '800', 256))[1] for _ in range(rounds)])
+    points = [cpu_measured(sweep(g, p, 10000)) for g in growth for p in price]
+    sim = sum(c for _, c in points) - 49 * fixed
+    cpu = median([c for _, c in grid])
+    wall = median([w for w, _ in grid])
+    overhead = cpu / sim - 1
+    print(f'\nsweep 7 x 7 of data/saas, 10,000 paths a point: {wall:.2f} s ({cpu:.2f} s of CPU); the 49 points '
+          f'one by one {sum(w for w, _ in points):.2f} s ({sum(c for _, c in points):.2f} s of CPU, of it '
+          f'{49 * fixed:.2f} s starting); overhead over their simulation {100 * overhead:+.1f}% (CPU, median of '
+          f'{rounds})')
+    rows = [dict(what='sweep 7x7 data/saas: overhead over 49 points (CPU)', paths=10000, threads=os.cpu_count(),
+                 seconds=round(wall, 3), value=round(overhead, 4))]
+    goals = [('scenarios.csv:realistic:growth', 'default_alive=80%', ['--range', '0%..20%']),
+             ('plans.csv:team:price', 'p50:gross_margin_final=70%', ['--scenario', 'realistic']),
+             ('company.csv:cash', 'prob_cash_out=10%', ['--scenario', 'realistic'])]
+    for vary, target, more in goals:
+        s, _, _ = run_measured([cpcsim, 'goal', model, '--vary', vary, '--target', target, *more, '-q',
+                                '-o', out])
+        with open(os.path.join(out, 'goal.csv'), newline='') as f:
+            (g,) = list(csv.DictReader(f))
+        print(f'goal {vary} for {target}: {g["value"]} +/- {g["mc_se"] or "-"}, reached {g["reached"]}, '
+              f'{g["evaluations"]} evaluations, {s:.2f} s')
+        rows.append(dict(what=f'goal {vary} {target}: evaluations', paths=10000, threads=os.cpu_count(),
+                         seconds=round(s, 3), value=int(g['evaluations'])))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cpcsim', default='./cpcsim')
@@ -72,12 +137,17 @@ def main():
     ap.add_argument('--quick', action='store_true', help='10,000 and 100,000 paths, memory at 1,000,000')
     ap.add_argument('--no-peer', action='store_true')
     ap.add_argument('--out', default='build/bench.csv')
+    ap.add_argument('--sweep-only', action='store_true', help='only the sweep and goal figures')
     a = ap.parse_args()
     paths = [10000, 100000] if a.quick else [int(p) for p in a.paths.split(',')]
     cores = os.cpu_count() or 1
     months, scenarios = months_and_scenarios(a.model)
     tmp = tempfile.mkdtemp(prefix='cpcsim-bench-')
     rows = []
+    if a.sweep_only:
+        for r in sweep_and_goal(a.cpcsim, tmp):
+            print(r)
+        return
 
     def add(what, n, threads, seconds, kib):
         pm = n * months * scenarios / seconds
@@ -174,6 +244,7 @@ def main():
         print(f'  {what:48} {ratio:6.2f}')
         rows.append(dict(what='ratio: ' + what, paths=n, threads='', seconds='', path_months_per_s='',
                          peak_mib='', value=round(ratio, 3)))
+    rows += sweep_and_goal(a.cpcsim, tmp)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=['what', 'paths', 'threads', 'seconds', 'path_months_per_s', 'peak_mib', 'value'], restval='')

@@ -7,7 +7,9 @@
 # `--sampling sobol`, whose design allocates GSL's Sobol state), and every
 # `calibrate` of a history with open deals (GSL's solvers, the posterior's
 # grid) writing its -o file, every `quote` of a contract that builds a
-# feature, and every `scope` of a plan, must exit 71, write no report and leak nothing
+# feature, every `scope` of a plan, every `sweep` of two inputs (a PERT value,
+# whose table is built) and every `goal` that solves (GSL's Brent state,
+# three runs), must exit 71, write no report and leak nothing
 # (the build runs under AddressSanitizer, whose leak checker reports into
 # stderr).  Then each thread refused in turn (exit 71), and a run killed at
 # each step of writing and publishing its reports (the set stays whole).
@@ -21,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 checked=0; bad=0
-for cmd in check run sobol calibrate quote scope; do
+for cmd in check run sobol calibrate quote scope sweep goal; do
     n=1
     while :; do
         rm -rf "$tmp/out"
@@ -36,6 +38,12 @@ for cmd in check run sobol calibrate quote scope; do
         elif [ "$cmd" = scope ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" scope "$model" --price 300 --plan pro -o "$tmp/out" -n 40 -j 2 -q \
                 >"$tmp/stdout" 2>"$tmp/stderr"
+        elif [ "$cmd" = sweep ]; then
+            CPCSIM_FAIL_ALLOC=$n "$bin" sweep "$model" --vary 'scenarios.csv:real:churn=pert(1%, 2%, 4%)' \
+                --vary company.csv:cash=1e5 -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
+        elif [ "$cmd" = goal ]; then
+            CPCSIM_FAIL_ALLOC=$n "$bin" goal "$model" --vary company.csv:cash --target cash_final=50000 \
+                --scenario real --range 0..4e5 -o "$tmp/out" -n 40 -j 2 -q >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = sobol ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q --sampling sobol \
                 >"$tmp/stdout" 2>"$tmp/stderr"
@@ -62,15 +70,18 @@ echo "allocation failures: $((checked - bad)) passed, $bad failed"
 
 # A thread refused (CPCSIM_FAIL_THREAD=N: the N-th thread and every later
 # one fail with EAGAIN, as the system refuses a thread it has no room for):
-# run, quote and scope exit 71 with their message and write nothing.
+# run, quote, scope, sweep and goal exit 71 with their message and write
+# nothing.
 tbad=0
-for cmd in run quote scope; do
+for cmd in run quote scope sweep goal; do
     for n in 1 2; do
         rm -rf "$tmp/out"
         case $cmd in
         run) set -- run "$model" ;;
         quote) set -- quote "$model" "$contract" ;;
         scope) set -- scope "$model" --price 300 --plan pro ;;
+        sweep) set -- sweep "$model" --vary company.csv:cash=1e5,2e5 ;;
+        goal) set -- goal "$model" --vary company.csv:cash --target prob_cash_out=50% --range 0..4e5 ;;
         esac
         CPCSIM_FAIL_THREAD=$n "$bin" "$@" -o "$tmp/out" -n 1000 -j 3 -q >"$tmp/stdout" 2>"$tmp/stderr"
         rc=$?
@@ -81,7 +92,7 @@ for cmd in run quote scope; do
         fi
     done
 done
-echo "threads refused: $((6 - tbad)) passed, $tbad failed"
+echo "threads refused: $((10 - tbad)) passed, $tbad failed"
 
 # A run killed (SIGKILL) at each step of writing and publishing its set in
 # turn (CPCSIM_KILL_AT=K): OUT holds the whole earlier set or, once the
