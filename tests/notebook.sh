@@ -10,9 +10,8 @@
 # the scope of its team plan written into its folder (as make report does),
 # which must leave the run's reports as they were. A second copy holds the run
 # alone, so that the quote's and scope's sections say how to produce them, with
-# a real sweep of two inputs (a heat map a scenario), and sensitivity.csv made
-# up in SPEC.md's columns where cpcsim does not write it; a third, a sweep of
-# one input (a line a scenario).
+# a real sweep of two inputs (a heat map a scenario); a third, a sweep of one
+# input (a line a scenario).
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
 #                                       work in build/notebook/
@@ -298,37 +297,6 @@ if ! "$cpcsim" sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/4 --
     echo "notebook.sh: $cpcsim sweep data/saas -n 200 failed"
     exit 1
 fi
-# sensitivity.csv made up in SPEC.md's columns, from the run's own scenarios
-# and means, only where the run has none (a cpcsim that writes it is checked
-# with its own).
-"$py" - "$work/more" <<'EOF'
-import csv, os, sys
-out = sys.argv[1]
-summary = list(csv.DictReader(open(f"{out}/summary.csv", encoding="utf-8")))
-scenarios = list(dict.fromkeys(r["scenario"] for r in summary))
-mean = {(r["scenario"], r["metric"]): float(r["mean"]) for r in summary if r["mean"]}
-def write(name, head, rows):
-    if not os.path.exists(f"{out}/{name}"):
-        with open(f"{out}/{name}", "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(head)
-            w.writerows(rows)
-inputs = ["scenarios.csv:{s}:churn", "scenarios.csv:{s}:new_customers", "scenarios.csv:{s}:growth",
-          "plans.csv:team:price", "plans.csv:enterprise:price", "staff.csv:Software engineer:salary",
-          "funding.csv:Series A:amount", "infra.csv:Paid acquisition (Google Ads and LinkedIn Ads):cost",
-          "staff.csv:Account executive:salary", "features.csv:AI assistant (natural-language questions over data):effort"]
-rows = []
-for s in scenarios:
-    for o in ["cpc_final", "cpc_horizon", "runway_months", "cash_final", "funding_need", "customers_final"]:
-        for rank, name in enumerate(inputs, 1):
-            rho = (-1) ** rank * 0.8 / rank
-            centre = mean[(s, o)]
-            swing = abs(centre) * 0.3 / rank + 1
-            rows.append([s, name.format(s=s), o, rho, 0.01, rho * rho, centre - swing * rho,
-                         centre + swing * rho, rank])
-write("sensitivity.csv", ["scenario", "input", "output", "spearman", "spearman_se", "variance_share",
-                          "tornado_low", "tornado_high", "rank"], rows)
-EOF
 
 for run in out more line; do
     if ! sh notebooks/report.sh "$work/$run" "$work/$run.ipynb" >"$work/$run.log" 2>&1; then
