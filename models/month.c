@@ -595,10 +595,83 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
     s[SM_CPC_PLAN] = mm->cpc_plan >= 0 ? plan_cpc(mm, hist, lines, (size_t)mm->cpc_plan) : NAN;
 }
 
+int month_line_fixed(const struct month_model *mm, size_t l)
+{
+    size_t i;
+    switch (month_line(mm, l, &i)) {
+    case LINE_INFRA:
+        return is_fixed_infra(mm->infra, i);
+    case LINE_STAFF:
+        return is_fixed_role(mm->roles, i);
+    case LINE_FEATURE_BUILD:
+        return 1;
+    case LINE_FEATURE_RUN:
+        return !is_metered(mm->features, i);
+    case LINE_CONTRACT:
+        break;
+    }
+    return 0;
+}
+
+double month_line_cost(const struct month_model *mm, const struct month_values *v, int m, size_t l,
+                       const double *customers, double total, const double *history)
+{
+    const struct contract *c = mm->contract;
+    const double signed_up = c ? contract_customers(c, m) : 0;
+    size_t i;
+    switch (month_line(mm, l, &i)) {
+    case LINE_INFRA:
+        return infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
+    case LINE_STAFF: {
+        const struct role *r = &mm->roles[i];
+        return staff_cost(staff_heads(r, m, history[staff_lag_month(r, m)]), v->role_rate[i]);
+    }
+    case LINE_FEATURE_BUILD: {
+        const struct feature *f = &mm->features[i];
+        if (!month_feature_on(mm, i) || f->role < 0)
+            return 0;
+        return features_build_cost(f, &v->features[i], m, v->role_rate[f->role]);
+    }
+    case LINE_FEATURE_RUN: {
+        const struct feature *f = &mm->features[i];
+        if (!month_feature_on(mm, i))
+            return 0;
+        double on_plans = features_customers(f, customers, mm->nplans);
+        if (signed_up > 0 && features_serves(f, (size_t)c->plan))
+            on_plans += signed_up;
+        return features_run_cost(f, &v->features[i], m, on_plans);
+    }
+    case LINE_CONTRACT:
+        break;
+    }
+    double cost = 0;
+    switch (contract_line(c, i, &i)) {
+    case CONTRACT_LINE_BUILD:
+        if (mm->features[i].role >= 0)
+            cost = contract_build_cost(c, &mm->features[i], &v->features[i], m, v->role_rate[mm->features[i].role]);
+        break;
+    case CONTRACT_LINE_RUN:
+        if (contract_feature_runs(c, &mm->features[i], m))
+            cost = v->features[i].run + v->features[i].run_per_customer * signed_up;
+        break;
+    case CONTRACT_LINE_EFFORT:
+        if (c->effort_role >= 0)
+            cost = contract_effort_cost(c, v->contract, m, v->role_rate[c->effort_role]);
+        break;
+    case CONTRACT_LINE_SUPPORT:
+        if (c->support_role >= 0)
+            cost = contract_support_cost(c, v->contract, m, v->role_rate[c->support_role]);
+        break;
+    case CONTRACT_LINE_ONBOARDING:
+        cost = contract_onboarding_cost(c, v->contract, m);
+        break;
+    }
+    return cost;
+}
+
 void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,
                   const double *history, double *line_cost, double *revenue)
 {
-    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
     const struct contract *c = mm->contract;
     const double signed_up = c ? contract_customers(c, m) : 0;
     double total = 0;
@@ -611,48 +684,6 @@ void month_ledger(const struct month_model *mm, const struct month_values *v, in
             total += customers[p];
         }
     }
-    for (size_t i = 0; i < I; i++)
-        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
-    for (size_t i = 0; i < R; i++) {
-        const struct role *r = &mm->roles[i];
-        line_cost[I + i] = staff_cost(staff_heads(r, m, history[staff_lag_month(r, m)]), v->role_rate[i]);
-    }
-    for (size_t i = 0; i < F; i++) {
-        const struct feature *f = &mm->features[i];
-        const struct feature_draw *fd = &v->features[i];
-        line_cost[I + R + i] = line_cost[I + R + F + i] = 0;
-        if (!month_feature_on(mm, i))
-            continue;
-        double on_plans = features_customers(f, customers, mm->nplans);
-        if (signed_up > 0 && features_serves(f, (size_t)c->plan))
-            on_plans += signed_up;
-        line_cost[I + R + i] = f->role >= 0 ? features_build_cost(f, fd, m, v->role_rate[f->role]) : 0;
-        line_cost[I + R + F + i] = features_run_cost(f, fd, m, on_plans);
-    }
-    for (size_t l = 0; c && l < contract_nlines(c); l++) {
-        size_t i;
-        double cost = 0;
-        switch (contract_line(c, l, &i)) {
-        case CONTRACT_LINE_BUILD:
-            if (mm->features[i].role >= 0)
-                cost = contract_build_cost(c, &mm->features[i], &v->features[i], m, v->role_rate[mm->features[i].role]);
-            break;
-        case CONTRACT_LINE_RUN:
-            if (contract_feature_runs(c, &mm->features[i], m))
-                cost = v->features[i].run + v->features[i].run_per_customer * signed_up;
-            break;
-        case CONTRACT_LINE_EFFORT:
-            if (c->effort_role >= 0)
-                cost = contract_effort_cost(c, v->contract, m, v->role_rate[c->effort_role]);
-            break;
-        case CONTRACT_LINE_SUPPORT:
-            if (c->support_role >= 0)
-                cost = contract_support_cost(c, v->contract, m, v->role_rate[c->support_role]);
-            break;
-        case CONTRACT_LINE_ONBOARDING:
-            cost = contract_onboarding_cost(c, v->contract, m);
-            break;
-        }
-        line_cost[I + R + 2 * F + l] = cost;
-    }
+    for (size_t l = 0; l < month_nlines(mm); l++)
+        line_cost[l] = month_line_cost(mm, v, m, l, customers, total, history);
 }

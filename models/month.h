@@ -236,6 +236,19 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
                    const double *customers, const struct month_tally *t, int fixed_done, double *lines,
                    double *summary);
 
+/* Non-zero when line L's cost never depends on customers (a fixed infra
+ * line, a role of fixed headcount, a build, a feature's run without a cost
+ * per customer): the same in every scenario of a path, and the same from
+ * one month to the next where month_changes marks no change. */
+int month_line_fixed(const struct month_model *mm, size_t l);
+
+/* Line L's cost in month M, as month_ledger prices it: CUSTOMERS[nplans]
+ * at the end of the month (the contract's not among them), TOTAL the
+ * month's customers (the contract's among them: C(m) of month_close) and
+ * HISTORY as month_close left it. */
+double month_line_cost(const struct month_model *mm, const struct month_values *v, int m, size_t l,
+                       const double *customers, double total, const double *history);
+
 /*
  * Every line's cost in month M, for an audit trail: LINE_COST[month_nlines]
  * (each line priced on its own: infra_cost, staff_cost, features_build_cost,

@@ -103,8 +103,9 @@ const struct cli_command cmd_run_command = {
     .noptions = CLI_COUNT(run_options),
     .about = "Simulate the model's scenarios month by month along many paths and write the\n"
              "reports summary.csv, monthly.csv, runway.csv, costs.csv, compare.csv (each\n"
-             "scenario against the baseline, path by path), ledger.csv (the plan's every\n"
-             "revenue and cost line, month by month), sensitivity.csv (what drives each key\n"
+             "scenario against the baseline, path by path), cost_lines.csv (every cost line\n"
+             "and category, month by month), ledger.csv (the plan's every revenue and cost\n"
+             "line, month by month), sensitivity.csv (what drives each key\n"
              "output, from the first 10000 paths) and run.csv into OUT, then print a short\n"
              "summary per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
@@ -128,8 +129,8 @@ struct ledger_ask {
 
 /* Which reports write_reports writes (the others are retired), in order:
  * those of the statistics, the ledgers, sensitivity.csv, run.csv. */
-enum report_slot { R_SUMMARY, R_MONTHLY, R_RUNWAY, R_COSTS, R_COMPARE, R_LEDGER, R_LEDGER_PATH, R_SENSITIVITY, R_RUN,
-                   R_COUNT };
+enum report_slot { R_SUMMARY, R_MONTHLY, R_RUNWAY, R_COSTS, R_COMPARE, R_COST_LINES, R_LEDGER, R_LEDGER_PATH,
+                   R_SENSITIVITY, R_RUN, R_COUNT };
 
 /* Writes every report into OUT as one set (outdir.h): the statistics'
  * reports, the plan's ledger, path K's ledger when asked for (an earlier
@@ -143,10 +144,10 @@ static enum status write_reports(const char *out, const struct model *m, const s
     if (st != ST_OK)
         return st;
     int (*writers[])(FILE *, const struct model *, const struct results *) = {
-        report_summary, report_monthly, report_runway, report_costs, report_compare,
+        report_summary, report_monthly, report_runway, report_costs, report_compare, report_cost_lines,
     };
     const char *names[R_COUNT] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
-                                   "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv" };
+                                   "cost_lines.csv", "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv" };
     enum { FIRST_LEDGER = R_LEDGER };
     for (size_t i = 0; i < R_COUNT; i++) {
         if ((i == R_LEDGER_PATH && !ask->path) || (i == R_SENSITIVITY && !r->sensitivity)) {
@@ -348,6 +349,7 @@ static int run_main(int argc, char **argv)
         .sampling = a.sampling,
         .baseline = baseline,
         .sensitivity = !a.no_sensitivity,
+        .cost_lines = 1,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -374,7 +376,7 @@ static int run_main(int argc, char **argv)
             fputs("\nreports in ", stdout);
             term_put(stdout, shown ? shown : a.output);
             mem_free(shown);
-            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s%s run.csv\n",
+            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv cost_lines.csv ledger.csv%s%s run.csv\n",
                    a.ledger_path ? " ledger_path.csv" : "", r->sensitivity ? " sensitivity.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;

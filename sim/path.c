@@ -89,6 +89,7 @@ struct path {
     /* path_simulate's month values and ledger */
     double *month_amount, *month_rate, *month_unit; /* [ninfra], [nroles], [P] */
     double *ledger_revenue, *ledger_cost;           /* [P], [L] */
+    double *line_customers;      /* [P]: path_line_costs' customers of the month */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
     size_t *index;               /* month_index's lists */
@@ -252,6 +253,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->month_unit, P);
     TAKE(l, p->ledger_revenue, P);
     TAKE(l, p->ledger_cost, L);
+    TAKE(l, p->line_customers, P);
     TAKE(l, p->out_month, (H1 - 1) * MM_COUNT);
     TAKE(l, p->index, I + R + F);
     TAKE(l, p->slots, S);
@@ -771,6 +773,47 @@ void path_end(struct path *p)
         return;
     const struct month_years years = years_of(p);
     month_summary(&p->mm, &years, &p->hist, p->customers, &p->tally, 1, p->out_lines, p->out_summary);
+}
+
+/* Month MO's customers of each plan into line_customers, from their
+ * running sums (whole numbers on a path, so the difference is exact); a
+ * contract's are counted in its plan's there, and month_line_cost adds
+ * them itself. */
+static void line_customers_of(struct path *p, int mo)
+{
+    const size_t P = p->P;
+    const double *now = p->hist.plan_sum + (size_t)mo * P, *before = now - P;
+    const struct contract *c = p->mm.contract;
+    for (size_t k = 0; k < P; k++)
+        p->line_customers[k] = now[k] - before[k];
+    if (c && contract_customers(c, mo) > 0)
+        p->line_customers[c->plan] -= contract_customers(c, mo);
+}
+
+void path_line_costs(struct path *p, int mo, double *line_cost)
+{
+    line_customers_of(p, mo);
+    const struct month_values v = values_of(p, mo);
+    month_ledger(&p->mm, &v, mo, p->line_customers, p->hist.total, line_cost, p->ledger_revenue);
+}
+
+void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost)
+{
+    line_customers_of(p, mo);
+    const struct month_values v = values_of(p, mo);
+    for (size_t k = 0; k < n; k++)
+        line_cost[k] = month_line_cost(&p->mm, &v, mo, lines[k], p->line_customers, p->hist.total[mo],
+                                       p->hist.total);
+}
+
+int path_line_fixed(const struct path *p, size_t l)
+{
+    return month_line_fixed(&p->mm, l);
+}
+
+const unsigned char *path_changes(const struct path *p)
+{
+    return p->changed;
 }
 
 const double *path_monthly(const struct path *p) { return p->out_month; }
