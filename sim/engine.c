@@ -429,7 +429,8 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
                 for (size_t k = 0; k < e->nparked; k++)
                     if (e->parked_at[k] == e->next_merge) {
                         e->parked_at[k] = UINT64_MAX;
-                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments, e->parked_cl + k * e->ncl);
+                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments,
+                                    e->ncl ? e->parked_cl + k * e->ncl : NULL);
                         found = 1;
                     }
             }
@@ -774,7 +775,8 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
         }
     }
-    collect_cost_lines(e, r, scratch);
+    if (e->ncl)
+        collect_cost_lines(e, r, scratch);
     mem_free(scratch);
     mem_free(between);
     return ST_OK;
