@@ -34,7 +34,8 @@ import base64, csv, json, re, struct, sys
 PER_SCENARIO = ["cash", "customers", "cpc", "plan_costs", "cost_lines", "cpc_share"]
 SINGLE = ["cash_out", "prob_plan", "cost_categories"]
 # reports a run may lack, each drawn when there and said how to produce when not
-OPTIONAL = ["compare.csv", "sensitivity.csv", "quote.csv", "quote_costs.csv", "scope.csv", "sweep.csv"]
+OPTIONAL = ["compare.csv", "sensitivity.csv", "cost_lines.csv", "quote.csv", "quote_costs.csv", "scope.csv",
+            "sweep.csv"]
 problems = []
 
 
@@ -104,6 +105,8 @@ def executed(path, out, html=None):
             expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
         if report == "sensitivity.csv":
             expected |= {("sensitivity", r["scenario"]) for r in rows}
+        if report == "cost_lines.csv":
+            expected |= {("cost_lines_months", r["scenario"]) for r in rows}
         if report == "quote.csv" or report in ("quote_costs.csv", "scope.csv") and rows:
             expected.add((report.removesuffix(".csv"), None))
     for key in sorted(expected - figures.keys(), key=str):
@@ -192,6 +195,8 @@ EOF
 for cell in nb["cells"]:
     cell["outputs"] = [o for o in cell.get("outputs", []) if "No `sweep.csv`" not in "".join(o.get("data", {}).get("text/markdown", ""))]'
     broken "the scenario comparison missing" 'cell, o = figure("compare"); cell["outputs"].remove(o)'
+    broken "the cost lines by month missing" 'cell, o = figure("cost_lines_months"); cell["outputs"].remove(o)'
+    broken "cost lines by month that draw nothing" 'figure("cost_lines_months")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "a quote figure that draws nothing" 'figure("quote")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "the quote's cost figure missing" 'cell, o = figure("quote_costs"); cell["outputs"].remove(o)'
     broken "a scope figure without a title" 'figure("scope")[1]["metadata"]["cpcsim_figure"]["title"] = ""'
