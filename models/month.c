@@ -256,10 +256,35 @@ void month_expect(const struct plan *p, double before, double rate, double churn
     *arrived = rate * p->mix;
 }
 
+/* month_close's LINE_COST of the lines it does not price one by one: the
+ * per_customer infra lines, and the runs of features with a cost per
+ * customer (CUSTOMERS without the contract's SIGNED_UP; TOTAL with). */
+static void customer_lines(const struct month_model *mm, const struct month_values *v, int m,
+                           const double *customers, double signed_up, double total, double *line_cost)
+{
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
+    }
+    for (size_t k = 0; k < mm->nmetered; k++) {
+        const size_t i = mm->metered[k];
+        const struct feature *f = &mm->features[i];
+        double cost = 0;
+        if (month_feature_on(mm, i)) {
+            double on_plans = features_customers(f, customers, mm->nplans);
+            if (signed_up > 0 && features_serves(f, (size_t)mm->contract->plan))
+                on_plans += signed_up;
+            cost = features_run_cost(f, &v->features[i], m, on_plans);
+        }
+        line_cost[I + R + F + i] = cost;
+    }
+}
+
 void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
                  double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
-                 double *lines)
+                 double *lines, double *line_cost)
 {
     const size_t P = mm->nplans, I = mm->ninfra;
     const int H = mm->horizon;
@@ -300,6 +325,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
             cogs += cost;
         variable += cost;
         line_add(lines, i, m, H, cost);
+        if (line_cost)
+            line_cost[i] = cost;
     }
     /* staff: roles of fixed headcount, then each role that grows with
      * customers, LAG months back; a contract's effort, support and
@@ -317,6 +344,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
             cogs += cost;
         variable += cost;
         line_add(lines, I + i, m, H, cost);
+        if (line_cost)
+            line_cost[I + i] = cost;
     }
     if (deal) {
         staff += fx->contract_staff;
@@ -327,6 +356,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     const double features = fx->build + run;
     cogs += run;
     variable += run_variable;
+    if (line_cost)
+        customer_lines(mm, v, m, customers, signed_up, total, line_cost);
     /* step 7: cash, and the month's figures */
     const double cost = infra + staff + features;
     t->cash += revenue - cost + funding;

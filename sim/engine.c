@@ -112,8 +112,7 @@ struct engine {
      * threads (counts: the order of adding does not matter) */
     size_t ncl, clw, ncl_hist;         /* ncl_hist: the figures with histograms */
     unsigned char *cl_cat;             /* [L]: each line's category */
-    size_t *cl_steady, *cl_varying;    /* the lines that do not depend on customers (month_line_fixed), the others */
-    size_t ncl_steady, ncl_varying;
+    size_t *cl_steady, ncl_steady;     /* the lines that do not depend on customers (month_line_fixed) */
     unsigned char *cl_steady_of;       /* [L]: 1 for the lines in cl_steady */
     unsigned char *cl_changes;         /* [H + 1]: month_changes */
     double *cl_total;                  /* [ncl] */
@@ -222,26 +221,25 @@ static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t 
     return (s * (size_t)e->H + (size_t)(mo - 1)) * CAT_COUNT + c;
 }
 
-/* Adds each month's cost lines of the path in lane J, for scenario S, to
- * the chunk's sums, and, for a sampled path, its cost lines and categories
- * to the shared histograms.  The sums skip what the means do not need:
- * a line that does not depend on customers (month_line_fixed) costs the
- * same in every scenario and in every month up to the next change, so
- * only scenario 0's months of change are summed (collect_cost_lines reads
- * the rest from them), and a category's mean is the sum of its lines'.
- * ST_NOMEM when a histogram's page cannot be allocated. */
+/* Adds the cost lines that do not depend on customers (month_line_fixed)
+ * of the path in lane J to the chunk's sums, and, for a sampled path, its
+ * cost lines and categories of scenario S to the shared histograms.  The
+ * lines that depend on customers were summed month by month as the lanes
+ * ran (path_sum_lines).  The sums skip what the means do not need: a line
+ * that does not depend on customers costs the same in every scenario and
+ * in every month up to the next change, so only scenario 0's months of
+ * change are summed (collect_cost_lines reads the rest from them), and a
+ * category's mean is the sum of its lines'.  ST_NOMEM when a histogram's
+ * page cannot be allocated. */
 static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
 {
     struct engine *e = w->e;
     struct path *p = w->lane[j];
     const size_t L = e->L, W = e->clw;
     double *cost = w->cl_cost;
-    for (int mo = 1; mo <= e->H; mo++) {
+    for (int mo = 1; mo <= e->H && s == 0; mo++) {
         double *sum = w->cl_sum + cl_figure(e, s, mo, 0);
-        path_line_costs_of(p, mo, e->cl_varying, e->ncl_varying, cost);
-        for (size_t k = 0; k < e->ncl_varying; k++)
-            sum[e->cl_varying[k]] += cost[k];
-        if (s == 0 && e->cl_changes[mo]) {
+        if (e->cl_changes[mo]) {
             path_line_costs_of(p, mo, e->cl_steady, e->ncl_steady, cost);
             for (size_t k = 0; k < e->ncl_steady; k++)
                 sum[e->cl_steady[k]] += cost[k];
@@ -356,6 +354,8 @@ static enum status run_lanes(struct worker *w, uint64_t first, size_t n)
             path_set_variant(w->lane[j], o->variants ? o->variants[s] : NULL);
             path_draw_scenario(w->lane[j], o->scenarios[s]);
             path_begin(w->lane[j], mode);
+            if (e->ncl && mode != PATH_DRAWS_ONLY) /* lanes add to the sums in path order, month by month */
+                path_sum_lines(w->lane[j], w->cl_sum + cl_figure(e, s, 1, 0), e->clw);
         }
         for (int mo = 1; mo <= e->H; mo++) {
             size_t at = (s * (size_t)e->H + (size_t)(mo - 1)) * MM_COUNT;
@@ -841,11 +841,9 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
         e->parked_cl = mem_calloc(e->nparked * e->ncl + 1, sizeof *e->parked_cl);
         e->cl_hist = histset_new(e->ncl_hist);
         e->cl_steady = mem_calloc(e->L + 1, sizeof *e->cl_steady);
-        e->cl_varying = mem_calloc(e->L + 1, sizeof *e->cl_varying);
         e->cl_steady_of = mem_calloc(e->L + 1, sizeof *e->cl_steady_of);
         e->cl_changes = mem_calloc((size_t)e->H + 1, sizeof *e->cl_changes);
-        if (!e->cl_cat || !e->cl_total || !e->parked_cl || !e->cl_hist || !e->cl_steady || !e->cl_varying ||
-            !e->cl_steady_of || !e->cl_changes) {
+        if (!e->cl_cat || !e->cl_total || !e->parked_cl || !e->cl_hist || !e->cl_steady || !e->cl_steady_of || !e->cl_changes) {
             engine_free(e);
             return NULL;
         }
@@ -877,8 +875,6 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             e->cl_steady_of[l] = (unsigned char)path_line_fixed(p, l);
             if (e->cl_steady_of[l])
                 e->cl_steady[e->ncl_steady++] = l;
-            else
-                e->cl_varying[e->ncl_varying++] = l;
         }
     }
     int err = pthread_mutex_init(&e->lock, NULL);
@@ -931,7 +927,6 @@ void engine_free(struct engine *e)
     mem_free(e->parked_at);
     mem_free(e->cl_cat);
     mem_free(e->cl_steady);
-    mem_free(e->cl_varying);
     mem_free(e->cl_steady_of);
     mem_free(e->cl_changes);
     mem_free(e->cl_total);

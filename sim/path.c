@@ -90,6 +90,9 @@ struct path {
     double *month_amount, *month_rate, *month_unit; /* [ninfra], [nroles], [P] */
     double *ledger_revenue, *ledger_cost;           /* [P], [L] */
     double *line_customers;      /* [P]: path_line_costs' customers of the month */
+    double *line_sums;           /* path_sum_lines' sums; NULL: none */
+    size_t line_stride;
+    size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
     size_t *index;               /* month_index's lists */
@@ -254,6 +257,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->ledger_revenue, P);
     TAKE(l, p->ledger_cost, L);
     TAKE(l, p->line_customers, P);
+    TAKE(l, p->varying, L);
     TAKE(l, p->out_month, (H1 - 1) * MM_COUNT);
     TAKE(l, p->index, I + R + F);
     TAKE(l, p->slots, S);
@@ -412,6 +416,9 @@ struct path *path_new(const struct model *m)
                                   .cpc_plan = m->cpc_plan };
     month_index(&p->mm, p->index);
     month_changes(&p->mm, p->changed);
+    for (size_t k = 0; k < p->L; k++)
+        if (!month_line_fixed(&p->mm, k))
+            p->varying[p->nvarying++] = k;
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
     assign_slots(p);
@@ -684,7 +691,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
         }
         double *fig = p->out_month + (size_t)(mo - 1) * MM_COUNT;
         month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, in, gone, p->funding[mo], &p->tally,
-                    fig, 1, p->out_lines);
+                    fig, 1, p->out_lines, NULL);
         if (ledger) {
             month_ledger(mm, &v, mo, p->customers, p->hist.total, p->ledger_cost, p->ledger_revenue);
             ledger->month(ledger->ctx, mo, fig, p->ledger_revenue, p->ledger_cost);
@@ -763,7 +770,13 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
         struct path *p = lane[j];
         const struct month_values v = values_of(p, mo);
         month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
-                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines,
+                    p->line_sums ? p->ledger_cost : NULL);
+        if (p->line_sums) {
+            double *sum = p->line_sums + (size_t)(mo - 1) * p->line_stride;
+            for (size_t k = 0; k < p->nvarying; k++)
+                sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
+        }
     }
 }
 
@@ -804,6 +817,12 @@ void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, d
     for (size_t k = 0; k < n; k++)
         line_cost[k] = month_line_cost(&p->mm, &v, mo, lines[k], p->line_customers, p->hist.total[mo],
                                        p->hist.total);
+}
+
+void path_sum_lines(struct path *p, double *sums, size_t stride)
+{
+    p->line_sums = sums;
+    p->line_stride = stride;
 }
 
 int path_line_fixed(const struct path *p, size_t l)
