@@ -317,8 +317,11 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     for (size_t k = 0; k < mm->nsteps; k++) {
         const size_t i = mm->steps[k];
         const struct infra_line *l = &mm->infra[i];
-        if (!infra_applies(l, m))
+        if (!infra_applies(l, m)) {
+            if (line_cost)
+                line_cost[i] = 0;
             continue;
+        }
         const double cost = v->infra_amount[i] * infra_blocks(l, total); /* infra_cost of a step line */
         infra += cost;
         if (l->category == CAT_COGS)
