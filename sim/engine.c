@@ -182,6 +182,9 @@ static void progress(struct engine *e, int final)
 #define BATCH_BYTES (4u << 20)
 #define PARK_BYTES (32u << 20) /* for all the chunks parked (see merge_in_order) */
 #define CACHE_LINE 64
+/* a group of lanes holds at most one sampled path of cost_lines.csv, so
+ * one record a worker does */
+_Static_assert(ENGINE_LINE_EVERY >= LANES, "one sampled path a group of lanes");
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch.  The windows of the figure
@@ -237,19 +240,27 @@ static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
     struct path *p = w->lane[j];
     const size_t L = e->L, W = e->clw;
     double *cost = w->cl_cost;
+    /* a sampled path's every line and month, in cl_path: the lanes wrote
+     * the lines that depend on customers, scenario by scenario; the others
+     * are scenario 0's, the same in every scenario */
+    double *record = (w->first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL;
     for (int mo = 1; mo <= e->H && s == 0; mo++) {
         double *sum = w->cl_sum + cl_figure(e, s, mo, 0);
-        if (e->cl_changes[mo]) {
+        if (e->cl_changes[mo]) { /* always month 1 */
             path_line_costs_of(p, mo, e->cl_steady, e->ncl_steady, cost);
             for (size_t k = 0; k < e->ncl_steady; k++)
                 sum[e->cl_steady[k]] += cost[k];
         }
+        if (!record)
+            continue;
+        double *at = record + (size_t)(mo - 1) * W;
+        for (size_t k = 0; k < e->ncl_steady; k++) /* unchanged: the month before's */
+            at[e->cl_steady[k]] = e->cl_changes[mo] ? cost[k] : (at - W)[e->cl_steady[k]];
     }
-    if ((w->first + j) % ENGINE_LINE_EVERY != 0)
+    if (!record)
         return ST_OK;
     for (int mo = 1; mo <= e->H; mo++) {
-        double *at = w->cl_path + (size_t)(mo - 1) * W;
-        path_line_costs(p, mo, at);
+        double *at = record + (size_t)(mo - 1) * W;
         for (size_t c = 0; c < CAT_COUNT; c++)
             at[L + c] = 0;
         for (size_t l = 0; l < L; l++)
@@ -355,7 +366,8 @@ static enum status run_lanes(struct worker *w, uint64_t first, size_t n)
             path_draw_scenario(w->lane[j], o->scenarios[s]);
             path_begin(w->lane[j], mode);
             if (e->ncl && mode != PATH_DRAWS_ONLY) /* lanes add to the sums in path order, month by month */
-                path_sum_lines(w->lane[j], w->cl_sum + cl_figure(e, s, 1, 0), e->clw);
+                path_sum_lines(w->lane[j], w->cl_sum + cl_figure(e, s, 1, 0),
+                               (first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL, e->clw);
         }
         for (int mo = 1; mo <= e->H; mo++) {
             size_t at = (s * (size_t)e->H + (size_t)(mo - 1)) * MM_COUNT;

@@ -90,7 +90,7 @@ struct path {
     double *month_amount, *month_rate, *month_unit; /* [ninfra], [nroles], [P] */
     double *ledger_revenue, *ledger_cost;           /* [P], [L] */
     double *line_customers;      /* [P]: path_line_costs' customers of the month */
-    double *line_sums;           /* path_sum_lines' sums; NULL: none */
+    double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
     size_t line_stride;
     size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
     double *out_month;           /* [H * MM_COUNT] */
@@ -777,6 +777,11 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
             for (size_t k = 0; k < p->nvarying; k++)
                 sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
         }
+        if (p->line_record) {
+            double *at = p->line_record + (size_t)(mo - 1) * p->line_stride;
+            for (size_t k = 0; k < p->nvarying; k++)
+                at[p->varying[k]] = p->ledger_cost[p->varying[k]];
+        }
     }
 }
 
@@ -819,9 +824,10 @@ void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, d
                                        p->hist.total);
 }
 
-void path_sum_lines(struct path *p, double *sums, size_t stride)
+void path_sum_lines(struct path *p, double *sums, double *record, size_t stride)
 {
     p->line_sums = sums;
+    p->line_record = record;
     p->line_stride = stride;
 }
 

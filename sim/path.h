@@ -108,8 +108,10 @@ void path_line_costs(struct path *p, int mo, double *line_cost);
 void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost);
 /* While SUMS is not NULL, path_month_lanes adds the cost in each month MO
  * of every line that depends on customers (month_line_fixed false), as
- * month_close prices it, to SUMS[(MO - 1) * STRIDE + l] (borrowed). */
-void path_sum_lines(struct path *p, double *sums, size_t stride);
+ * month_close prices it, to SUMS[(MO - 1) * STRIDE + l], and, while RECORD
+ * is not NULL, writes it to RECORD[(MO - 1) * STRIDE + l] (both
+ * borrowed). */
+void path_sum_lines(struct path *p, double *sums, double *record, size_t stride);
 /* month_line_fixed of line L in the variant P runs, and month_changes of
  * it: CHANGES[m], m = 1..H. */
 int path_line_fixed(const struct path *p, size_t l);
