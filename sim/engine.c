@@ -68,6 +68,7 @@ struct worker {
     double *cl_cost;             /* [L]: some cost lines of one month of one path */
     double *cl_sum;              /* [ncl]: this chunk's sums of cost_lines.csv's figures */
     double *cl_path;             /* [ncl / S]: a sampled path's figures of one scenario */
+    double *cl_sample;           /* [ncl_hist * CL_SAMPLE]: the chunk's sampled paths' figures, by figure */
     uint64_t first;              /* the path in lane 0 */
 };
 
@@ -185,6 +186,7 @@ static void progress(struct engine *e, int final)
 /* a group of lanes holds at most one sampled path of cost_lines.csv, so
  * one record a worker does */
 _Static_assert(ENGINE_LINE_EVERY >= LANES, "one sampled path a group of lanes");
+#define CL_SAMPLE (ENGINE_CHUNK / ENGINE_LINE_EVERY) /* sampled paths a chunk */
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch.  The windows of the figure
@@ -266,18 +268,36 @@ static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
         for (size_t l = 0; l < L; l++)
             at[L + e->cl_cat[l]] += at[l];
     }
-    /* the lines' figures only when their histograms fit: the categories
-     * are the last CAT_COUNT of each month's */
-    enum status st = ST_OK;
+    /* into the chunk's sample, at the path's place in it: the lines'
+     * figures only when their histograms fit (the categories are the last
+     * CAT_COUNT of each month's) */
     const int lines = e->ncl_hist == e->ncl;
-    pthread_mutex_lock(&e->cl_lock);
-    for (int mo = 1; mo <= e->H && st == ST_OK; mo++) {
-        const double *at = w->cl_path + (size_t)(mo - 1) * W;
-        for (size_t l = lines ? 0 : L; l < W && st == ST_OK; l++)
-            st = histset_add(e->cl_hist, lines ? cl_figure(e, s, mo, l) : hist_of_category(e, s, mo, l - L), at[l]);
+    const size_t slot = (size_t)((w->first + j) % ENGINE_CHUNK) / ENGINE_LINE_EVERY;
+    for (int mo = 1; mo <= e->H; mo++) {
+        const double *at = record + (size_t)(mo - 1) * W;
+        for (size_t l = lines ? 0 : L; l < W; l++) {
+            const size_t i = lines ? cl_figure(e, s, mo, l) : hist_of_category(e, s, mo, l - L);
+            w->cl_sample[i * CL_SAMPLE + slot] = at[l];
+        }
     }
-    if (s == 0 && st == ST_OK)
-        e->cl_sampled++;
+    return ST_OK;
+}
+
+/* Adds the sampled paths of the chunk of paths FIRST .. LAST - 1 to the
+ * shared histograms, figure by figure (a figure's window is fetched once
+ * for all of them: the windows of all figures are far larger than the
+ * caches).  ST_NOMEM when a histogram's page cannot be allocated. */
+static enum status add_cost_line_sample(struct worker *w, uint64_t first, uint64_t last)
+{
+    struct engine *e = w->e;
+    const size_t n = (size_t)((last - first + ENGINE_LINE_EVERY - 1) / ENGINE_LINE_EVERY); /* FIRST: a multiple */
+    enum status st = ST_OK;
+    pthread_mutex_lock(&e->cl_lock);
+    for (size_t i = 0; i < e->ncl_hist && st == ST_OK; i++)
+        for (size_t k = 0; k < n && st == ST_OK; k++)
+            st = histset_add(e->cl_hist, i, w->cl_sample[i * CL_SAMPLE + k]);
+    if (st == ST_OK)
+        e->cl_sampled += n;
     pthread_mutex_unlock(&e->cl_lock);
     return st;
 }
@@ -500,6 +520,8 @@ static void *work(void *arg)
         }
         if (st == ST_OK && !o->draws_only)
             st = flush(w);
+        if (st == ST_OK && e->ncl)
+            st = add_cost_line_sample(w, first, last);
         if (st != ST_OK) {
             atomic_store(&e->failed, st);
             break;
@@ -541,6 +563,7 @@ static void worker_free(struct worker *w)
     mem_free(w->cl_cost);
     mem_free(w->cl_sum);
     mem_free(w->cl_path);
+    mem_free(w->cl_sample);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -574,7 +597,8 @@ static int worker_init(struct worker *w, struct engine *e, int id)
         w->cl_cost = mem_calloc(e->L + 1, sizeof *w->cl_cost);
         w->cl_sum = mem_calloc(e->ncl, sizeof *w->cl_sum);
         w->cl_path = mem_calloc(e->ncl / e->S, sizeof *w->cl_path);
-        if (!w->cl_cost || !w->cl_sum || !w->cl_path)
+        w->cl_sample = mem_calloc(e->ncl_hist * CL_SAMPLE, sizeof *w->cl_sample);
+        if (!w->cl_cost || !w->cl_sum || !w->cl_path || !w->cl_sample)
             return -1;
     }
     return w->chunk && w->hist && w->good && w->runway && w->worse ? 0 : -1;
