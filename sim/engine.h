@@ -105,12 +105,12 @@ struct results {
     int cl_line_quantiles;      /* the lines have percentiles (their histograms fitted) */
 };
 
-/* cost_lines.csv's percentiles come from every ENGINE_LINE_EVERY-th path (a
- * line's monthly cost for every path would take as long again as the run:
- * tests/bench/README.md), held in one set of histograms for all threads,
- * which for the lines may take at most ENGINE_LINE_HIST_BYTES. */
+/* cost_lines.csv's percentiles come from every ENGINE_LINE_EVERY-th path,
+ * held in one set of histograms for all threads, which for the lines may
+ * take at most ENGINE_LINE_HIST_BYTES (6 KiB a figure: a line's figures are
+ * scenarios x months; tests/bench/README.md has what they cost). */
 #define ENGINE_LINE_EVERY 16
-#define ENGINE_LINE_HIST_BYTES (64u << 20)
+#define ENGINE_LINE_HIST_BYTES (16u << 20)
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */
 extern const double engine_quantiles[Q_COUNT];
