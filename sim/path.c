@@ -416,7 +416,7 @@ struct path *path_new(const struct model *m)
                                   .cpc_plan = m->cpc_plan };
     month_index(&p->mm, p->index);
     month_changes(&p->mm, p->changed);
-    for (size_t k = 0; k < p->L; k++)
+    for (size_t k = 0; k < m->ninfra + m->nroles + 2 * m->nfeatures; k++) /* a contract's lines are not summed */
         if (!month_line_fixed(&p->mm, k))
             p->varying[p->nvarying++] = k;
     for (size_t i = 0; i < p->P; i++)

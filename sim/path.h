@@ -107,7 +107,8 @@ void path_line_costs(struct path *p, int mo, double *line_cost);
 /* The same for the N lines LINES only, into LINE_COST[N]. */
 void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost);
 /* While SUMS is not NULL, path_month_lanes adds the cost in each month MO
- * of every line that depends on customers (month_line_fixed false), as
+ * of every line of the model (a contract's aside) that depends on
+ * customers (month_line_fixed false), as
  * month_close prices it, to SUMS[(MO - 1) * STRIDE + l], and, while RECORD
  * is not NULL, writes it to RECORD[(MO - 1) * STRIDE + l] (both
  * borrowed). */
