@@ -228,14 +228,14 @@ static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t 
 
 /* Adds the cost lines that do not depend on customers (month_line_fixed)
  * of the path in lane J to the chunk's sums, and, for a sampled path, its
- * cost lines and categories of scenario S to the shared histograms.  The
- * lines that depend on customers were summed month by month as the lanes
- * ran (path_sum_lines).  The sums skip what the means do not need: a line
- * that does not depend on customers costs the same in every scenario and
- * in every month up to the next change, so only scenario 0's months of
- * change are summed (collect_cost_lines reads the rest from them), and a
- * category's mean is the sum of its lines'.  ST_NOMEM when a histogram's
- * page cannot be allocated. */
+ * cost lines and categories of scenario S to the chunk's sample (for
+ * add_cost_line_sample).  The lines that depend on customers were summed
+ * month by month as the lanes ran (path_sum_lines).  The sums skip what
+ * the means do not need: a line that does not depend on customers costs
+ * the same in every scenario and in every month up to the next change
+ * (test_path checks it), so only scenario 0's months of change are summed
+ * (collect_cost_lines reads the rest from them), and a category's mean is
+ * the sum of its lines'.  Allocates nothing; ST_OK. */
 static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
 {
     struct engine *e = w->e;
