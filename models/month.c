@@ -281,10 +281,14 @@ static void customer_lines(const struct month_model *mm, const struct month_valu
     }
 }
 
-void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
-                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
-                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
-                 double *lines, double *line_cost)
+/* month_close and month_close_lines, inlined into each so that
+ * month_close, with LINE_COST a constant NULL, is the code it was before
+ * cost_lines.csv: none of the tests of LINE_COST in the run's inner loop. */
+__attribute__((always_inline)) static inline void
+close_month(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+            const double *unit_by_plan, const double *customers, const struct month_history *hist, double arrived,
+            double churned, double funding, struct month_tally *t, double *fig, size_t stride, double *lines,
+            double *line_cost)
 {
     const size_t P = mm->nplans, I = mm->ninfra;
     const int H = mm->horizon;
@@ -390,6 +394,23 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     if (m == H)
         for (size_t k = 0; k < MM_COUNT; k++)
             t->last[k] = fig[k * stride];
+}
+
+void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines)
+{
+    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines, NULL);
+}
+
+void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
+                       const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
+                       const struct month_history *hist, double arrived, double churned, double funding,
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost)
+{
+    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines,
+                line_cost);
 }
 
 void month_tally_begin(const struct month_model *mm, struct month_tally *t)

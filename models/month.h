@@ -201,14 +201,20 @@ void month_expect(const struct plan *p, double before, double rate, double churn
  * the month to *T.  When LINES is not NULL, adds the cost of each step
  * line and each role that grows with customers to its
  * LINES[l * LF_COUNT + LF_TOTAL] and, in month H, to LF_FINAL (the other
- * lines' totals are month_summary's).  When LINE_COST is not NULL, sets
- * LINE_COST[l] of every line that depends on customers (month_line_fixed
- * false) to its cost this month, as month_line_cost prices it.
+ * lines' totals are month_summary's).
  */
 void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
                  double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
-                 double *lines, double *line_cost);
+                 double *lines);
+/* month_close, and also sets LINE_COST[l] of every line that depends on
+ * customers (month_line_fixed false) to its cost this month, as
+ * month_line_cost prices it (for cost_lines.csv; month_close itself does
+ * none of this work). */
+void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
+                       const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
+                       const struct month_history *hist, double arrived, double churned, double funding,
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost);
 
 /* The state before month 1: cash at the start, nothing reached. */
 void month_tally_begin(const struct month_model *mm, struct month_tally *t);

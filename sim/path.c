@@ -89,10 +89,6 @@ struct path {
     /* path_simulate's month values and ledger */
     double *month_amount, *month_rate, *month_unit; /* [ninfra], [nroles], [P] */
     double *ledger_revenue, *ledger_cost;           /* [P], [L] */
-    double *line_customers;      /* [P]: path_line_costs' customers of the month */
-    double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
-    size_t line_stride;
-    size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
     double *out_month;           /* [H * MM_COUNT] */
     double out_summary[SM_COUNT];
     size_t *index;               /* month_index's lists */
@@ -107,6 +103,12 @@ struct path {
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
     int at_contract[CONTRACT_NVALUES];
+    /* cost_lines.csv's (path_sum_lines), last: the run's own fields are
+     * where they were before it */
+    double *line_customers;      /* [P]: path_line_costs' customers of the month */
+    double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
+    size_t line_stride;
+    size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
 };
 
 /* path_line_info of the contract's own line L. */
@@ -256,8 +258,6 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->month_unit, P);
     TAKE(l, p->ledger_revenue, P);
     TAKE(l, p->ledger_cost, L);
-    TAKE(l, p->line_customers, P);
-    TAKE(l, p->varying, L);
     TAKE(l, p->out_month, (H1 - 1) * MM_COUNT);
     TAKE(l, p->index, I + R + F);
     TAKE(l, p->slots, S);
@@ -270,6 +270,9 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->at_amount, m->nrounds);
     TAKE(l, p->at_happen, m->nrounds);
     TAKE(l, p->at_deal, 2 * m->ndeals);
+    /* cost_lines.csv's, last: the run's own are where they were before it */
+    TAKE(l, p->line_customers, P);
+    TAKE(l, p->varying, L);
 }
 
 size_t path_bytes(const struct model *m)
@@ -691,7 +694,7 @@ void path_simulate(struct path *p, enum path_mode mode, uint64_t seed, uint64_t 
         }
         double *fig = p->out_month + (size_t)(mo - 1) * MM_COUNT;
         month_close(mm, &v, mo, &fx, p->month_unit, p->customers, &p->hist, in, gone, p->funding[mo], &p->tally,
-                    fig, 1, p->out_lines, NULL);
+                    fig, 1, p->out_lines);
         if (ledger) {
             month_ledger(mm, &v, mo, p->customers, p->hist.total, p->ledger_cost, p->ledger_revenue);
             ledger->month(ledger->ctx, mo, fig, p->ledger_revenue, p->ledger_cost);
@@ -769,14 +772,17 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];
         const struct month_values v = values_of(p, mo);
-        month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
-                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines,
-                    p->line_sums ? p->ledger_cost : NULL);
-        if (p->line_sums) {
-            double *sum = p->line_sums + (size_t)(mo - 1) * p->line_stride;
-            for (size_t k = 0; k < p->nvarying; k++)
-                sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
+        if (!p->line_sums) { /* a run without cost_lines.csv */
+            month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
+                        in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+            continue;
         }
+        month_close_lines(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers,
+                          &p->hist, in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines,
+                          p->ledger_cost);
+        double *sum = p->line_sums + (size_t)(mo - 1) * p->line_stride;
+        for (size_t k = 0; k < p->nvarying; k++)
+            sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
         if (p->line_record) {
             double *at = p->line_record + (size_t)(mo - 1) * p->line_stride;
             for (size_t k = 0; k < p->nvarying; k++)

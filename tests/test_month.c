@@ -189,7 +189,7 @@ static void one_month_by_hand(void **state)
     assert_close(unit[0], 0, 0);
     assert_close(unit[1], 1, TOL);
     const double customers[2] = { 13, 3 };
-    month_close(&c.mm, &c.v, 3, &fx, unit, customers, &hist, 5, 1, 0, &t, fig, 1, lines, NULL);
+    month_close(&c.mm, &c.v, 3, &fx, unit, customers, &hist, 5, 1, 0, &t, fig, 1, lines);
     /* revenue 13 x 100 + 3 x 500 = 2800 */
     assert_close(fig[MM_REVENUE], 2800, TOL);
     assert_close(fig[MM_CUSTOMERS], 16, 0);
@@ -248,7 +248,7 @@ static void a_year_and_its_totals(void **state)
         month_fixed(&c.mm, &c.v, m, &fx, unit);
         month_expect(&c.plans[0], customers[0], 0, 0, &in, &gone);
         customers[0] = month_flow(customers[0], gone, in, 0);
-        month_close(&c.mm, &c.v, m, &fx, unit, customers, &hist, 0, 0, 0, &t, fig, 1, lines, NULL);
+        month_close(&c.mm, &c.v, m, &fx, unit, customers, &hist, 0, 0, 0, &t, fig, 1, lines);
     }
     const struct month_years y = { amount_y, rate_y, c.fd };
     month_summary(&c.mm, &y, &hist, customers, &t, 0, lines, summary);
