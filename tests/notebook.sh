@@ -8,9 +8,10 @@
 # produce it; report.html embeds every figure and fetches nothing. The run is
 # real, compare.csv included, and so are the quote of the example contract and
 # the scope of its team plan written into its folder (as make report does),
-# which must leave the run's reports as they were. A second copy holds the run
-# alone, so that the quote's and scope's sections say how to produce them, and
-# sensitivity.csv made up in SPEC.md's columns (while cpcsim does not write it
+# which must leave the run's reports as they were; it runs with --cost-lines,
+# as make report does, so that cost_lines.csv is drawn. A second copy holds the
+# run alone and without cost_lines.csv, so that the sections of quote, scope
+# and cost lines say how to produce them, and sensitivity.csv made up in SPEC.md's columns (while cpcsim does not write it
 # yet) so that its section is drawn too.
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
@@ -100,6 +101,8 @@ def executed(path, out, html=None):
         except FileNotFoundError:
             if f"No `{report}` in" not in text:
                 problems.append(f"{report} is absent and no line says how to produce it")
+            elif report == "cost_lines.csv" and "--cost-lines" not in text:
+                problems.append("cost_lines.csv is absent and its line does not say to run with --cost-lines")
             continue
         if report == "compare.csv":
             expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
@@ -265,8 +268,8 @@ bad=0
 
 "$py" "$work/check.py" committed notebooks/report.ipynb || bad=1
 
-if ! "$cpcsim" run data/saas -n 400 -o "$work/out" -q >/dev/null; then
-    echo "notebook.sh: $cpcsim run data/saas -n 400 failed"
+if ! "$cpcsim" run data/saas -n 400 --cost-lines -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim run data/saas -n 400 --cost-lines failed"
     exit 1
 fi
 if [ ! -f "$work/out/compare.csv" ]; then
@@ -290,6 +293,9 @@ for f in "$work/more"/*.csv; do
         bad=1
     fi
 done
+# The copy as a run without --cost-lines: the section of cost_lines.csv
+# says to run with it.
+rm -f "$work/more/cost_lines.csv"
 # sensitivity.csv made up in SPEC.md's columns, from the run's own scenarios
 # and means, only where the run has none (a cpcsim that writes it is checked
 # with its own).
