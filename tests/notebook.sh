@@ -101,7 +101,8 @@ def executed(path, out, html=None):
         except FileNotFoundError:
             if f"No `{report}` in" not in text:
                 problems.append(f"{report} is absent and no line says how to produce it")
-            elif report == "cost_lines.csv" and "--cost-lines" not in text:
+            elif report == "cost_lines.csv" and not any(
+                    "--cost-lines" in line for line in text.splitlines() if f"No `{report}` in" in line):
                 problems.append("cost_lines.csv is absent and its line does not say to run with --cost-lines")
             continue
         if report == "compare.csv":
@@ -207,6 +208,14 @@ for cell in nb["cells"]:
     broken "a stylesheet fetched" 'html = html.replace("</head>", "<link rel=\"stylesheet\" href=\"//fonts.example/x.css\"></head>")'
     broken "a figure not embedded" 'html = html.replace("<img src=\"data:image/png;base64,", "<img src=\"cash.png\" data-x=\"", 1)'
     broken "outputs committed" 'committed["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]'
+    # the copy without cost_lines.csv, whose skip line does not name --cost-lines
+    count=$((count + 1))
+    sed '/No `cost_lines.csv` in/s/--cost-lines/--lines/g' "$work/more.ipynb" > "$tmp/more.ipynb"
+    if "$py" "$tmp/check.py" executed "$tmp/more.ipynb" "$work/more" "$work/more/report.html" >"$tmp/said" ||
+       ! grep -q "does not say to run with --cost-lines" "$tmp/said"; then
+        echo "notebook.sh self-test: a skip line of cost_lines.csv without --cost-lines passed"
+        failed=1
+    fi
     # and end to end: a run whose cash percentiles and plan are all empty for
     # one scenario, and whose quote and scope have no figures, must give an
     # empty cash fan chart, quote chart and scope chart, which must fail
