@@ -9,7 +9,7 @@
 #ifndef CPC_CATEGORY_H
 #define CPC_CATEGORY_H
 
-enum category { CAT_COGS, CAT_RND, CAT_SM, CAT_GA };
+enum category { CAT_COGS, CAT_RND, CAT_SM, CAT_GA, CAT_COUNT };
 
 /* NULL-terminated names, in enum order, as written in model files. */
 extern const char *const category_names[];

@@ -256,10 +256,39 @@ void month_expect(const struct plan *p, double before, double rate, double churn
     *arrived = rate * p->mix;
 }
 
-void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
-                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
-                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
-                 double *lines)
+/* month_close's LINE_COST of the lines it does not price one by one: the
+ * per_customer infra lines, and the runs of features with a cost per
+ * customer (CUSTOMERS without the contract's SIGNED_UP; TOTAL with). */
+static void customer_lines(const struct month_model *mm, const struct month_values *v, int m,
+                           const double *customers, double signed_up, double total, double *line_cost)
+{
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
+    }
+    for (size_t k = 0; k < mm->nmetered; k++) {
+        const size_t i = mm->metered[k];
+        const struct feature *f = &mm->features[i];
+        double cost = 0;
+        if (month_feature_on(mm, i)) {
+            double on_plans = features_customers(f, customers, mm->nplans);
+            if (signed_up > 0 && features_serves(f, (size_t)mm->contract->plan))
+                on_plans += signed_up;
+            cost = features_run_cost(f, &v->features[i], m, on_plans);
+        }
+        line_cost[I + R + F + i] = cost;
+    }
+}
+
+/* month_close and month_close_lines, inlined into each so that
+ * month_close, with LINE_COST a constant NULL, is the code it was before
+ * cost_lines.csv: none of the tests of LINE_COST in the run's inner loop. */
+__attribute__((always_inline)) static inline void
+close_month(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+            const double *unit_by_plan, const double *customers, const struct month_history *hist, double arrived,
+            double churned, double funding, struct month_tally *t, double *fig, size_t stride, double *lines,
+            double *line_cost)
 {
     const size_t P = mm->nplans, I = mm->ninfra;
     const int H = mm->horizon;
@@ -292,14 +321,19 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     for (size_t k = 0; k < mm->nsteps; k++) {
         const size_t i = mm->steps[k];
         const struct infra_line *l = &mm->infra[i];
-        if (!infra_applies(l, m))
+        if (!infra_applies(l, m)) {
+            if (line_cost)
+                line_cost[i] = 0;
             continue;
+        }
         const double cost = v->infra_amount[i] * infra_blocks(l, total); /* infra_cost of a step line */
         infra += cost;
         if (l->category == CAT_COGS)
             cogs += cost;
         variable += cost;
         line_add(lines, i, m, H, cost);
+        if (line_cost)
+            line_cost[i] = cost;
     }
     /* staff: roles of fixed headcount, then each role that grows with
      * customers, LAG months back; a contract's effort, support and
@@ -317,6 +351,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
             cogs += cost;
         variable += cost;
         line_add(lines, I + i, m, H, cost);
+        if (line_cost)
+            line_cost[I + i] = cost;
     }
     if (deal) {
         staff += fx->contract_staff;
@@ -327,6 +363,8 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     const double features = fx->build + run;
     cogs += run;
     variable += run_variable;
+    if (line_cost)
+        customer_lines(mm, v, m, customers, signed_up, total, line_cost);
     /* step 7: cash, and the month's figures */
     const double cost = infra + staff + features;
     t->cash += revenue - cost + funding;
@@ -356,6 +394,23 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
     if (m == H)
         for (size_t k = 0; k < MM_COUNT; k++)
             t->last[k] = fig[k * stride];
+}
+
+void month_close(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
+                 const double *unit_by_plan, const double *customers, const struct month_history *hist,
+                 double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
+                 double *lines)
+{
+    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines, NULL);
+}
+
+void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
+                       const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
+                       const struct month_history *hist, double arrived, double churned, double funding,
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost)
+{
+    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines,
+                line_cost);
 }
 
 void month_tally_begin(const struct month_model *mm, struct month_tally *t)
@@ -595,10 +650,83 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
     s[SM_CPC_PLAN] = mm->cpc_plan >= 0 ? plan_cpc(mm, hist, lines, (size_t)mm->cpc_plan) : NAN;
 }
 
+int month_line_fixed(const struct month_model *mm, size_t l)
+{
+    size_t i;
+    switch (month_line(mm, l, &i)) {
+    case LINE_INFRA:
+        return is_fixed_infra(mm->infra, i);
+    case LINE_STAFF:
+        return is_fixed_role(mm->roles, i);
+    case LINE_FEATURE_BUILD:
+        return 1;
+    case LINE_FEATURE_RUN:
+        return !is_metered(mm->features, i);
+    case LINE_CONTRACT:
+        break;
+    }
+    return 0;
+}
+
+double month_line_cost(const struct month_model *mm, const struct month_values *v, int m, size_t l,
+                       const double *customers, double total, const double *history)
+{
+    const struct contract *c = mm->contract;
+    const double signed_up = c ? contract_customers(c, m) : 0;
+    size_t i;
+    switch (month_line(mm, l, &i)) {
+    case LINE_INFRA:
+        return infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
+    case LINE_STAFF: {
+        const struct role *r = &mm->roles[i];
+        return staff_cost(staff_heads(r, m, history[staff_lag_month(r, m)]), v->role_rate[i]);
+    }
+    case LINE_FEATURE_BUILD: {
+        const struct feature *f = &mm->features[i];
+        if (!month_feature_on(mm, i) || f->role < 0)
+            return 0;
+        return features_build_cost(f, &v->features[i], m, v->role_rate[f->role]);
+    }
+    case LINE_FEATURE_RUN: {
+        const struct feature *f = &mm->features[i];
+        if (!month_feature_on(mm, i))
+            return 0;
+        double on_plans = features_customers(f, customers, mm->nplans);
+        if (signed_up > 0 && features_serves(f, (size_t)c->plan))
+            on_plans += signed_up;
+        return features_run_cost(f, &v->features[i], m, on_plans);
+    }
+    case LINE_CONTRACT:
+        break;
+    }
+    double cost = 0;
+    switch (contract_line(c, i, &i)) {
+    case CONTRACT_LINE_BUILD:
+        if (mm->features[i].role >= 0)
+            cost = contract_build_cost(c, &mm->features[i], &v->features[i], m, v->role_rate[mm->features[i].role]);
+        break;
+    case CONTRACT_LINE_RUN:
+        if (contract_feature_runs(c, &mm->features[i], m))
+            cost = v->features[i].run + v->features[i].run_per_customer * signed_up;
+        break;
+    case CONTRACT_LINE_EFFORT:
+        if (c->effort_role >= 0)
+            cost = contract_effort_cost(c, v->contract, m, v->role_rate[c->effort_role]);
+        break;
+    case CONTRACT_LINE_SUPPORT:
+        if (c->support_role >= 0)
+            cost = contract_support_cost(c, v->contract, m, v->role_rate[c->support_role]);
+        break;
+    case CONTRACT_LINE_ONBOARDING:
+        cost = contract_onboarding_cost(c, v->contract, m);
+        break;
+    }
+    return cost;
+}
+
 void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,
                   const double *history, double *line_cost, double *revenue)
 {
-    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
     const struct contract *c = mm->contract;
     const double signed_up = c ? contract_customers(c, m) : 0;
     double total = 0;
@@ -611,48 +739,6 @@ void month_ledger(const struct month_model *mm, const struct month_values *v, in
             total += customers[p];
         }
     }
-    for (size_t i = 0; i < I; i++)
-        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
-    for (size_t i = 0; i < R; i++) {
-        const struct role *r = &mm->roles[i];
-        line_cost[I + i] = staff_cost(staff_heads(r, m, history[staff_lag_month(r, m)]), v->role_rate[i]);
-    }
-    for (size_t i = 0; i < F; i++) {
-        const struct feature *f = &mm->features[i];
-        const struct feature_draw *fd = &v->features[i];
-        line_cost[I + R + i] = line_cost[I + R + F + i] = 0;
-        if (!month_feature_on(mm, i))
-            continue;
-        double on_plans = features_customers(f, customers, mm->nplans);
-        if (signed_up > 0 && features_serves(f, (size_t)c->plan))
-            on_plans += signed_up;
-        line_cost[I + R + i] = f->role >= 0 ? features_build_cost(f, fd, m, v->role_rate[f->role]) : 0;
-        line_cost[I + R + F + i] = features_run_cost(f, fd, m, on_plans);
-    }
-    for (size_t l = 0; c && l < contract_nlines(c); l++) {
-        size_t i;
-        double cost = 0;
-        switch (contract_line(c, l, &i)) {
-        case CONTRACT_LINE_BUILD:
-            if (mm->features[i].role >= 0)
-                cost = contract_build_cost(c, &mm->features[i], &v->features[i], m, v->role_rate[mm->features[i].role]);
-            break;
-        case CONTRACT_LINE_RUN:
-            if (contract_feature_runs(c, &mm->features[i], m))
-                cost = v->features[i].run + v->features[i].run_per_customer * signed_up;
-            break;
-        case CONTRACT_LINE_EFFORT:
-            if (c->effort_role >= 0)
-                cost = contract_effort_cost(c, v->contract, m, v->role_rate[c->effort_role]);
-            break;
-        case CONTRACT_LINE_SUPPORT:
-            if (c->support_role >= 0)
-                cost = contract_support_cost(c, v->contract, m, v->role_rate[c->support_role]);
-            break;
-        case CONTRACT_LINE_ONBOARDING:
-            cost = contract_onboarding_cost(c, v->contract, m);
-            break;
-        }
-        line_cost[I + R + 2 * F + l] = cost;
-    }
+    for (size_t l = 0; l < month_nlines(mm); l++)
+        line_cost[l] = month_line_cost(mm, v, m, l, customers, total, history);
 }

@@ -207,6 +207,14 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
                  double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
                  double *lines);
+/* month_close, and also sets LINE_COST[l] of every line that depends on
+ * customers (month_line_fixed false) to its cost this month, as
+ * month_line_cost prices it (for cost_lines.csv; month_close itself does
+ * none of this work). */
+void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
+                       const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
+                       const struct month_history *hist, double arrived, double churned, double funding,
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost);
 
 /* The state before month 1: cash at the start, nothing reached. */
 void month_tally_begin(const struct month_model *mm, struct month_tally *t);
@@ -235,6 +243,19 @@ void month_fixed_totals(const struct month_model *mm, const struct month_years *
 void month_summary(const struct month_model *mm, const struct month_years *y, const struct month_history *hist,
                    const double *customers, const struct month_tally *t, int fixed_done, double *lines,
                    double *summary);
+
+/* Non-zero when line L's cost never depends on customers (a fixed infra
+ * line, a role of fixed headcount, a build, a feature's run without a cost
+ * per customer): the same in every scenario of a path, and the same from
+ * one month to the next where month_changes marks no change. */
+int month_line_fixed(const struct month_model *mm, size_t l);
+
+/* Line L's cost in month M, as month_ledger prices it: CUSTOMERS[nplans]
+ * at the end of the month (the contract's not among them), TOTAL the
+ * month's customers (the contract's among them: C(m) of month_close) and
+ * HISTORY as month_close left it. */
+double month_line_cost(const struct month_model *mm, const struct month_values *v, int m, size_t l,
+                       const double *customers, double total, const double *history);
 
 /*
  * Every line's cost in month M, for an audit trail: LINE_COST[month_nlines]

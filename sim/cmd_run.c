@@ -42,6 +42,7 @@ struct run_args {
     double precision; /* 0: a fixed number of paths */
     unsigned long long ledger_path; /* 0: none */
     int no_sensitivity;
+    int cost_lines;
     int quiet;
 };
 
@@ -86,6 +87,10 @@ static const struct cli_option run_options[] = {
       .help = "do not work out sensitivity.csv (what drives each key output)\n"
               "nor the drivers in the summary; an earlier sensitivity.csv in OUT\n"
               "is removed" },
+    { "cost-lines", 0, NULL, CLI_FLAG, RUN_FIELD(cost_lines),
+      .help = "also write cost_lines.csv: every cost line's and category's cost,\n"
+              "month by month (the run takes about 1.2 times as long); an\n"
+              "earlier cost_lines.csv in OUT is removed when not given" },
     { "quiet", 'q', NULL, CLI_FLAG, RUN_FIELD(quiet), .help = "no progress bar" },
     { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
 };
@@ -105,8 +110,9 @@ const struct cli_command cmd_run_command = {
              "reports summary.csv, monthly.csv, runway.csv, costs.csv, compare.csv (each\n"
              "scenario against the baseline, path by path), ledger.csv (the plan's every\n"
              "revenue and cost line, month by month), sensitivity.csv (what drives each key\n"
-             "output, from the first 10000 paths) and run.csv into OUT, then print a short\n"
-             "summary per scenario.\n",
+             "output, from the first 10000 paths), cost_lines.csv with --cost-lines (every\n"
+             "cost line and category, month by month) and run.csv into OUT, then print a\n"
+             "short summary per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
              "summary.csv) count a path that never gets there within the horizon of H months\n"
              "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
@@ -119,22 +125,25 @@ const struct cli_command cmd_run_command = {
              "not at all.\n",
 };
 
-/* Which ledgers a run writes besides the plan's. */
+/* Which ledgers a run writes besides the plan's, and whether
+ * cost_lines.csv. */
 struct ledger_ask {
     const struct run_options *o;
     int sampling;
     uint64_t path; /* 1-based; 0: none */
+    int cost_lines;
 };
 
 /* Which reports write_reports writes (the others are retired), in order:
  * those of the statistics, the ledgers, sensitivity.csv, run.csv. */
-enum report_slot { R_SUMMARY, R_MONTHLY, R_RUNWAY, R_COSTS, R_COMPARE, R_LEDGER, R_LEDGER_PATH, R_SENSITIVITY, R_RUN,
-                   R_COUNT };
+enum report_slot { R_SUMMARY, R_MONTHLY, R_RUNWAY, R_COSTS, R_COMPARE, R_COST_LINES, R_LEDGER, R_LEDGER_PATH,
+                   R_SENSITIVITY, R_RUN, R_COUNT };
 
 /* Writes every report into OUT as one set (outdir.h): the statistics'
  * reports, the plan's ledger, path K's ledger when asked for (an earlier
- * run's ledger_path.csv is removed when not), sensitivity.csv when R has
- * it (removed likewise when not), and run.csv. */
+ * run's ledger_path.csv is removed when not), cost_lines.csv when asked
+ * for and sensitivity.csv when R has it (each removed likewise when not),
+ * and run.csv. */
 static enum status write_reports(const char *out, const struct model *m, const struct results *r,
                                  const struct run_info *info, const struct ledger_ask *ask, struct diag *d)
 {
@@ -143,13 +152,14 @@ static enum status write_reports(const char *out, const struct model *m, const s
     if (st != ST_OK)
         return st;
     int (*writers[])(FILE *, const struct model *, const struct results *) = {
-        report_summary, report_monthly, report_runway, report_costs, report_compare,
+        report_summary, report_monthly, report_runway, report_costs, report_compare, report_cost_lines,
     };
     const char *names[R_COUNT] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
-                                   "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv" };
+                                   "cost_lines.csv", "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv" };
     enum { FIRST_LEDGER = R_LEDGER };
     for (size_t i = 0; i < R_COUNT; i++) {
-        if ((i == R_LEDGER_PATH && !ask->path) || (i == R_SENSITIVITY && !r->sensitivity)) {
+        if ((i == R_LEDGER_PATH && !ask->path) || (i == R_SENSITIVITY && !r->sensitivity) ||
+            (i == R_COST_LINES && !ask->cost_lines)) {
             outdir_retire(o, names[i]);
             continue;
         }
@@ -348,6 +358,7 @@ static int run_main(int argc, char **argv)
         .sampling = a.sampling,
         .baseline = baseline,
         .sensitivity = !a.no_sensitivity,
+        .cost_lines = a.cost_lines,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -357,7 +368,7 @@ static int run_main(int argc, char **argv)
         st = engine_run(m, &o, &r);
     if (st == ST_OK) {
         struct run_info info = { CPCSIM_VERSION, cmdline, started, a.seed, a.precision, sampling_names[a.sampling] };
-        const struct ledger_ask ask = { &o, a.sampling, a.ledger_path };
+        const struct ledger_ask ask = { &o, a.sampling, a.ledger_path, a.cost_lines };
         st = write_reports(a.output, m, r, &info, &ask, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
@@ -374,8 +385,9 @@ static int run_main(int argc, char **argv)
             fputs("\nreports in ", stdout);
             term_put(stdout, shown ? shown : a.output);
             mem_free(shown);
-            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv ledger.csv%s%s run.csv\n",
-                   a.ledger_path ? " ledger_path.csv" : "", r->sensitivity ? " sensitivity.csv" : "");
+            printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv%s ledger.csv%s%s run.csv\n",
+                   a.cost_lines ? " cost_lines.csv" : "", a.ledger_path ? " ledger_path.csv" : "",
+                   r->sensitivity ? " sensitivity.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;
         } else {

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/category.h"
 #include "sim/correl.h"
 #include "sim/design.h"
 #include "sim/mem.h"
@@ -66,6 +67,11 @@ struct worker {
     size_t batch_paths;          /* paths a batch holds: a multiple of nlanes */
     size_t nbatch;               /* paths in the batch */
     struct correl_block *correl; /* the lanes' scratch for correlated blocks; NULL: none */
+    double *cl_cost;             /* [L]: some cost lines of one month of one path */
+    double *cl_sum;              /* [ncl]: this chunk's sums of cost_lines.csv's figures */
+    double *cl_path;             /* [ncl / S]: a sampled path's figures of one scenario */
+    double *cl_sample;           /* [ncl_hist * CL_SAMPLE]: the chunk's sampled paths' figures, by figure */
+    uint64_t first;              /* the path in lane 0 */
 };
 
 struct engine {
@@ -103,6 +109,22 @@ struct engine {
     pthread_mutex_t lock;
     pthread_cond_t merged;
     struct sensitivity_sample *sample; /* the subsample sensitivity.csv is worked out from; NULL: none */
+    /* cost_lines.csv (run_options.cost_lines): per scenario and month, each
+     * line's cost and each category's, NCL figures of width CLW; their sums
+     * over the paths merged so far (chunk by chunk, in chunk order, as the
+     * moments), and the histograms of the sampled paths, shared by the
+     * threads (counts: the order of adding does not matter) */
+    size_t ncl, clw, ncl_hist;         /* ncl_hist: the figures with histograms */
+    unsigned char *cl_cat;             /* [L]: each line's category */
+    size_t *cl_steady, ncl_steady;     /* the lines that do not depend on customers (month_line_fixed) */
+    unsigned char *cl_steady_of;       /* [L]: 1 for the lines in cl_steady */
+    unsigned char *cl_changes;         /* [H + 1]: month_changes */
+    double *cl_total;                  /* [ncl] */
+    double *parked_cl;                 /* [nparked * ncl] */
+    struct histset *cl_hist;           /* [ncl_hist figures] */
+    uint64_t cl_sampled;
+    pthread_mutex_t cl_lock;
+    int cl_lock_ready;
     struct timespec started;
     double last_draw;
 };
@@ -164,6 +186,10 @@ static void progress(struct engine *e, int final)
 #define BATCH_BYTES (4u << 20)
 #define PARK_BYTES (32u << 20) /* for all the chunks parked (see merge_in_order) */
 #define CACHE_LINE 64
+/* a group of lanes holds at most one sampled path of cost_lines.csv, so
+ * one record a worker does */
+_Static_assert(ENGINE_LINE_EVERY >= LANES, "one sampled path a group of lanes");
+#define CL_SAMPLE (ENGINE_CHUNK / ENGINE_LINE_EVERY) /* sampled paths a chunk */
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch.  The windows of the figure
@@ -189,10 +215,102 @@ static enum status flush(struct worker *w)
     return st;
 }
 
-/* Takes the summary and cost lines of the paths of lanes 0..N-1 (paths in
- * order), for scenario S, once their months are done. */
-static void accumulate_ends(struct worker *w, size_t s, size_t n)
+/* The figure of cost_lines.csv of line or category L in month MO of
+ * scenario S. */
+static size_t cl_figure(const struct engine *e, size_t s, int mo, size_t l)
 {
+    return (s * (size_t)e->H + (size_t)(mo - 1)) * e->clw + l;
+}
+
+/* The histogram of category C in month MO of scenario S, when only the
+ * categories have histograms. */
+static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t c)
+{
+    return (s * (size_t)e->H + (size_t)(mo - 1)) * CAT_COUNT + c;
+}
+
+/* Adds the cost lines that do not depend on customers (month_line_fixed)
+ * of the path in lane J to the chunk's sums, and, for a sampled path, its
+ * cost lines and categories of scenario S to the chunk's sample (for
+ * add_cost_line_sample).  The lines that depend on customers were summed
+ * month by month as the lanes ran (path_sum_lines).  The sums skip what
+ * the means do not need: a line that does not depend on customers costs
+ * the same in every scenario and in every month up to the next change
+ * (test_path checks it), so only scenario 0's months of change are summed
+ * (collect_cost_lines reads the rest from them), and a category's mean is
+ * the sum of its lines'.  Allocates nothing; ST_OK. */
+static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
+{
+    struct engine *e = w->e;
+    struct path *p = w->lane[j];
+    const size_t L = e->L, W = e->clw;
+    double *cost = w->cl_cost;
+    /* a sampled path's every line and month, in cl_path: the lanes wrote
+     * the lines that depend on customers, scenario by scenario; the others
+     * are scenario 0's, the same in every scenario */
+    double *record = (w->first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL;
+    for (int mo = 1; mo <= e->H && s == 0; mo++) {
+        double *sum = w->cl_sum + cl_figure(e, s, mo, 0);
+        if (e->cl_changes[mo]) { /* always month 1 */
+            path_line_costs_of(p, mo, e->cl_steady, e->ncl_steady, cost);
+            for (size_t k = 0; k < e->ncl_steady; k++)
+                sum[e->cl_steady[k]] += cost[k];
+        }
+        if (!record)
+            continue;
+        double *at = record + (size_t)(mo - 1) * W;
+        for (size_t k = 0; k < e->ncl_steady; k++) /* unchanged: the month before's */
+            at[e->cl_steady[k]] = e->cl_changes[mo] ? cost[k] : (at - W)[e->cl_steady[k]];
+    }
+    if (!record)
+        return ST_OK;
+    for (int mo = 1; mo <= e->H; mo++) {
+        double *at = record + (size_t)(mo - 1) * W;
+        for (size_t c = 0; c < CAT_COUNT; c++)
+            at[L + c] = 0;
+        for (size_t l = 0; l < L; l++)
+            at[L + e->cl_cat[l]] += at[l];
+    }
+    /* into the chunk's sample, at the path's place in it: the lines'
+     * figures only when their histograms fit (the categories are the last
+     * CAT_COUNT of each month's) */
+    const int lines = e->ncl_hist == e->ncl;
+    const size_t slot = (size_t)((w->first + j) % ENGINE_CHUNK) / ENGINE_LINE_EVERY;
+    for (int mo = 1; mo <= e->H; mo++) {
+        const double *at = record + (size_t)(mo - 1) * W;
+        for (size_t l = lines ? 0 : L; l < W; l++) {
+            const size_t i = lines ? cl_figure(e, s, mo, l) : hist_of_category(e, s, mo, l - L);
+            w->cl_sample[i * CL_SAMPLE + slot] = at[l];
+        }
+    }
+    return ST_OK;
+}
+
+/* Adds the sampled paths of the chunk of paths FIRST .. LAST - 1 to the
+ * shared histograms, figure by figure (a figure's window is fetched once
+ * for all of them: the windows of all figures are far larger than the
+ * caches).  ST_NOMEM when a histogram's page cannot be allocated. */
+static enum status add_cost_line_sample(struct worker *w, uint64_t first, uint64_t last)
+{
+    struct engine *e = w->e;
+    const size_t n = (size_t)((last - first + ENGINE_LINE_EVERY - 1) / ENGINE_LINE_EVERY); /* FIRST: a multiple */
+    enum status st = ST_OK;
+    pthread_mutex_lock(&e->cl_lock);
+    for (size_t i = 0; i < e->ncl_hist && st == ST_OK; i++)
+        for (size_t k = 0; k < n && st == ST_OK; k++)
+            st = histset_add(e->cl_hist, i, w->cl_sample[i * CL_SAMPLE + k]);
+    if (st == ST_OK)
+        e->cl_sampled += n;
+    pthread_mutex_unlock(&e->cl_lock);
+    return st;
+}
+
+/* Takes the summary and cost lines of the paths of lanes 0..N-1 (paths in
+ * order), for scenario S, once their months are done.  ST_NOMEM as
+ * accumulate_cost_lines. */
+static enum status accumulate_ends(struct worker *w, size_t s, size_t n)
+{
+    enum status st = ST_OK;
     struct engine *e = w->e;
     const double *plan = e->plan_summary + s * SM_COUNT;
     double *at = w->batch + (e->nmonthly + s * SM_COUNT) * w->batch_paths + w->nbatch;
@@ -207,6 +325,8 @@ static void accumulate_ends(struct worker *w, size_t s, size_t n)
                 w->good[s * SM_COUNT + k]++;
         }
         w->runway[s * ((size_t)e->H + 2) + (size_t)sv[SM_RUNWAY]]++;
+        if (e->ncl && accumulate_cost_lines(w, s, j) != ST_OK)
+            st = ST_NOMEM; /* the other figures are still taken: the run stops at the chunk's end */
         /* cost lines have moments only */
         const double *lv = path_lines(p);
         struct chunk_moments *c = w->chunk + e->nmonthly + e->nsummary + e->ncompare + s * e->L * LF_COUNT;
@@ -214,6 +334,7 @@ static void accumulate_ends(struct worker *w, size_t s, size_t n)
             if (!isnan(lv[i]))
                 chunk_add(&c[i], lv[i]);
     }
+    return st;
 }
 
 /* The position among the compared figures of scenario S's, or -1 for the
@@ -250,8 +371,10 @@ static void accumulate_differences(struct worker *w, size_t n)
 
 /* Runs paths FIRST .. FIRST + N - 1 (N at most nlanes) side by side, into
  * the batch. */
-static void run_lanes(struct worker *w, uint64_t first, size_t n)
+static enum status run_lanes(struct worker *w, uint64_t first, size_t n)
 {
+    enum status st = ST_OK;
+    w->first = first;
     struct engine *e = w->e;
     const struct run_options *o = e->o;
     const enum path_mode mode = o->draws_only ? PATH_DRAWS_ONLY : PATH_RANDOM;
@@ -265,6 +388,9 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
             path_set_variant(w->lane[j], o->variants ? o->variants[s] : NULL);
             path_draw_scenario(w->lane[j], o->scenarios[s]);
             path_begin(w->lane[j], mode);
+            if (e->ncl && mode != PATH_DRAWS_ONLY) /* lanes add to the sums in path order, month by month */
+                path_sum_lines(w->lane[j], w->cl_sum + cl_figure(e, s, 1, 0),
+                               (first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL, e->clw);
         }
         for (int mo = 1; mo <= e->H; mo++) {
             size_t at = (s * (size_t)e->H + (size_t)(mo - 1)) * MM_COUNT;
@@ -273,13 +399,14 @@ static void run_lanes(struct worker *w, uint64_t first, size_t n)
         }
         for (size_t j = 0; j < n; j++)
             path_end(w->lane[j]);
-        if (mode != PATH_DRAWS_ONLY)
-            accumulate_ends(w, s, n);
+        if (mode != PATH_DRAWS_ONLY && accumulate_ends(w, s, n) != ST_OK)
+            st = ST_NOMEM;
         for (size_t j = 0; sample && j < n; j++)
             sensitivity_record_outputs(e->sample, s, first + j, path_summary(w->lane[j]));
     }
     if (mode != PATH_DRAWS_ONLY && e->ncompare)
         accumulate_differences(w, n);
+    return st;
 }
 
 /* Adds the block being merged, as one replicate, to the moments INTO, and
@@ -296,9 +423,14 @@ static void close_block(struct engine *e, struct moments *into)
     }
 }
 
-/* Merges the moments C of chunk CHUNK, whose turn it is (and clears C). */
-static void merge_chunk(struct engine *e, uint64_t chunk, struct chunk_moments *c)
+/* Merges the moments C and cost_lines.csv's sums CL of chunk CHUNK, whose
+ * turn it is (and clears them). */
+static void merge_chunk(struct engine *e, uint64_t chunk, struct chunk_moments *c, double *cl)
 {
+    for (size_t i = 0; i < e->ncl; i++) {
+        e->cl_total[i] += cl[i];
+        cl[i] = 0;
+    }
     if (e->design) {
         for (size_t i = 0; i < e->nmoments; i++) {
             e->block_sum[i] += c[i].shift * (double)c[i].n + c[i].s1;
@@ -326,13 +458,14 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
     pthread_mutex_lock(&e->lock);
     for (;;) {
         if (e->next_merge == chunk) {
-            merge_chunk(e, chunk, w->chunk);
+            merge_chunk(e, chunk, w->chunk, w->cl_sum);
             for (int found = 1; found;) { /* the parked chunks whose turns follow */
                 found = 0;
                 for (size_t k = 0; k < e->nparked; k++)
                     if (e->parked_at[k] == e->next_merge) {
                         e->parked_at[k] = UINT64_MAX;
-                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments);
+                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments,
+                                    e->ncl ? e->parked_cl + k * e->ncl : NULL);
                         found = 1;
                     }
             }
@@ -348,6 +481,10 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
         if (k < e->nparked) {
             memcpy(e->parked + k * e->nmoments, w->chunk, e->nmoments * sizeof *w->chunk);
             memset(w->chunk, 0, e->nmoments * sizeof *w->chunk);
+            if (e->ncl) {
+                memcpy(e->parked_cl + k * e->ncl, w->cl_sum, e->ncl * sizeof *w->cl_sum);
+                memset(w->cl_sum, 0, e->ncl * sizeof *w->cl_sum);
+            }
             e->parked_at[k] = chunk;
             ok = 1;
             break;
@@ -379,13 +516,15 @@ static void *work(void *arg)
         enum status st = ST_OK;
         for (uint64_t i = first; i < last && st == ST_OK; i += w->nlanes) {
             size_t n = last - i < w->nlanes ? (size_t)(last - i) : w->nlanes;
-            run_lanes(w, i, n);
+            st = run_lanes(w, i, n);
             w->nbatch += n;
-            if (w->nbatch == w->batch_paths)
-                st = flush(w);
+            if (w->nbatch == w->batch_paths && flush(w) != ST_OK)
+                st = ST_NOMEM;
         }
         if (st == ST_OK && !o->draws_only)
             st = flush(w);
+        if (st == ST_OK && e->ncl)
+            st = add_cost_line_sample(w, first, last);
         if (st != ST_OK) {
             atomic_store(&e->failed, st);
             break;
@@ -425,6 +564,10 @@ static void worker_free(struct worker *w)
     mem_free(w->worse);
     mem_free(w->batch_mem);
     correl_block_free(w->correl);
+    mem_free(w->cl_cost);
+    mem_free(w->cl_sum);
+    mem_free(w->cl_path);
+    mem_free(w->cl_sample);
 }
 
 static int worker_init(struct worker *w, struct engine *e, int id)
@@ -454,6 +597,14 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     if (!w->batch_mem)
         return -1;
     w->batch = w->batch_mem + (CACHE_LINE - (uintptr_t)w->batch_mem % CACHE_LINE) % CACHE_LINE / sizeof(double);
+    if (e->ncl) {
+        w->cl_cost = mem_calloc(e->L + 1, sizeof *w->cl_cost);
+        w->cl_sum = mem_calloc(e->ncl, sizeof *w->cl_sum);
+        w->cl_path = mem_calloc(e->ncl / e->S, sizeof *w->cl_path);
+        w->cl_sample = mem_calloc(e->ncl_hist * CL_SAMPLE, sizeof *w->cl_sample);
+        if (!w->cl_cost || !w->cl_sum || !w->cl_path || !w->cl_sample)
+            return -1;
+    }
     return w->chunk && w->hist && w->good && w->runway && w->worse ? 0 : -1;
 }
 
@@ -506,6 +657,8 @@ void results_free(struct results *r)
     mem_free(r->prob_worse);
     mem_free(r->compare_metric);
     sensitivity_free(r->sensitivity);
+    mem_free(r->cl_mean);
+    mem_free(r->cl_q);
     mem_free(r);
 }
 
@@ -533,6 +686,43 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
         histset_quantiles(sets, nthreads, i, row->n, &e->o->quantile_extra, 1, whole, scratch, &row->q_extra, &lo,
                           &hi);
     row->prob_plan = NAN;
+}
+
+/* cost_lines.csv's figures into R (which has room for them): a line that
+ * does not depend on customers has scenario 0's sum of the month its
+ * stretch without change starts in; a category's mean is the sum of its
+ * lines' means, in line order. */
+static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *scratch)
+{
+    static const double q[3] = { 0.10, 0.50, 0.90 };
+    const struct histset *set = e->cl_hist;
+    const size_t L = e->L;
+    r->cl_sampled = e->cl_sampled;
+    r->cl_line_quantiles = e->ncl_hist == e->ncl;
+    for (size_t s = 0; s < e->S; s++) {
+        int start = 1; /* of the stretch without change */
+        for (int mo = 1; mo <= e->H; mo++) {
+            if (e->cl_changes[mo])
+                start = mo;
+            double *mean = r->cl_mean + cl_figure(e, s, mo, 0);
+            for (size_t c = 0; c < CAT_COUNT; c++)
+                mean[L + c] = 0;
+            for (size_t l = 0; l < L; l++) {
+                const double *total = e->cl_total + (e->cl_steady_of[l] ? cl_figure(e, 0, start, l) : cl_figure(e, s, mo, l));
+                mean[l] = *total / (double)e->paths;
+                mean[L + e->cl_cat[l]] += mean[l];
+            }
+            for (size_t l = 0; l < e->clw; l++) {
+                const size_t i = cl_figure(e, s, mo, l);
+                double lo, hi, *out = r->cl_q + 3 * i;
+                if (r->cl_line_quantiles || l >= L)
+                    histset_quantiles(&set, 1, r->cl_line_quantiles ? i : hist_of_category(e, s, mo, l - L),
+                                      e->cl_sampled, q, 3, 0, scratch, out, &lo, &hi);
+                else
+                    out[0] = out[1] = out[2] = NAN;
+            }
+        }
+    }
 }
 
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
@@ -625,6 +815,8 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
         }
     }
+    if (e->ncl)
+        collect_cost_lines(e, r, scratch);
     mem_free(scratch);
     mem_free(between);
     return ST_OK;
@@ -652,6 +844,14 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     e->nlines_m = e->S * e->L * LF_COUNT;
     e->nmoments = e->nmonthly + e->nsummary + e->ncompare + e->nlines_m;
     e->nhist = e->nmonthly + e->nsummary + e->ncompare;
+    if (o->cost_lines && !o->draws_only && !o->variants) {
+        e->clw = e->L + CAT_COUNT;
+        e->ncl = e->S * (size_t)e->H * e->clw;
+        /* what a figure's histogram holds at least: its windows and their
+         * carries (stats.c); the lines' only within the budget */
+        const size_t per_figure = 2 * HISTSET_WINDOW * (sizeof(uint8_t) + sizeof(uint16_t));
+        e->ncl_hist = e->ncl <= ENGINE_LINE_HIST_BYTES / per_figure ? e->ncl : e->S * (size_t)e->H * CAT_COUNT;
+    }
     uint64_t most = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
     e->nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
     if ((uint64_t)e->nthreads > most)
@@ -667,13 +867,33 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     /* two slots a thread (one thread merges every chunk in turn), within
      * PARK_BYTES: a model of very many cost lines has large moments */
     e->nparked = e->nthreads > 1 ? 2 * (size_t)e->nthreads : 0;
-    if (e->nparked > PARK_BYTES / (e->nmoments * sizeof *e->parked))
-        e->nparked = PARK_BYTES / (e->nmoments * sizeof *e->parked);
+    if (e->nparked > PARK_BYTES / (e->nmoments * sizeof *e->parked + e->ncl * sizeof *e->parked_cl))
+        e->nparked = PARK_BYTES / (e->nmoments * sizeof *e->parked + e->ncl * sizeof *e->parked_cl);
     e->parked = mem_calloc(e->nparked * e->nmoments + 1, sizeof *e->parked);
     e->parked_at = mem_calloc(e->nparked + 1, sizeof *e->parked_at);
     if (!e->w || !e->plan_month || !e->plan_summary || !e->moments || !e->parked || !e->parked_at) {
         engine_free(e);
         return NULL;
+    }
+    if (e->ncl) {
+        e->cl_cat = mem_calloc(e->L + 1, sizeof *e->cl_cat);
+        e->cl_total = mem_calloc(e->ncl, sizeof *e->cl_total);
+        e->parked_cl = mem_calloc(e->nparked * e->ncl + 1, sizeof *e->parked_cl);
+        e->cl_hist = histset_new(e->ncl_hist);
+        e->cl_steady = mem_calloc(e->L + 1, sizeof *e->cl_steady);
+        e->cl_steady_of = mem_calloc(e->L + 1, sizeof *e->cl_steady_of);
+        e->cl_changes = mem_calloc((size_t)e->H + 1, sizeof *e->cl_changes);
+        if (!e->cl_cat || !e->cl_total || !e->parked_cl || !e->cl_hist || !e->cl_steady || !e->cl_steady_of || !e->cl_changes) {
+            engine_free(e);
+            return NULL;
+        }
+        int err = pthread_mutex_init(&e->cl_lock, NULL);
+        if (err) {
+            *status = refused(err);
+            engine_free(e);
+            return NULL;
+        }
+        e->cl_lock_ready = 1;
     }
     for (size_t k = 0; k < e->nparked; k++)
         e->parked_at[k] = UINT64_MAX;
@@ -682,6 +902,19 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
             e->inited++;
             engine_free(e);
             return NULL;
+        }
+    }
+    if (e->ncl) { /* which lines depend on customers, as the paths run the model */
+        const struct path *p = e->w[0].lane[0];
+        memcpy(e->cl_changes, path_changes(p), (size_t)e->H + 1);
+        for (size_t l = 0; l < e->L; l++) {
+            const char *kind, *name;
+            int category, exists;
+            path_line_info(m, l, &kind, &name, &category, &exists);
+            e->cl_cat[l] = (unsigned char)category;
+            e->cl_steady_of[l] = (unsigned char)path_line_fixed(p, l);
+            if (e->cl_steady_of[l])
+                e->cl_steady[e->ncl_steady++] = l;
         }
     }
     int err = pthread_mutex_init(&e->lock, NULL);
@@ -744,6 +977,15 @@ void engine_free(struct engine *e)
     mem_free(e->moments);
     mem_free(e->parked);
     mem_free(e->parked_at);
+    mem_free(e->cl_cat);
+    mem_free(e->cl_steady);
+    mem_free(e->cl_steady_of);
+    mem_free(e->cl_changes);
+    mem_free(e->cl_total);
+    mem_free(e->parked_cl);
+    histset_free(e->cl_hist);
+    if (e->cl_lock_ready)
+        pthread_mutex_destroy(&e->cl_lock);
     design_free(e->design);
     correl_free(e->correl);
     mem_free(e->block_sum);
@@ -838,6 +1080,15 @@ enum status engine_collect(struct engine *e, struct results **out)
         !r->prob_worse || !r->compare_metric) {
         results_free(r);
         return ST_NOMEM;
+    }
+    if (e->ncl) {
+        r->cl_width = e->clw;
+        r->cl_mean = mem_calloc(e->ncl, sizeof *r->cl_mean);
+        r->cl_q = mem_calloc(3 * e->ncl, sizeof *r->cl_q);
+        if (!r->cl_mean || !r->cl_q) {
+            results_free(r);
+            return ST_NOMEM;
+        }
     }
     memcpy(r->scenarios, e->o->scenarios, e->S * sizeof *r->scenarios);
     memcpy(r->compare_metric, e->cmp_metric, e->ncmp * sizeof *r->compare_metric);

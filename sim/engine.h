@@ -51,6 +51,7 @@ struct run_options {
     size_t ncompare;
     double quantile_extra;     /* a further quantile of every figure, in stat_row.q_extra (0: none) */
     int sensitivity;           /* record the subsample of sensitivity.h, for engine_sensitivity */
+    int cost_lines;            /* work out every cost line's and category's monthly cost (cost_lines.csv) */
     int draws_only;            /* make every random draw of the run and nothing else
                                 * (the benchmark's floor); no results */
 };
@@ -90,7 +91,26 @@ struct results {
     struct stat_row *compare;   /* [s * ncompare + k] */
     double *prob_worse;         /* [s * ncompare + k] */
     struct sensitivity *sensitivity; /* what drives the key outputs (engine_sensitivity); NULL: not asked */
+    /* with run_options.cost_lines, each cost line's (l < nlines) and each
+     * category's (nlines + enum category) cost in each month: its mean over
+     * every path, and its 10th, 50th and 90th percentiles over the paths
+     * whose index is a multiple of ENGINE_LINE_EVERY (cl_sampled of them),
+     * NAN when none was, and for the lines (not the categories) when their
+     * histograms would take more than ENGINE_LINE_HIST_BYTES; NULL when not
+     * asked */
+    size_t cl_width;            /* nlines + CAT_COUNT */
+    double *cl_mean;            /* [(s * months + m - 1) * cl_width + l] */
+    double *cl_q;               /* [((s * months + m - 1) * cl_width + l) * 3 + k]: p10, p50, p90 */
+    uint64_t cl_sampled;
+    int cl_line_quantiles;      /* the lines have percentiles (their histograms fitted) */
 };
+
+/* cost_lines.csv's percentiles come from every ENGINE_LINE_EVERY-th path,
+ * held in one set of histograms for all threads, which for the lines may
+ * take at most ENGINE_LINE_HIST_BYTES (6 KiB a figure: a line's figures are
+ * scenarios x months; tests/bench/README.md has what they cost). */
+#define ENGINE_LINE_EVERY 16
+#define ENGINE_LINE_HIST_BYTES (16u << 20)
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */
 extern const double engine_quantiles[Q_COUNT];

@@ -105,6 +105,12 @@ struct path {
     int *at_price, *at_infra, *at_role, *at_feat, *at_amount, *at_happen, *at_deal;
     int at_scen[SCEN_NVALUES];
     int at_contract[CONTRACT_NVALUES];
+    /* cost_lines.csv's (path_sum_lines), last: the run's own fields are
+     * where they were before it */
+    double *line_customers;      /* [P]: path_line_costs' customers of the month */
+    double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
+    size_t line_stride;
+    size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
 };
 
 /* path_line_info of the contract's own line L. */
@@ -266,6 +272,9 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->at_amount, m->nrounds);
     TAKE(l, p->at_happen, m->nrounds);
     TAKE(l, p->at_deal, 2 * m->ndeals);
+    /* cost_lines.csv's, last: the run's own are where they were before it */
+    TAKE(l, p->line_customers, P);
+    TAKE(l, p->varying, L);
 }
 
 size_t path_bytes(const struct model *m)
@@ -426,6 +435,9 @@ struct path *path_new(const struct model *m)
                                   .cpc_plan = m->cpc_plan };
     month_index(&p->mm, p->index);
     month_changes(&p->mm, p->changed);
+    for (size_t k = 0; k < m->ninfra + m->nroles + 2 * m->nfeatures; k++) /* a contract's lines are not summed */
+        if (!month_line_fixed(&p->mm, k))
+            p->varying[p->nvarying++] = k;
     for (size_t i = 0; i < p->P; i++)
         p->mix[i] = m->plans[i].mix;
     assign_slots(p);
@@ -778,8 +790,22 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
     for (size_t j = 0; j < n; j++) {
         struct path *p = lane[j];
         const struct month_values v = values_of(p, mo);
-        month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
-                    in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+        if (!p->line_sums) { /* a run without cost_lines.csv */
+            month_close(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers, &p->hist,
+                        in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
+            continue;
+        }
+        month_close_lines(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers,
+                          &p->hist, in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines,
+                          p->ledger_cost);
+        double *sum = p->line_sums + (size_t)(mo - 1) * p->line_stride;
+        for (size_t k = 0; k < p->nvarying; k++)
+            sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
+        if (p->line_record) {
+            double *at = p->line_record + (size_t)(mo - 1) * p->line_stride;
+            for (size_t k = 0; k < p->nvarying; k++)
+                at[p->varying[k]] = p->ledger_cost[p->varying[k]];
+        }
     }
 }
 
@@ -789,6 +815,54 @@ void path_end(struct path *p)
         return;
     const struct month_years years = years_of(p);
     month_summary(&p->mm, &years, &p->hist, p->customers, &p->tally, 1, p->out_lines, p->out_summary);
+}
+
+/* Month MO's customers of each plan into line_customers, from their
+ * running sums (whole numbers on a path, so the difference is exact); a
+ * contract's are counted in its plan's there, and month_line_cost adds
+ * them itself. */
+static void line_customers_of(struct path *p, int mo)
+{
+    const size_t P = p->P;
+    const double *now = p->hist.plan_sum + (size_t)mo * P, *before = now - P;
+    const struct contract *c = p->mm.contract;
+    for (size_t k = 0; k < P; k++)
+        p->line_customers[k] = now[k] - before[k];
+    if (c && contract_customers(c, mo) > 0)
+        p->line_customers[c->plan] -= contract_customers(c, mo);
+}
+
+void path_line_costs(struct path *p, int mo, double *line_cost)
+{
+    line_customers_of(p, mo);
+    const struct month_values v = values_of(p, mo);
+    month_ledger(&p->mm, &v, mo, p->line_customers, p->hist.total, line_cost, p->ledger_revenue);
+}
+
+void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost)
+{
+    line_customers_of(p, mo);
+    const struct month_values v = values_of(p, mo);
+    for (size_t k = 0; k < n; k++)
+        line_cost[k] = month_line_cost(&p->mm, &v, mo, lines[k], p->line_customers, p->hist.total[mo],
+                                       p->hist.total);
+}
+
+void path_sum_lines(struct path *p, double *sums, double *record, size_t stride)
+{
+    p->line_sums = sums;
+    p->line_record = record;
+    p->line_stride = stride;
+}
+
+int path_line_fixed(const struct path *p, size_t l)
+{
+    return month_line_fixed(&p->mm, l);
+}
+
+const unsigned char *path_changes(const struct path *p)
+{
+    return p->changed;
 }
 
 const double *path_monthly(const struct path *p) { return p->out_month; }

@@ -105,6 +105,26 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
                       size_t stride);
 void path_end(struct path *p);
 
+/* Each cost line's cost in month MO of the last run (path_simulate, or the
+ * engine's way once path_end is done), into LINE_COST[path_nlines], priced
+ * line by line as month_ledger prices them from the path's values of MO's
+ * year and its customers: what cost_lines.csv reports.  Allocates
+ * nothing. */
+void path_line_costs(struct path *p, int mo, double *line_cost);
+/* The same for the N lines LINES only, into LINE_COST[N]. */
+void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost);
+/* While SUMS is not NULL, path_month_lanes adds the cost in each month MO
+ * of every line of the model (a contract's aside) that depends on
+ * customers (month_line_fixed false), as
+ * month_close prices it, to SUMS[(MO - 1) * STRIDE + l], and, while RECORD
+ * is not NULL, writes it to RECORD[(MO - 1) * STRIDE + l] (both
+ * borrowed). */
+void path_sum_lines(struct path *p, double *sums, double *record, size_t stride);
+/* month_line_fixed of line L in the variant P runs, and month_changes of
+ * it: CHANGES[m], m = 1..H. */
+int path_line_fixed(const struct path *p, size_t l);
+const unsigned char *path_changes(const struct path *p);
+
 /* Results of the last run: monthly figures [(m - 1) * MM_COUNT + k]
  * (path_simulate only), summary figures [k], cost line figures
  * [line * LF_COUNT + f]. */

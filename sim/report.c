@@ -13,7 +13,8 @@
 #include "sim/rng.h"
 
 const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
-                                     "ledger.csv", "ledger_path.csv", "sensitivity.csv", "run.csv", NULL };
+                                     "ledger.csv", "ledger_path.csv", "sensitivity.csv", "cost_lines.csv", "run.csv",
+                                     NULL };
 
 void report_number(FILE *f, double x)
 {
@@ -150,6 +151,39 @@ int report_costs(FILE *f, const struct model *m, const struct results *r)
             fputc(',', f);
             report_number(f, lm[l * LF_COUNT + LF_CPC]);
             fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int report_cost_lines(FILE *f, const struct model *m, const struct results *r)
+{
+    fputs("scenario,month,date,line,kind,category,mean,p10,p50,p90\n", f);
+    for (size_t s = 0; s < r->nscenarios && r->cl_mean; s++) {
+        for (int mo = 1; mo <= r->months; mo++) {
+            char date[16];
+            date_of(m, mo, date, sizeof date);
+            for (size_t l = 0; l < r->cl_width; l++) {
+                const char *kind = "category", *name;
+                int category = (int)(l - r->nlines), exists = 1;
+                if (l < r->nlines)
+                    path_line_info(m, l, &kind, &name, &category, &exists);
+                else
+                    name = category_names[category];
+                if (!exists)
+                    continue;
+                const size_t i = (s * (size_t)r->months + (size_t)(mo - 1)) * r->cl_width + l;
+                report_text(f, m->scenarios[r->scenarios[s]].name);
+                fprintf(f, ",%d,%s,", mo, date);
+                report_text(f, name);
+                fprintf(f, ",%s,%s,", kind, category_names[category]);
+                report_number(f, r->cl_mean[i]);
+                for (int k = 0; k < 3; k++) {
+                    fputc(',', f);
+                    report_number(f, r->cl_q[3 * i + (size_t)k]);
+                }
+                fputc('\n', f);
+            }
         }
     }
     return ferror(f) ? -1 : 0;

@@ -39,6 +39,10 @@ int report_compare(FILE *f, const struct model *m, const struct results *r);
 /* sensitivity.csv: what drives each key output (sensitivity.h); the header
  * only when R has no sensitivity. */
 int report_sensitivity(FILE *f, const struct model *m, const struct results *r);
+/* cost_lines.csv: each cost line's and each category's cost in each month
+ * of each scenario (mean, p10, p50, p90); the header only when R has no
+ * such figures (run_options.cost_lines). */
+int report_cost_lines(FILE *f, const struct model *m, const struct results *r);
 int report_run(FILE *f, const struct model *m, const struct results *r, const struct run_info *info);
 
 /* The human summary: per scenario, plan and P5/P50/P95 of runway, cost per

@@ -8,10 +8,12 @@
 # produce it; report.html embeds every figure and fetches nothing. The run is
 # real, compare.csv included, and so are the quote of the example contract and
 # the scope of its team plan written into its folder (as make report does),
-# which must leave the run's reports as they were. A second copy holds the run
-# alone, so that the quote's and scope's sections say how to produce them, with
-# a real sweep of two inputs (a heat map a scenario); a third, a sweep of one
-# input (a line a scenario).
+# which must leave the run's reports as they were; it runs with --cost-lines,
+# as make report does, so that cost_lines.csv is drawn. A second copy holds
+# the run alone and without cost_lines.csv, so that the sections of quote,
+# scope and cost lines say how to produce them, with a real sweep of two
+# inputs (a heat map a scenario); a third, a sweep of one input (a line a
+# scenario).
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
 #                                       work in build/notebook/
@@ -34,7 +36,8 @@ import base64, csv, json, re, struct, sys
 PER_SCENARIO = ["cash", "customers", "cpc", "plan_costs", "cost_lines", "cpc_share"]
 SINGLE = ["cash_out", "prob_plan", "cost_categories"]
 # reports a run may lack, each drawn when there and said how to produce when not
-OPTIONAL = ["compare.csv", "sensitivity.csv", "quote.csv", "quote_costs.csv", "scope.csv", "sweep.csv"]
+OPTIONAL = ["compare.csv", "sensitivity.csv", "cost_lines.csv", "quote.csv", "quote_costs.csv", "scope.csv",
+            "sweep.csv"]
 problems = []
 
 
@@ -99,6 +102,9 @@ def executed(path, out, html=None):
         except FileNotFoundError:
             if f"No `{report}` in" not in text:
                 problems.append(f"{report} is absent and no line says how to produce it")
+            elif report == "cost_lines.csv" and not any(
+                    "--cost-lines" in line for line in text.splitlines() if f"No `{report}` in" in line):
+                problems.append("cost_lines.csv is absent and its line does not say to run with --cost-lines")
             continue
         if report == "compare.csv":
             expected |= {("compare", r["baseline"]) for r in rows if r["scenario"] != r["baseline"]}
@@ -106,6 +112,8 @@ def executed(path, out, html=None):
             expected |= {("sensitivity", r["scenario"]) for r in rows}
         if report == "sweep.csv":
             expected |= {("sweep", r["scenario"]) for r in rows}
+        if report == "cost_lines.csv":
+            expected |= {("cost_lines_months", r["scenario"]) for r in rows}
         if report == "quote.csv" or report in ("quote_costs.csv", "scope.csv") and rows:
             expected.add((report.removesuffix(".csv"), None))
     for key in sorted(expected - figures.keys(), key=str):
@@ -194,6 +202,8 @@ EOF
 for cell in nb["cells"]:
     cell["outputs"] = [o for o in cell.get("outputs", []) if "No `sweep.csv`" not in "".join(o.get("data", {}).get("text/markdown", ""))]'
     broken "the scenario comparison missing" 'cell, o = figure("compare"); cell["outputs"].remove(o)'
+    broken "the cost lines by month missing" 'cell, o = figure("cost_lines_months"); cell["outputs"].remove(o)'
+    broken "cost lines by month that draw nothing" 'figure("cost_lines_months")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "a quote figure that draws nothing" 'figure("quote")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "the quote's cost figure missing" 'cell, o = figure("quote_costs"); cell["outputs"].remove(o)'
     broken "a scope figure without a title" 'figure("scope")[1]["metadata"]["cpcsim_figure"]["title"] = ""'
@@ -201,6 +211,14 @@ for cell in nb["cells"]:
     broken "a stylesheet fetched" 'html = html.replace("</head>", "<link rel=\"stylesheet\" href=\"//fonts.example/x.css\"></head>")'
     broken "a figure not embedded" 'html = html.replace("<img src=\"data:image/png;base64,", "<img src=\"cash.png\" data-x=\"", 1)'
     broken "outputs committed" 'committed["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]'
+    # the copy without cost_lines.csv, whose skip line does not name --cost-lines
+    count=$((count + 1))
+    sed '/No `cost_lines.csv` in/s/--cost-lines/--lines/g' "$work/more.ipynb" > "$tmp/more.ipynb"
+    if "$py" "$tmp/check.py" executed "$tmp/more.ipynb" "$work/more" "$work/more/report.html" >"$tmp/said" ||
+       ! grep -q "does not say to run with --cost-lines" "$tmp/said"; then
+        echo "notebook.sh self-test: a skip line of cost_lines.csv without --cost-lines passed"
+        failed=1
+    fi
     # and end to end: a run whose cash percentiles and plan are all empty for
     # one scenario, and whose quote and scope have no figures, must give an
     # empty cash fan chart, quote chart and scope chart, which must fail
@@ -262,8 +280,8 @@ bad=0
 
 "$py" "$work/check.py" committed notebooks/report.ipynb || bad=1
 
-if ! "$cpcsim" run data/saas -n 400 -o "$work/out" -q >/dev/null; then
-    echo "notebook.sh: $cpcsim run data/saas -n 400 failed"
+if ! "$cpcsim" run data/saas -n 400 --cost-lines -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim run data/saas -n 400 --cost-lines failed"
     exit 1
 fi
 if [ ! -f "$work/out/compare.csv" ]; then
@@ -288,6 +306,9 @@ for f in "$work/more"/*.csv; do
         bad=1
     fi
 done
+# The copy as a run without --cost-lines: the section of cost_lines.csv
+# says to run with it.
+rm -f "$work/more/cost_lines.csv"
 # A real sweep of two inputs beside the run alone (a heat map a scenario),
 # and of one input in a third copy (a line a scenario).
 if ! "$cpcsim" sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/4 --vary company.csv:cash=3e6,5e6 \

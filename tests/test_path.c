@@ -12,7 +12,11 @@
  * benchmark model and on 200 models generated at random with every driver,
  * step, ratio, lag, raise, feature and deal kind, in lane groups of every
  * size, with the vector bodies the machine runs (AVX2 where it has it) and
- * with the baseline ones (SSE2).
+ * with the baseline ones (SSE2).  And cost_lines.csv's two shortcuts: the
+ * customer-dependent lines as month_close prices them while the lanes run
+ * (path_sum_lines) are month_line_cost's bits, and every other line
+ * (month_line_fixed) costs the same in every month up to the next month
+ * that month_changes marks.
  */
 #include "testutil.h"
 
@@ -37,6 +41,12 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
         assert_non_null(lane[j] = path_new(m));
     double *rows = calloc(H * MM_COUNT * PATH_LANES, sizeof *rows); /* [month][figure][lane] */
     assert_non_null(rows);
+    /* each lane's cost lines by month, summed from 0 and recorded */
+    double *sums = calloc(H * L * PATH_LANES + 1, sizeof *sums), *record = calloc(H * L * PATH_LANES + 1, sizeof *record);
+    double *plain = calloc(H * L + 1, sizeof *plain);
+    assert_non_null(sums);
+    assert_non_null(record);
+    assert_non_null(plain);
     uint64_t first = 0;
     for (size_t n = 1; first < paths; n = n % PATH_LANES + 1) {
         if (n > paths - first)
@@ -48,6 +58,8 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
                 path_set_variant(lane[j], variant);
                 path_draw_scenario(lane[j], s);
                 path_begin(lane[j], PATH_RANDOM);
+                memset(sums + j * H * L, 0, H * L * sizeof *sums);
+                path_sum_lines(lane[j], sums + j * H * L, record + j * H * L, L);
             }
             for (int mo = 1; mo <= (int)H; mo++)
                 path_month_lanes(lane, n, seed, first, mo, rows + (size_t)(mo - 1) * MM_COUNT * n, n);
@@ -76,11 +88,31 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
                         fail_msg("%s: scenario %zu, path %llu, line %zu figure %zu: plain %.17g, engine %.17g",
                                  what, s, (unsigned long long)(first + j), l / LF_COUNT, l % LF_COUNT, a, b);
                 }
+                for (size_t mo = 1; mo <= H; mo++)
+                    path_line_costs(alone, (int)mo, plain + (mo - 1) * L);
+                const unsigned char *changes = path_changes(alone);
+                for (size_t mo = 1, start = 1; mo <= H; mo++) {
+                    start = changes[mo] ? mo : start;
+                    for (size_t l = 0; l < m->ninfra + m->nroles + 2 * m->nfeatures; l++) { /* no contract's */
+                        const size_t at = (mo - 1) * L + l;
+                        double a = plain[at], b = record[j * H * L + at], c = sums[j * H * L + at];
+                        if (path_line_fixed(alone, l))
+                            b = c = plain[(start - 1) * L + l]; /* the month its stretch starts */
+                        if (memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &c, sizeof a) != 0)
+                            fail_msg("%s: scenario %zu, path %llu, month %zu, line %zu (%s): plain %.17g, "
+                                     "engine %.17g recorded, %.17g summed", what, s, (unsigned long long)(first + j),
+                                     mo, l, path_line_fixed(alone, l) ? "fixed, from its stretch's start" : "by customers",
+                                     a, b, c);
+                    }
+                }
             }
         }
         first += n;
     }
     free(rows);
+    free(sums);
+    free(record);
+    free(plain);
     for (size_t j = 0; j < PATH_LANES; j++)
         path_free(lane[j]);
     path_free(alone);
