@@ -161,7 +161,7 @@ static void company(struct company *c, int horizon)
     c->rate[1] = 3000;
     c->rate[2] = 2000;
     c->fd[0] = (struct feature_draw){ 2, 50, 1 };
-    c->v = (struct month_values){ c->price, c->amount, c->rate, c->fd };
+    c->v = (struct month_values){ c->price, c->amount, c->rate, c->fd, NULL };
 }
 
 static void one_month_by_hand(void **state)
@@ -250,7 +250,7 @@ static void a_year_and_its_totals(void **state)
         customers[0] = month_flow(customers[0], gone, in, 0);
         month_close(&c.mm, &c.v, m, &fx, unit, customers, &hist, 0, 0, 0, &t, fig, 1, lines);
     }
-    const struct month_years y = { amount_y, rate_y, c.fd };
+    const struct month_years y = { amount_y, rate_y, c.fd, NULL };
     month_summary(&c.mm, &y, &hist, customers, &t, 0, lines, summary);
     /* revenue 10 x 100 + 2 x 500 = 2000 a month; costs: infra 1000 + 60 +
      * 300 x 3 = 1960; staff 6000 + 2000 + 3 x 3000 = 17000; build 6000
