@@ -134,6 +134,7 @@ ifeq ($(OUT),)
 	./cpcsim scope data/saas --price 3950 --plan team -o out/demo -q
 	./cpcsim sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/7 --vary company.csv:cash=3e6..6e6/4 \
 		--scenario realistic -o out/demo -q >/dev/null
+	./cpcsim goal data/saas --vary company.csv:cash --target prob_cash_out=10% --scenario realistic -o out/demo -q >/dev/null
 	@sh notebooks/report.sh out/demo
 else
 	@sh notebooks/report.sh "$(OUT)"

@@ -13,7 +13,8 @@
 # the run alone and without cost_lines.csv, so that the sections of quote,
 # scope and cost lines say how to produce them, with a real sweep of two
 # inputs (a heat map a scenario); a third, a sweep of one input (a line a
-# scenario).
+# scenario). The first and third also hold a goal seek (its answer drawn),
+# the second says how to produce one.
 #
 #   sh tests/notebook.sh [CPCSIM]       check (default ./cpcsim); keeps its
 #                                       work in build/notebook/
@@ -37,7 +38,7 @@ PER_SCENARIO = ["cash", "customers", "cpc", "plan_costs", "cost_lines", "cpc_sha
 SINGLE = ["cash_out", "prob_plan", "cost_categories"]
 # reports a run may lack, each drawn when there and said how to produce when not
 OPTIONAL = ["compare.csv", "sensitivity.csv", "cost_lines.csv", "quote.csv", "quote_costs.csv", "scope.csv",
-            "sweep.csv"]
+            "sweep.csv", "goal.csv"]
 problems = []
 
 
@@ -112,6 +113,8 @@ def executed(path, out, html=None):
             expected |= {("sensitivity", r["scenario"]) for r in rows}
         if report == "sweep.csv":
             expected |= {("sweep", r["scenario"]) for r in rows}
+        if report == "goal.csv" and rows:
+            expected.add(("goal", None))
         if report == "cost_lines.csv":
             expected |= {("cost_lines_months", r["scenario"]) for r in rows}
         if report == "quote.csv" or report in ("quote_costs.csv", "scope.csv") and rows:
@@ -206,6 +209,7 @@ for cell in nb["cells"]:
     broken "cost lines by month that draw nothing" 'figure("cost_lines_months")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "a quote figure that draws nothing" 'figure("quote")[1]["metadata"]["cpcsim_figure"]["drawn"] = 0'
     broken "the quote's cost figure missing" 'cell, o = figure("quote_costs"); cell["outputs"].remove(o)'
+    broken "the goal figure missing" 'cell, o = figure("goal"); cell["outputs"].remove(o)'
     broken "a scope figure without a title" 'figure("scope")[1]["metadata"]["cpcsim_figure"]["title"] = ""'
     broken "a script fetched from a CDN" 'html = html.replace("</head>", "<script src=\"https://cdn.example/require.js\"></script></head>")'
     broken "a stylesheet fetched" 'html = html.replace("</head>", "<link rel=\"stylesheet\" href=\"//fonts.example/x.css\"></head>")'
@@ -316,6 +320,17 @@ if ! "$cpcsim" sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/4 --
    ! "$cpcsim" sweep data/saas --vary 'plans.csv:team:price=500,800,uniform(700, 900)' -n 200 -o "$work/line" -q \
         >/dev/null; then
     echo "notebook.sh: $cpcsim sweep data/saas -n 200 failed"
+    exit 1
+fi
+# A goal seek in the run's folder, as make report does (the answer alone:
+# no sweep there): the cash that makes prob_cash_out 10%; and beside the
+# sweep of the price whose values are not all numbers, the price that makes
+# P50 gross_margin_final 70%.
+if ! "$cpcsim" goal data/saas --vary company.csv:cash --target prob_cash_out=10% --scenario realistic -n 200 \
+        -o "$work/out" -q >/dev/null ||
+   ! "$cpcsim" goal data/saas --vary plans.csv:team:price --target p50:gross_margin_final=70% -n 200 \
+        -o "$work/line" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim goal data/saas -n 200 failed"
     exit 1
 fi
 
