@@ -33,12 +33,56 @@ volatile sig_atomic_t cli_stop_signal = 0;
 /* ---- suggestions ---- */
 
 #define NEAR_LEN 64
+#define NEAR_BAND 8 /* the largest distance worked out between longer strings */
 #define NAMES_MAX 32 /* the most options or commands a suggestion looks at */
+
+/* cli_distance for long strings: the same programme kept to the cells
+ * within NEAR_BAND of the diagonal (a path through any other cell costs
+ * more than NEAR_BAND), each row held by its offset from the diagonal. */
+static size_t banded_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+    enum { W = 2 * NEAR_BAND + 1 };
+    const size_t far = SIZE_MAX / 2;
+    if ((alen > blen ? alen - blen : blen - alen) > NEAR_BAND)
+        return SIZE_MAX;
+    /* cell (i, j) of row i is at [j - i + NEAR_BAND] */
+    size_t before[W], last[W], row[W];
+    for (size_t k = 0; k < W; k++) {
+        before[k] = far;
+        last[k] = k >= NEAR_BAND ? k - NEAR_BAND : far; /* row 0: j */
+    }
+    for (size_t i = 1; i <= alen; i++) {
+        for (size_t k = 0; k < W; k++) {
+            row[k] = far;
+            if (i + k < NEAR_BAND)
+                continue;
+            const size_t j = i + k - NEAR_BAND;
+            if (j > blen)
+                break;
+            if (j == 0) {
+                row[k] = i;
+                continue;
+            }
+            size_t d = last[k] + (a[i - 1] != b[j - 1]);
+            if (k + 1 < W && last[k + 1] + 1 < d)
+                d = last[k + 1] + 1;
+            if (k > 0 && row[k - 1] + 1 < d)
+                d = row[k - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && before[k] + 1 < d)
+                d = before[k] + 1;
+            row[k] = d;
+        }
+        memcpy(before, last, sizeof last);
+        memcpy(last, row, sizeof row);
+    }
+    const size_t d = last[blen + NEAR_BAND - alen];
+    return d <= NEAR_BAND ? d : SIZE_MAX;
+}
 
 size_t cli_distance(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen >= NEAR_LEN || blen >= NEAR_LEN)
-        return SIZE_MAX;
+        return banded_distance(a, alen, b, blen);
     /* Three rows of the dynamic programme: the one before last is what a
      * transposition of neighbours looks back to. */
     size_t before[NEAR_LEN], last[NEAR_LEN], row[NEAR_LEN];

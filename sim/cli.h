@@ -178,8 +178,8 @@ void cli_help(const struct cli_command *c, FILE *out);
 /*
  * The optimal-string-alignment distance between A (ALEN bytes) and B (BLEN
  * bytes): insertions, deletions, substitutions and transpositions of
- * neighbours each count 1.  Strings longer than 63 bytes are far from
- * everything: the distance is then SIZE_MAX.
+ * neighbours each count 1.  When either is longer than 63 bytes, only a
+ * distance up to 8 is worked out; a larger one is SIZE_MAX (far).
  */
 size_t cli_distance(const char *a, size_t alen, const char *b, size_t blen);
 

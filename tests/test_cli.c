@@ -375,6 +375,32 @@ static void distance_counts_edits_and_transpositions(void **state)
     memset(longer, 'a', sizeof longer);
     assert_true(cli_distance(longer, 64, "a", 1) == SIZE_MAX);
     assert_int_equal(cli_distance(longer, 63, "a", 1), 62);
+    /* longer strings: the distance when it is at most 8, the same as the
+     * full programme gives on their tails (a common head costs nothing) */
+    char x1[200], x2[200];
+    memset(x1, 'x', sizeof x1);
+    memcpy(x2, x1, sizeof x2);
+    memcpy(x1 + 190, "quiet", 5);
+    memcpy(x2 + 190, "quite", 5);
+    assert_int_equal(cli_distance(x1, 195, x2, 195), 1);
+    assert_int_equal(cli_distance(x1, 195, x1, 195), 0);
+    memcpy(x1 + 180, "kitten", 6);
+    memcpy(x2 + 180, "sitting", 7);
+    assert_int_equal(cli_distance(x1, 186, x2, 187), 3);
+    memcpy(x1 + 180, "ca", 2);
+    memcpy(x2 + 180, "abc", 3);
+    assert_int_equal(cli_distance(x1, 182, x2, 183), 3);
+    assert_true(cli_distance(x1, 70, x2, 80) == SIZE_MAX);
+    assert_int_equal(cli_distance(x1, 100, x1, 108), 8);
+    assert_true(cli_distance(x1, 100, x1, 109) == SIZE_MAX);
+    assert_int_equal(cli_distance(x1, 64, x1, 60), 4);
+    assert_int_equal(cli_distance(longer, 63, longer, 64), 1);
+    /* nine substitutions in a row: beyond the band's reach */
+    memcpy(x2, x1, sizeof x2);
+    memset(x2 + 100, 'y', 9);
+    assert_true(cli_distance(x1, 150, x2, 150) == SIZE_MAX);
+    memset(x2 + 100, 'x', 1);
+    assert_int_equal(cli_distance(x1, 150, x2, 150), 8);
 }
 
 /* ---- help ---- */
