@@ -108,15 +108,7 @@ static const char *still_files[][2] = {
 
 static struct model *load(char **dir)
 {
-    *dir = tu_tmpdir();
-    for (size_t i = 0; i < sizeof still_files / sizeof still_files[0]; i++)
-        tu_write(*dir, still_files[i][0], still_files[i][1]);
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    assert_int_equal(model_load(*dir, d, &m), ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
-    diag_free(d);
-    return m;
+    return tu_model(still_files, sizeof still_files / sizeof still_files[0], dir);
 }
 
 static enum status vary(struct model *m, const char *arg, int values, struct vary **v, char *why)
