@@ -19,7 +19,6 @@
 
 #include "models/calendar.h"
 #include "sim/sampler.h"
-#include "sim/schema.h"
 
 struct factor {
     double value;
@@ -27,10 +26,11 @@ struct factor {
     char text[96];      /* how the message spells it */
 };
 
-/* Reports the amount WHAT of row LINE of T, the product of the N factors F,
- * when it exceeds BOUNDS_FIGURE_MAX; returns the number of errors (0 or 1). */
-static size_t check_amount(const struct table *t, long line, const char *what, const struct factor *f, size_t n,
-                           struct diag *d)
+/* Reports the amount WHAT of row LINE of file FILE of M, the product of the
+ * N factors F, when it exceeds BOUNDS_FIGURE_MAX; returns the number of
+ * errors (0 or 1). */
+static size_t check_amount(const struct model *m, enum model_file file, long line, const char *what,
+                           const struct factor *f, size_t n, struct diag *d)
 {
     double total = 1;
     size_t culprit = n;
@@ -52,8 +52,10 @@ static size_t check_amount(const struct table *t, long line, const char *what, c
         snprintf(reach, sizeof reach, "%.3g", total);
     else
         snprintf(reach, sizeof reach, "more than a double holds (%.3g)", DBL_MAX);
-    int col = culprit < n ? schema_find(t, f[culprit].column) + 1 : 0;
-    diag_error(d, t->name, line, col, "%s: %s can reach %s (%s), beyond the %g cpcsim computes with; "
+    int col = culprit < n ? model_column(m, file, f[culprit].column) : 0;
+    char path[4096];
+    model_file_path(m, file, path, sizeof path);
+    diag_error(d, path, line, col, "%s: %s can reach %s (%s), beyond the %g cpcsim computes with; "
                "is the number too large?",
                culprit < n ? f[culprit].column : what, what, reach, terms, BOUNDS_FIGURE_MAX);
     return 1;
@@ -67,10 +69,10 @@ static double yearly_factor(double top, int years)
 }
 
 /* The largest customer count a path of scenario S can reach, with START
- * customers at first and up to DEALS from the pipeline; warns when its
- * arrivals can pass SAMPLER_MAX_MEAN a month. */
+ * customers at first and up to DEALS from the pipeline; with WARN, warns
+ * when its arrivals can pass SAMPLER_MAX_MEAN a month. */
 static double scenario_customers(const struct model *m, const struct scenario *s, double start, double deals,
-                                 const struct table *t, struct diag *d)
+                                 int warn, struct diag *d)
 {
     const int months = m->cal.months;
     double nc = dist_top(&s->new_customers), g = dist_top(&s->growth);
@@ -85,7 +87,7 @@ static double scenario_customers(const struct model *m, const struct scenario *s
          * probability 1 - 1e-20 at any mean (Chernoff) */
         total += rate > 0 ? 2 * fmin(rate, SAMPLER_MAX_MEAN) + 50 : 0;
     }
-    if (first_capped) {
+    if (first_capped && warn) {
         /* the share of paths whose rate passes the cap by the last month:
          * no more than those with the growth that takes the top
          * new_customers there, nor than those with the new_customers that
@@ -95,9 +97,11 @@ static double scenario_customers(const struct model *m, const struct scenario *s
             share_g = dist_mass_above(&s->growth, pow(SAMPLER_MAX_MEAN / nc, 1 / years) - 1);
         share_nc = dist_mass_above(&s->new_customers, SAMPLER_MAX_MEAN / pow(per_month, years));
         double share = fmin(share_g, share_nc);
-        int growth_col = schema_find(t, "growth") + 1;
+        int growth_col = model_column(m, MF_SCENARIOS, "growth");
         int on_growth = g > 0 && growth_col > 0;
-        diag_warn(d, t->name, s->line, on_growth ? growth_col : schema_find(t, "new_customers") + 1,
+        char path[4096];
+        model_file_path(m, MF_SCENARIOS, path, sizeof path);
+        diag_warn(d, path, s->line, on_growth ? growth_col : model_column(m, MF_SCENARIOS, "new_customers"),
                   "%s: at its highest draws (new_customers %.3g, growth %.3g), arrivals pass %g a month, the most "
                   "cpcsim draws, from month %d; at most %.2g%% of paths get there, and their arrivals are capped "
                   "at %g a month",
@@ -115,11 +119,11 @@ static struct factor factor(double v, const char *column, const char *before, co
     return f;
 }
 
-/* The customers-per-block or customers-per-person DIVISOR of row LINE: the
- * count it makes of CUSTOMERS must be computable.  Returns the count (at
- * least 1), or 0 after reporting the cell. */
-static double count_of(const struct table *t, long line, const char *column, double customers, double divisor,
-                       const char *unit, size_t *errors, struct diag *d)
+/* The customers-per-block or customers-per-person DIVISOR of row LINE of
+ * file FILE of M: the count it makes of CUSTOMERS must be computable.
+ * Returns the count (at least 1), or 0 after reporting the cell. */
+static double count_of(const struct model *m, enum model_file file, long line, const char *column, double customers,
+                       double divisor, const char *unit, size_t *errors, struct diag *d)
 {
     double count = ceil(customers / divisor);
     if (count <= BOUNDS_FIGURE_MAX)
@@ -129,7 +133,9 @@ static double count_of(const struct table *t, long line, const char *column, dou
         snprintf(made, sizeof made, "%.3g", count);
     else
         snprintf(made, sizeof made, "more than a double holds (%.3g)", DBL_MAX);
-    diag_error(d, t->name, line, schema_find(t, column) + 1,
+    char path[4096];
+    model_file_path(m, file, path, sizeof path);
+    diag_error(d, path, line, model_column(m, file, column),
                "%s: up to %.3g customers (the most a path can reach) in %s of %g make %s, beyond the %g "
                "cpcsim computes with; is the number too small?",
                column, customers, unit, divisor, made, BOUNDS_FIGURE_MAX);
@@ -137,17 +143,17 @@ static double count_of(const struct table *t, long line, const char *column, dou
     return 0;
 }
 
-size_t bounds_check(const struct model *m, struct table *const *t, struct diag *d)
+size_t bounds_check(const struct model *m, const struct model_cell_id *edited, size_t nedited, struct diag *d)
 {
     const int months = m->cal.months, years = calendar_year(months);
     size_t errors = 0;
-    const struct table *tc = t[MF_COMPANY];
-    if (tc && (fabs(m->cash) > BOUNDS_FIGURE_MAX || fabs(m->min_cash) > BOUNDS_FIGURE_MAX)) {
-        const char *name = fabs(m->cash) > BOUNDS_FIGURE_MAX ? "cash" : "min_cash";
-        long line = 0, col = 0;
-        schema_setting_place(tc, name, &line, &col);
-        diag_error(d, tc->name, line, col, "%s: %.3g is beyond the %g cpcsim computes with", name,
-                   fabs(m->cash) > BOUNDS_FIGURE_MAX ? m->cash : m->min_cash, BOUNDS_FIGURE_MAX);
+    if (fabs(m->cash) > BOUNDS_FIGURE_MAX || fabs(m->min_cash) > BOUNDS_FIGURE_MAX) {
+        int cash = fabs(m->cash) > BOUNDS_FIGURE_MAX;
+        const long *at = cash ? m->cash_at : m->min_cash_at;
+        char path[4096];
+        model_file_path(m, MF_COMPANY, path, sizeof path);
+        diag_error(d, path, at[0], at[1], "%s: %.3g is beyond the %g cpcsim computes with", cash ? "cash" : "min_cash",
+                   cash ? m->cash : m->min_cash, BOUNDS_FIGURE_MAX);
         errors++;
     }
     double start = 0, deals = 0, customers = 0;
@@ -156,7 +162,8 @@ size_t bounds_check(const struct model *m, struct table *const *t, struct diag *
     for (size_t i = 0; i < m->ndeals; i++)
         deals += m->deals[i].customers;
     for (size_t i = 0; i < m->nscenarios; i++)
-        customers = fmax(customers, scenario_customers(m, &m->scenarios[i], start, deals, t[MF_SCENARIOS], d));
+        customers = fmax(customers, scenario_customers(m, &m->scenarios[i], start, deals,
+                                                          model_check_wants(edited, nedited, MF_SCENARIOS, i, -1), d));
     struct factor f[5];
     const struct factor horizon = factor(months, NULL, "", " months");
     const struct factor people = factor(customers, NULL, "", " customers");
@@ -165,7 +172,7 @@ size_t bounds_check(const struct model *m, struct table *const *t, struct diag *
         f[0] = factor(dist_top(&p->price), "price", "up to ", " a customer a month");
         f[1] = people;
         f[2] = horizon;
-        errors += check_amount(t[MF_PLANS], p->line, "the plan's revenue", f, 3, d);
+        errors += check_amount(m, MF_PLANS, p->line, "the plan's revenue", f, 3, d);
     }
     for (size_t i = 0; i < m->ninfra; i++) {
         const struct infra_line *l = &m->infra[i];
@@ -174,20 +181,20 @@ size_t bounds_check(const struct model *m, struct table *const *t, struct diag *
         if (l->driver == DRIVER_PER_CUSTOMER) {
             f[n++] = people;
         } else if (l->driver == DRIVER_STEP) {
-            double blocks = count_of(t[MF_INFRA], l->line, "step", customers, l->step, "blocks", &errors, d);
+            double blocks = count_of(m, MF_INFRA, l->line, "step", customers, l->step, "blocks", &errors, d);
             if (!blocks)
                 continue;
             f[n++] = factor(blocks, "step", "", " blocks");
         }
         f[n++] = factor(yearly_factor(dist_top(&l->escalation), years), "escalation", "", " from escalation");
         f[n++] = horizon;
-        errors += check_amount(t[MF_INFRA], l->line, "the line's cost", f, n, d);
+        errors += check_amount(m, MF_INFRA, l->line, "the line's cost", f, n, d);
     }
     for (size_t i = 0; i < m->nroles; i++) {
         const struct role *r = &m->roles[i];
         double heads = r->headcount;
         if (!isnan(r->per_customers)) {
-            double by_customers = count_of(t[MF_STAFF], r->line, "per_customers", customers, r->per_customers,
+            double by_customers = count_of(m, MF_STAFF, r->line, "per_customers", customers, r->per_customers,
                                            "teams", &errors, d);
             if (!by_customers)
                 continue;
@@ -198,7 +205,7 @@ size_t bounds_check(const struct model *m, struct table *const *t, struct diag *
         f[2] = factor(dist_top(&r->overhead), "overhead", "overhead up to ", "");
         f[3] = factor(yearly_factor(dist_top(&r->raise), years), "raise", "", " from raises");
         f[4] = horizon;
-        errors += check_amount(t[MF_STAFF], r->line, "the role's cost", f, 5, d);
+        errors += check_amount(m, MF_STAFF, r->line, "the role's cost", f, 5, d);
     }
     for (size_t i = 0; i < m->nfeatures; i++) {
         const struct feature *ft = &m->features[i];
@@ -208,19 +215,19 @@ size_t bounds_check(const struct model *m, struct table *const *t, struct diag *
             f[1] = factor(dist_top(&r->salary_per_year) / 12 * dist_top(&r->overhead) *
                               yearly_factor(dist_top(&r->raise), years),
                           NULL, "up to ", " a person-month");
-            errors += check_amount(t[MF_FEATURES], ft->line, "the feature's build", f, 2, d);
+            errors += check_amount(m, MF_FEATURES, ft->line, "the feature's build", f, 2, d);
         }
         f[0] = factor(dist_top(&ft->run_cost), "run_cost", "up to ", " a month");
         f[1] = horizon;
-        errors += check_amount(t[MF_FEATURES], ft->line, "the feature's running cost", f, 2, d);
+        errors += check_amount(m, MF_FEATURES, ft->line, "the feature's running cost", f, 2, d);
         f[0] = factor(dist_top(&ft->run_cost_per_customer), "run_cost_per_customer", "up to ", " a customer");
         f[1] = people;
         f[2] = horizon;
-        errors += check_amount(t[MF_FEATURES], ft->line, "the feature's running cost", f, 3, d);
+        errors += check_amount(m, MF_FEATURES, ft->line, "the feature's running cost", f, 3, d);
     }
     for (size_t i = 0; i < m->nrounds; i++) {
         f[0] = factor(dist_top(&m->rounds[i].amount), "amount", "up to ", "");
-        errors += check_amount(t[MF_FUNDING], m->rounds[i].line, "the round", f, 1, d);
+        errors += check_amount(m, MF_FUNDING, m->rounds[i].line, "the round", f, 1, d);
     }
     return errors;
 }

@@ -8,15 +8,14 @@
  * draw (dist_top) and the largest customer count a path can reach, the
  * largest amount each line, each plan's revenue and each round of funding
  * can add up to over the horizon, and refuses the cell behind any amount
- * above BOUNDS_FIGURE_MAX.  The check runs once, at load, for `check' and
- * `run' alike; nothing of it runs per path.
+ * above BOUNDS_FIGURE_MAX.  model_check runs it, at load for every command
+ * and after each edit of sweep and goal; nothing of it runs per path.
  */
 #ifndef CPC_BOUNDS_H
 #define CPC_BOUNDS_H
 
 #include "sim/diag.h"
 #include "sim/model.h"
-#include "sim/table.h"
 
 /* The largest amount (money over the horizon, customers, blocks, people)
  * cpcsim computes with: far beyond any company in any currency, and small
@@ -25,13 +24,13 @@
 #define BOUNDS_FIGURE_MAX 1e100
 
 /*
- * Checks model M, loaded from the tables T (indexed by enum model_file;
- * NULL for an absent file; they place the messages), and adds to D an error
- * for every cell whose amounts overflow, and a warning for every scenario
- * whose arrivals can pass the most cpcsim draws in a month
- * (SAMPLER_MAX_MEAN, where they are capped).  Returns the number of errors.
- * M must have loaded without errors.
+ * Checks model M (placing messages by its files' headers, model_column),
+ * and adds to D an error for every cell whose amounts overflow, and a
+ * warning for every scenario whose arrivals can pass the most cpcsim draws
+ * in a month (SAMPLER_MAX_MEAN, where they are capped), for the scenarios
+ * model_check_wants of the N cells EDITED (NULL: all).  Returns the number
+ * of errors.  M must have loaded without errors.
  */
-size_t bounds_check(const struct model *m, struct table *const *t, struct diag *d);
+size_t bounds_check(const struct model *m, const struct model_cell_id *edited, size_t nedited, struct diag *d);
 
 #endif

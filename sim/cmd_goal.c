@@ -108,9 +108,10 @@ static int read_target(const char *text, struct goal_ask *ask, char *why, size_t
     return 0;
 }
 
-/* ASK's range: --range RANGE read by V's column, or the default. */
-static enum status read_range(struct vary *v, struct model *m, const char *range, struct goal_ask *ask, char *why,
-                              size_t whylen)
+/* ASK's range: --range RANGE read by V's column, or the default; its ends
+ * checked in M as a model is (their problems placed in D). */
+static enum status read_range(struct vary *v, struct model *m, const char *range, struct goal_ask *ask,
+                              struct diag *d, char *why, size_t whylen)
 {
     if (!range) {
         double now = vary_current(v, m);
@@ -142,8 +143,8 @@ static enum status read_range(struct vary *v, struct model *m, const char *range
             return ST_USAGE;
         }
     }
-    enum status st = vary_check_number(v, m, ask->lo, why, whylen);
-    return st == ST_OK ? vary_check_number(v, m, ask->hi, why, whylen) : st;
+    enum status st = vary_check_number(v, m, ask->lo, d, why, whylen);
+    return st == ST_OK ? vary_check_number(v, m, ask->hi, d, why, whylen) : st;
 }
 
 /* X as the terminal shows a figure of METRIC: a probability or margin in percent. */
@@ -185,12 +186,14 @@ static int goal_main(int argc, char **argv)
     }
     if (st == ST_OK) {
         const char *what = "--vary ";
-        st = vary_new(m, in, a.vary, 0, &v, why, sizeof why);
+        st = vary_new(m, in, a.vary, 0, d, &v, why, sizeof why);
         if (st == ST_OK) {
-            st = read_range(v, m, a.range, &ask, why, sizeof why);
+            st = read_range(v, m, a.range, &ask, d, why, sizeof why);
             /* an end the column refuses names the input; the rest say --range */
             what = a.range && strncmp(why, "--range", 7) ? "--range " : "";
         }
+        if (st == ST_DATA)
+            diag_print(d, stderr); /* the placed problem, and the model's warnings */
         if (st == ST_USAGE || st == ST_DATA) {
             fprintf(stderr, "cpcsim goal: %s", what);
             term_put(stderr, why);

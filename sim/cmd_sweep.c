@@ -108,7 +108,7 @@ static int sweep_main(int argc, char **argv)
     if (st == ST_OK && !(in = inputs_new_cells(m)))
         st = ST_NOMEM;
     for (size_t i = 0; st == ST_OK && i < a.vary.n; i++) {
-        st = vary_new(m, in, a.vary.item[i], 1, &vary[i], why, sizeof why);
+        st = vary_new(m, in, a.vary.item[i], 1, d, &vary[i], why, sizeof why);
         if (st == ST_OK && i && !strcmp(vary[0]->name, vary[1]->name)) {
             snprintf(why, sizeof why, "%s is varied twice; vary two different inputs", vary[1]->name);
             st = ST_USAGE;
@@ -118,6 +118,10 @@ static int sweep_main(int argc, char **argv)
                      SWEEP_MAX_POINTS);
             st = ST_USAGE;
         }
+        if (st == ST_OK && i + 1 == a.vary.n)
+            st = vary_check_grid(vary, a.vary.n, m, d, why, sizeof why);
+        if (st == ST_DATA)
+            diag_print(d, stderr); /* the placed problem, and the model's warnings */
         if (st == ST_USAGE || st == ST_DATA) {
             fputs("cpcsim sweep: --vary ", stderr);
             term_put(stderr, why);

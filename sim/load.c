@@ -194,8 +194,8 @@ void load_free_plans(struct plan *plans, size_t n)
     schema_free(plan_cols, NPLAN_COLS, plans, n, sizeof(struct plan));
 }
 
-size_t load_scenarios(const struct table *t, const struct calendar *cal, int horizon_known, struct diag *d,
-                      struct scenario **scenarios, size_t *n)
+size_t load_scenarios(const struct table *t, const struct calendar *cal, struct diag *d, struct scenario **scenarios,
+                      size_t *n)
 {
     void *rows;
     size_t errors = schema_load(t, scenario_cols, NSCENARIO_COLS, cal, d, &rows, sizeof(struct scenario));
@@ -203,20 +203,6 @@ size_t load_scenarios(const struct table *t, const struct calendar *cal, int hor
     *n = rows ? t->nrows : 0;
     if (rows)
         errors += schema_require_rows(t, "scenarios", d);
-    int new_col = schema_find(t, "new_customers") + 1, growth_col = schema_find(t, "growth") + 1;
-    for (size_t i = 0; rows && horizon_known && i < *n; i++) {
-        const struct scenario *s = &(*scenarios)[i];
-        double start = dist_mean(&s->new_customers), g = dist_mean(&s->growth);
-        double last = start * pow(1 + g, cal->months - 1);
-        if (!(last <= SCENARIO_MAX_RATE) && isfinite(start) && isfinite(g)) {
-            diag_error(d, t->name, s->line, g > 0 && growth_col > 0 ? growth_col : new_col,
-                       "%s: %g new customers a month%s would reach %.3g a month by month %d, beyond the %g cpcsim "
-                       "can count; is a growth of %g meant as %g%%?",
-                       g > 0 ? "growth" : "new_customers", start, g > 0 ? " growing at that rate" : "", last,
-                       cal->months, SCENARIO_MAX_RATE, g, g);
-            errors++;
-        }
-    }
     return errors;
 }
 

@@ -67,10 +67,9 @@ int load_staff_whole(const struct table *t, const struct role *roles, size_t n);
 
 size_t load_plans(const struct table *t, const struct calendar *cal, struct diag *d, struct plan **plans,
                   size_t *n);
-/* HORIZON_KNOWN: 0 when the calendar's horizon is not company.csv's (it
- * is unknown), and rates are then not checked against it. */
-size_t load_scenarios(const struct table *t, const struct calendar *cal, int horizon_known, struct diag *d,
-                      struct scenario **scenarios, size_t *n);
+/* A scenario's arrivals as a whole (SCENARIO_MAX_RATE) are model_check's. */
+size_t load_scenarios(const struct table *t, const struct calendar *cal, struct diag *d, struct scenario **scenarios,
+                      size_t *n);
 size_t load_infra(const struct table *t, const struct calendar *cal, struct diag *d, struct infra_line **lines,
                   size_t *n);
 size_t load_staff(const struct table *t, const struct calendar *cal, struct diag *d, struct role **roles,

@@ -108,6 +108,11 @@ static enum status read_file(struct model *m, enum model_file f, struct diag *d,
     }
     if (*t) {
         m->sources[f].rows = (*t)->nrows;
+        if ((*t)->ncols && !(m->sources[f].head = mem_calloc((*t)->ncols, sizeof *m->sources[f].head)))
+            diag_nomem(d);
+        for (size_t i = 0; m->sources[f].head && i < (*t)->ncols; i++)
+            if (!(m->sources[f].head[m->sources[f].ncols++] = mem_strdup((*t)->head[i])))
+                diag_nomem(d);
         if (file_stream_rows[f] && (*t)->nrows > file_stream_rows[f])
             diag_error(d, path, table_line(*t, file_stream_rows[f], 0), 1,
                        "%zu rows; cpcsim can draw distinct random numbers for at most %lu rows a file "
@@ -356,6 +361,8 @@ static void check_folder(const struct model *m, struct diag *d)
     mem_free(stray);
 }
 
+static size_t check_arrivals(const struct model *m, struct diag *d);
+
 enum status model_load(const char *dir, struct diag *d, struct model **out)
 {
     *out = NULL;
@@ -391,8 +398,12 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
         m->cal.months = CALENDAR_MAX_MONTHS;
     if (t[MF_PLANS])
         load_plans(t[MF_PLANS], &m->cal, d, &m->plans, &m->nplans);
+    if (t[MF_COMPANY]) {
+        schema_setting_place(t[MF_COMPANY], "cash", &m->cash_at[0], &m->cash_at[1]);
+        schema_setting_place(t[MF_COMPANY], "min_cash", &m->min_cash_at[0], &m->min_cash_at[1]);
+    }
     if (t[MF_SCENARIOS])
-        load_scenarios(t[MF_SCENARIOS], &m->cal, horizon_known, d, &m->scenarios, &m->nscenarios);
+        load_scenarios(t[MF_SCENARIOS], &m->cal, d, &m->scenarios, &m->nscenarios);
     if (t[MF_INFRA])
         load_infra(t[MF_INFRA], &m->cal, d, &m->infra, &m->ninfra);
     if (t[MF_STAFF])
@@ -419,12 +430,15 @@ enum status model_load(const char *dir, struct diag *d, struct model **out)
     if (t[MF_CORRELATIONS])
         correl_load(t[MF_CORRELATIONS], &m->cal, d, &m->correlations, &m->ncorrelations);
     const size_t correl_errors = diag_errors(d) - before;
-    if (worst == ST_OK && diag_status(d) != ST_NOMEM && diag_errors(d) == correl_errors) {
-        bounds_check(m, t, d);
-        /* names resolve only against a model that loaded whole */
-        if (diag_errors(d) == correl_errors && t[MF_CORRELATIONS])
+    if (worst == ST_OK && diag_status(d) != ST_NOMEM && diag_errors(d) == correl_errors && horizon_known) {
+        /* names resolve only against a model that checks whole */
+        if (!model_check(m, NULL, 0, d) && t[MF_CORRELATIONS])
             correl_check(m, t[MF_CORRELATIONS], d);
-        model_warn_clamping(m, d);
+    } else if (diag_status(d) != ST_NOMEM && horizon_known) {
+        /* a model with other problems is not checked whole, but a growth
+         * of 50 meant as 50% is said with them: it needs only the
+         * scenarios' own cells */
+        check_arrivals(m, d);
     }
     for (int f = 0; f < MF_COUNT; f++)
         table_free(t[f]);
@@ -450,6 +464,11 @@ void model_free(struct model *m)
     load_free_deals(m->deals, m->ndeals);
     load_free_rounds(m->rounds, m->nrounds);
     correl_free_rows(m->correlations, m->ncorrelations);
+    for (int f = 0; f < MF_COUNT; f++) {
+        for (size_t i = 0; i < m->sources[f].ncols; i++)
+            mem_free(m->sources[f].head[i]);
+        mem_free(m->sources[f].head);
+    }
     mem_free(m->currency);
     mem_free(m->dir);
     mem_free(m);
@@ -467,28 +486,88 @@ const char *model_file_name(enum model_file f)
     return file_names[f];
 }
 
+void model_file_path(const struct model *m, enum model_file f, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", m->dir, file_names[f]);
+}
+
+int model_column(const struct model *m, enum model_file f, const char *name)
+{
+    const struct model_source *s = &m->sources[f];
+    for (size_t i = 0; i < s->ncols; i++)
+        if (schema_name_eq(s->head[i], name))
+            return (int)i + 1;
+    return 0;
+}
+
+int model_check_wants(const struct model_cell_id *edited, size_t n, enum model_file f, size_t row, int column)
+{
+    if (!edited)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (edited[i].file == f && edited[i].row == row && (column < 0 || edited[i].column == (unsigned)column))
+            return 1;
+    return 0;
+}
+
+/* Every scenario's arrival rate in the last month, at the means of
+ * new_customers and growth, within SCENARIO_MAX_RATE: beyond it cpcsim
+ * cannot count customers (a growth of 50 meant as 50% is the usual
+ * cause).  Returns the number of errors. */
+static size_t check_arrivals(const struct model *m, struct diag *d)
+{
+    char path[4096];
+    model_file_path(m, MF_SCENARIOS, path, sizeof path);
+    int new_col = model_column(m, MF_SCENARIOS, "new_customers"), growth_col = model_column(m, MF_SCENARIOS, "growth");
+    size_t errors = 0;
+    for (size_t i = 0; i < m->nscenarios; i++) {
+        const struct scenario *s = &m->scenarios[i];
+        double start = dist_mean(&s->new_customers), g = dist_mean(&s->growth);
+        double last = start * pow(1 + g, m->cal.months - 1);
+        if (!(last <= SCENARIO_MAX_RATE) && isfinite(start) && isfinite(g)) {
+            diag_error(d, path, s->line, g > 0 && growth_col > 0 ? growth_col : new_col,
+                       "%s: %g new customers a month%s would reach %.3g a month by month %d, beyond the %g cpcsim "
+                       "can count; is a growth of %g meant as %g%%?",
+                       g > 0 ? "growth" : "new_customers", start, g > 0 ? " growing at that rate" : "", last,
+                       m->cal.months, SCENARIO_MAX_RATE, g, g);
+            errors++;
+        }
+    }
+    return errors;
+}
+
 struct clamp_ctx {
     const struct model *m;
+    const struct model_cell_id *edited;
+    size_t nedited;
     struct diag *d;
 };
 
-static void warn_clamped(void *ctx, enum model_file f, long line, const char *col, const struct dist *v)
+static void warn_clamped(void *ctx, const struct model_cell *cell)
 {
     const struct clamp_ctx *c = ctx;
-    if (!dist_is_uncertain(v))
+    const struct dist *v = cell->value;
+    if (!dist_is_uncertain(v) || !model_check_wants(c->edited, c->nedited, cell->file, cell->row, (int)cell->column))
         return;
     double out = dist_mass_outside(v);
     if (out > 0.01) {
         char name[4096], desc[256];
-        snprintf(name, sizeof name, "%s/%s", c->m->dir, file_names[f]);
+        model_file_path(c->m, cell->file, name, sizeof name);
         dist_describe(v, desc, sizeof desc);
-        diag_warn(c->d, name, line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", col, desc, 100 * out,
+        diag_warn(c->d, name, cell->line, 0, "%s: %s puts %.1f%% of its draws %s; they are clamped", cell->column_name,
+                  desc, 100 * out,
                   v->range == RANGE_RATE ? "outside 0 to 1" : v->range == RANGE_CHANGE ? "below -100%" : "below 0");
     }
 }
 
-void model_warn_clamping(const struct model *m, struct diag *d)
+size_t model_check(const struct model *m, const struct model_cell_id *edited, size_t n, struct diag *d)
 {
-    struct clamp_ctx c = { m, d };
-    model_for_each_value(m, warn_clamped, &c);
+    /* arrivals beyond counting would make every bound below overflow too */
+    size_t errors = check_arrivals(m, d);
+    if (errors)
+        return errors;
+    errors = bounds_check(m, edited, n, d);
+    struct clamp_ctx c = { m, edited, n, d };
+    model_for_each_cell(m, warn_clamped, &c);
+    return errors;
 }

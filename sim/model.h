@@ -34,6 +34,9 @@ struct model_source {
     int present;
     uint64_t checksum;  /* FNV-1a 64 of the file's bytes */
     size_t rows;
+    char **head;        /* its header's column names, trimmed (owned), so that
+                         * model_check places messages after the file is read */
+    size_t ncols;
 };
 
 struct model {
@@ -58,6 +61,7 @@ struct model {
     struct correlation *correlations; /* correl.h: correlations.csv's pairs, resolved */
     size_t ncorrelations;
     struct model_source sources[MF_COUNT];
+    long cash_at[2], min_cash_at[2]; /* line and column of company.csv's cash and min_cash (0: not written) */
     const struct contract *contract; /* a contract to quote (cpcsim quote), borrowed; NULL: none */
     int cpc_plan; /* the plan whose cost per customer over the horizon the paths measure (cpcsim scope); -1: none */
 };
@@ -67,7 +71,8 @@ struct model {
  * model_free), or the worst status of the problems found (all in D) with
  * *out NULL: ST_NOINPUT for a missing required file or folder, ST_DATA for
  * bad data, ST_NOMEM.  Warnings (blank rows, distributions clamped often)
- * do not stop loading.
+ * do not stop loading.  A model whose every file reads without errors is
+ * then checked as a whole by model_check.
  */
 enum status model_load(const char *dir, struct diag *d, struct model **out);
 void model_free(struct model *m);
@@ -109,10 +114,39 @@ struct dist *model_cell_value(struct model *m, enum model_file f, size_t row, un
 /* "infra.csv" and so on. */
 const char *model_file_name(enum model_file f);
 
-/* Adds a warning for every uncertain cell whose distribution puts more than
- * 1% of its mass outside its field's range (the clamping report);
- * model_load adds them for every command. */
-void model_warn_clamping(const struct model *m, struct diag *d);
+/* A value cell by its place: its file, its row (index within the file)
+ * and its value column, as struct model_cell numbers them; for
+ * company.csv's settings, column 0 is cash and 1 min_cash. */
+struct model_cell_id {
+    enum model_file file;
+    size_t row;
+    unsigned column;
+};
+
+/*
+ * Checks the values of M as a whole, as loaded or as edited in place
+ * (sweep and goal put other values into cells): every scenario's arrivals
+ * within what cpcsim counts (SCENARIO_MAX_RATE), every amount within what
+ * it computes with (bounds.h), and a warning for every uncertain cell whose
+ * distribution puts more than 1% of its mass outside its field's range
+ * (the clamping report).  Messages are placed at the model's cells, the
+ * same whether a value was written in the file or put in by an edit.
+ * Errors are reported wherever they are; warnings, which the model as
+ * loaded has had already, only where they can have changed: on the N
+ * cells EDITED and their rows (none when N is 0), or everywhere when
+ * EDITED is NULL (as model_load calls it).  Returns the number of errors
+ * added to D.
+ */
+size_t model_check(const struct model *m, const struct model_cell_id *edited, size_t n, struct diag *d);
+
+/* Whether a warning on row ROW of file F (and, when COLUMN >= 0, on that
+ * value column) is wanted by model_check for the N cells EDITED. */
+int model_check_wants(const struct model_cell_id *edited, size_t n, enum model_file f, size_t row, int column);
+
+/* The file F of M as messages name it ("MODEL/infra.csv") into BUF, and the
+ * 1-based column of its header named NAME (0: not in the file). */
+void model_file_path(const struct model *m, enum model_file f, char *buf, size_t len);
+int model_column(const struct model *m, enum model_file f, const char *name);
 
 /* The 64-bit FNV-1a hash of LEN bytes. */
 uint64_t model_fnv1a(const void *data, size_t len, uint64_t h);

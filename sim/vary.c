@@ -3,13 +3,10 @@
  */
 #include "sim/vary.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/plans.h"
-#include "sim/bounds.h"
 #include "sim/load.h"
 #include "sim/mem.h"
 #include "sim/term.h"
@@ -194,42 +191,75 @@ void vary_restore(struct vary *v, struct model *m)
     v->applied = 0;
 }
 
-/* What the loader checks of M beyond V's column (load_scenarios' arrivals,
- * bounds_check's cash), with V's value in: 0, or -1 with WHY. */
-static int check_applied(const struct vary *v, struct model *m, char *why, size_t whylen)
+/* V's cell, as model_check names an edited one. */
+static struct model_cell_id cell_id(const struct vary *v)
 {
-    if (v->file == MF_COMPANY) {
-        double x = *setting_of(v, m);
-        if (!(fabs(x) <= BOUNDS_FIGURE_MAX)) {
-            snprintf(why, whylen, "%.3g is beyond the %g cpcsim computes with", x, BOUNDS_FIGURE_MAX);
-            return -1;
-        }
-        return 0;
-    }
-    if (v->file == MF_SCENARIOS) {
-        const struct scenario *s = &m->scenarios[v->row];
-        double start = dist_mean(&s->new_customers), g = dist_mean(&s->growth);
-        double last = start * pow(1 + g, m->cal.months - 1);
-        if (!(last <= SCENARIO_MAX_RATE)) {
-            snprintf(why, whylen, "%g new customers a month growing at %g would reach %.3g a month by month %d, "
-                     "beyond the %g cpcsim can count", start, g, last, m->cal.months, SCENARIO_MAX_RATE);
-            return -1;
-        }
-    }
-    return 0;
+    struct model_cell_id id = { v->file, v->row, v->column };
+    return id;
 }
 
-enum status vary_check_number(struct vary *v, struct model *m, double x, char *why, size_t whylen)
+/* What model_check's ERRORS, added to D, make of a value: ST_NOMEM when
+ * a message could not be kept, ST_DATA for an error, else ST_OK. */
+static enum status verdict(size_t errors, const struct diag *d)
 {
-    char reason[512];
+    return diag_status(d) == ST_NOMEM ? ST_NOMEM : errors ? ST_DATA : ST_OK;
+}
+
+/* Says in WHY that M failed model_check with TEXT in V's cell. */
+static void say_refused(const struct vary *v, const char *text, char *why, size_t whylen)
+{
+    snprintf(why, whylen, "%s: with the value %s the model fails the check above", v->name, text);
+}
+
+enum status vary_check_number(struct vary *v, struct model *m, double x, struct diag *d, char *why, size_t whylen)
+{
+    const struct model_cell_id id = cell_id(v);
     vary_apply_number(v, m, x);
-    int bad = check_applied(v, m, reason, sizeof reason);
+    enum status st = verdict(model_check(m, &id, 1, d), d);
     vary_restore(v, m);
-    if (bad) {
-        snprintf(why, whylen, "%s: %s", v->name, reason);
-        return ST_DATA;
+    if (st == ST_DATA) {
+        char text[64];
+        snprintf(text, sizeof text, "%.10g", x);
+        say_refused(v, text, why, whylen);
+    }
+    return st;
+}
+
+enum status vary_check_grid(struct vary *const *v, size_t nv, struct model *m, struct diag *d, char *why,
+                            size_t whylen)
+{
+    if (nv < 2)
+        return ST_OK;
+    const struct model_cell_id id[2] = { cell_id(v[0]), cell_id(v[1]) };
+    for (size_t j = 0; j < v[0]->n; j++) {
+        for (size_t k = 0; k < v[1]->n; k++) {
+            vary_apply(v[0], m, j);
+            vary_apply(v[1], m, k);
+            /* N 0: errors only; each value's warnings were said by vary_new */
+            enum status st = verdict(model_check(m, id, 0, d), d);
+            vary_restore(v[1], m);
+            vary_restore(v[0], m);
+            if (st == ST_NOMEM)
+                return st;
+            if (st == ST_DATA) {
+                char a[64], b[64];
+                vary_value_text(v[0], j, a, sizeof a);
+                vary_value_text(v[1], k, b, sizeof b);
+                snprintf(why, whylen, "%s and %s: with the values %s and %s together the model fails the check "
+                         "above", v[0]->name, v[1]->name, a, b);
+                return ST_DATA;
+            }
+        }
     }
     return ST_OK;
+}
+
+void vary_value_text(const struct vary *v, size_t k, char *buf, size_t len)
+{
+    if (v->text && v->text[k])
+        snprintf(buf, len, "%s", v->text[k]);
+    else
+        snprintf(buf, len, "%.10g", v->value[k].p[0]);
 }
 
 void vary_free(struct vary *v)
@@ -273,8 +303,10 @@ enum status vary_number(const struct vary *v, struct model *m, const char *text,
     return ST_OK;
 }
 
-/* Fills V's values from VALUES (a list or a range). */
-static enum status read_values(struct vary *v, struct model *m, const char *values, char *why, size_t whylen)
+/* Fills V's values from VALUES (a list or a range), each checked in M as
+ * model_check checks a model (its problems into D). */
+static enum status read_values(struct vary *v, struct model *m, const char *values, struct diag *d, char *why,
+                               size_t whylen)
 {
     char lo[256], hi[256], reason[512];
     size_t count = 0;
@@ -327,13 +359,15 @@ static enum status read_values(struct vary *v, struct model *m, const char *valu
         else if (dist_prepare(&v->value[k]))
             st = ST_NOMEM;
     }
+    const struct model_cell_id id = cell_id(v);
     for (size_t k = 0; st == ST_OK && k < v->n; k++) {
         vary_apply(v, m, k);
-        int bad = check_applied(v, m, reason, sizeof reason);
+        st = verdict(model_check(m, &id, 1, d), d);
         vary_restore(v, m);
-        if (bad) {
-            snprintf(why, whylen, "%s: %s", v->name, reason);
-            st = ST_DATA;
+        if (st == ST_DATA) {
+            char text[64];
+            vary_value_text(v, k, text, sizeof text);
+            say_refused(v, text, why, whylen);
         }
     }
     if (st == ST_OK && v->n)
@@ -343,8 +377,8 @@ static enum status read_values(struct vary *v, struct model *m, const char *valu
     return st;
 }
 
-enum status vary_new(struct model *m, const struct inputs *in, const char *arg, int values_too, struct vary **out,
-                     char *why, size_t whylen)
+enum status vary_new(struct model *m, const struct inputs *in, const char *arg, int values_too, struct diag *d,
+                     struct vary **out, char *why, size_t whylen)
 {
     *out = NULL;
     const char *eq = strchr(arg, '=');
@@ -388,7 +422,7 @@ enum status vary_new(struct model *m, const struct inputs *in, const char *arg, 
     v->column = c->column;
     v->column_name = c->column_name;
     v->range = c->value ? c->value->range : RANGE_ANY;
-    enum status st = values_too ? read_values(v, m, eq + 1, why, whylen) : ST_OK;
+    enum status st = values_too ? read_values(v, m, eq + 1, d, why, whylen) : ST_OK;
     if (st != ST_OK) {
         vary_free(v);
         return st;

@@ -9,7 +9,9 @@
  * evenly spaced points from LO to HI, both included.  Each value replaces
  * the whole cell (a plain number or a distribution) and is read by the
  * rules the loader reads that column with (load_parse_cell), so a value
- * the model file could not hold is refused here too, naming the input.
+ * the model file could not hold is refused here too, naming the input; the
+ * model with the value in is then checked as a loaded one is (model_check),
+ * its messages placed at the cells as if the value were written there.
  *
  * The model is loaded once; vary_apply puts one value into its cell in
  * place, vary_restore puts the model's own back.  The cell's random stream
@@ -69,16 +71,18 @@ void vary_points(double lo, double hi, size_t n, double *out);
 
 /*
  * Reads ARG, "INPUT=VALUES" (or "INPUT" alone when VALUES_TOO is 0, for
- * goal), against the cells IN of M.  Returns ST_OK with *OUT set (free with
- * vary_free), ST_USAGE for an unknown input (the nearest names suggested),
- * a missing or unexpected '=', or a malformed list or range, ST_DATA for a
- * value the cell's column refuses, or that takes the model out of what it
- * can compute (a scenario's arrivals beyond what cpcsim counts, cash
- * beyond 1e100), ST_NOMEM; the message, beginning with the input's name,
- * is in WHY.
+ * goal), against the cells IN of M.  Each value is checked in M's cell as
+ * model_load checks a model (model_check), its problems placed in D as if
+ * the value were written in the cell.  Returns ST_OK with *OUT set (free
+ * with vary_free), ST_USAGE for an unknown input (the nearest names
+ * suggested), a missing or unexpected '=', or a malformed list or range,
+ * ST_DATA for a value the cell's column refuses, or with which the model
+ * fails model_check (an amount beyond 1e100, arrivals beyond what cpcsim
+ * counts: the placed error is in D), ST_NOMEM; the message, beginning with
+ * the input's name, is in WHY.
  */
-enum status vary_new(struct model *m, const struct inputs *in, const char *arg, int values_too, struct vary **out,
-                     char *why, size_t whylen);
+enum status vary_new(struct model *m, const struct inputs *in, const char *arg, int values_too, struct diag *d,
+                     struct vary **out, char *why, size_t whylen);
 void vary_free(struct vary *v);
 
 /* Reads TEXT as one value of V's cell (goal's --range ends): ST_OK with
@@ -96,9 +100,19 @@ void vary_apply(struct vary *v, struct model *m, size_t k);
 void vary_apply_number(struct vary *v, struct model *m, double x);
 void vary_restore(struct vary *v, struct model *m);
 
-/* Checks M with the number X in V's cell against what the loader checks
- * beyond the cell's column (a scenario's arrivals, cash within 1e100):
- * ST_OK, or ST_DATA with the reason in WHY. */
-enum status vary_check_number(struct vary *v, struct model *m, double x, char *why, size_t whylen);
+/* Checks M with the number X in V's cell as model_load checks a model
+ * (model_check, its problems placed in D): ST_OK, ST_DATA with the reason
+ * in WHY, or ST_NOMEM when a message could not be kept. */
+enum status vary_check_number(struct vary *v, struct model *m, double x, struct diag *d, char *why, size_t whylen);
+
+/* Checks M at every point of the grid of the NV inputs V (sweep.h), when
+ * there are two: each value alone was checked by vary_new, but two values
+ * can overflow together.  Errors only, into D: ST_OK, ST_DATA with the
+ * reason in WHY, or ST_NOMEM.  M is as it was either way. */
+enum status vary_check_grid(struct vary *const *v, size_t nv, struct model *m, struct diag *d, char *why,
+                            size_t whylen);
+
+/* Value K of V as written: a distribution's text, or the number. */
+void vary_value_text(const struct vary *v, size_t k, char *buf, size_t len);
 
 #endif

@@ -9,11 +9,12 @@
 # terminal summary of the scenario `realistic` of `cpcsim run data/saas`,
 # indented four spaces; the man page (sim/cpcsim.1) holds the same summary
 # in an example (from its "realistic:" line to the example's end), with
-# its hyphens escaped.  README.md also quotes the verdict of
+# its hyphens escaped.  The man page also quotes the verdict of
 # `cpcsim quote data/saas data/saas-contract.csv` (its "Proposed" line)
 # and of `cpcsim scope data/saas --price 3950 --plan team` (its "Keep"
-# line), each indented four spaces.  data/README.md quotes the plan's breakeven month
-# and realistic's probability of cash out, in whole percent.
+# line), each on a line of its own, hyphens escaped; README.md may quote
+# them too, indented four spaces.  data/README.md quotes the plan's
+# breakeven month and realistic's probability of cash out, in whole percent.
 set -eu
 cpcsim=$1
 mode=${2:-check}
@@ -38,10 +39,17 @@ awk -v block="$tmp/manblock" '
     /^realistic: [0-9]* paths/ && !done { while ((getline line < block) > 0) print line; skip = 1; done = 1; next }
     skip && /^\.EE/ { skip = 0 }
     !skip { print }' sim/cpcsim.1 > "$tmp/cpcsim.1"
+# the verdicts through the environment: awk -v would read the \- escapes
+MAN_VERDICT=$(printf '%s\n' "$verdict" | sed 's/-/\\-/g') MAN_KEEP=$(printf '%s\n' "$keep" | sed 's/-/\\-/g') \
+    awk '/^Proposed / { print ENVIRON["MAN_VERDICT"]; next } /^Keep / { print ENVIRON["MAN_KEEP"]; next } { print }' \
+    "$tmp/cpcsim.1" > "$tmp/cpcsim.1.verdicts"
+mv "$tmp/cpcsim.1.verdicts" "$tmp/cpcsim.1"
+grep -q '^Proposed ' "$tmp/cpcsim.1" && grep -q '^Keep ' "$tmp/cpcsim.1" ||
+    { echo "readme: sim/cpcsim.1 should quote the verdicts of quote and scope, each on a line of its own"; exit 1; }
 if [ "$mode" = --update ]; then
     cp "$tmp/README.md" README.md
     cp "$tmp/cpcsim.1" sim/cpcsim.1
-    echo "readme: the demo blocks of README.md and sim/cpcsim.1 and README.md's quote and scope verdicts rewritten from a fresh run"
+    echo "readme: the demo blocks of README.md and sim/cpcsim.1 and the quote and scope verdicts rewritten from a fresh run"
     exit 0
 fi
 for f in README.md sim/cpcsim.1; do

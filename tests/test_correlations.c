@@ -43,19 +43,10 @@ static const char *const names[NIN] = { "infra.csv:flat:cost", "infra.csv:skewed
 static struct model *load(const char *correlations, char **dir)
 {
     *dir = tu_tmpdir();
-    for (size_t i = 0; i < sizeof base_files / sizeof base_files[0]; i++)
-        tu_write(*dir, base_files[i][0], base_files[i][1]);
+    tu_write_files(*dir, base_files, sizeof base_files / sizeof base_files[0]);
     if (correlations)
         tu_write(*dir, "correlations.csv", correlations);
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    enum status st = model_load(*dir, d, &m);
-    if (st != ST_OK)
-        diag_print(d, stderr);
-    assert_int_equal(st, ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
-    diag_free(d);
-    return m;
+    return tu_load_model(*dir);
 }
 
 /* The values of the five cost lines on PATHS paths (U: their uniforms),

@@ -43,22 +43,6 @@ static const char *hand_files[][2] = {
     { "funding.csv", "round,month,amount,probability\nseed,6,50000,0.5\n" },
 };
 
-static struct model *load_files(const char *files[][2], size_t n, char **dir)
-{
-    *dir = tu_tmpdir();
-    for (size_t i = 0; i < n; i++)
-        tu_write(*dir, files[i][0], files[i][1]);
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    enum status st = model_load(*dir, d, &m);
-    if (st != ST_OK)
-        diag_print(d, stderr);
-    assert_int_equal(st, ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK); /* as a run does */
-    diag_free(d);
-    return m;
-}
-
 static struct results *run(const struct model *m, uint64_t paths, uint64_t seed, int threads)
 {
     size_t scen[8];
@@ -94,7 +78,7 @@ static void plan_matches_hand_figures(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     struct results *r = run(m, 256, 1, 1);
     /* month 1: lambda = 4 (mean of uniform(2, 6)), split 3 to a and 1 to b;
      * churn 10% of 10 and 2: C_a = 10 - 1 + 3 = 12, C_b = 2 - 0.2 + 1 = 2.8.
@@ -145,7 +129,7 @@ static void monte_carlo_means_match_the_plan(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     struct results *r = run(m, 20000, 7, 2);
     for (int mo = 1; mo <= r->months; mo++) {
         int metrics[] = { MM_CUSTOMERS, MM_REVENUE, MM_NEW_CUSTOMERS, MM_CHURNED };
@@ -177,7 +161,7 @@ static void prob_cash_out_has_its_known_value(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(cashout_files, 5, &dir);
+    struct model *m = tu_model(cashout_files, 5, &dir);
     const uint64_t n = 40000;
     struct results *r = run(m, n, 3, 2);
     for (int mo = 1; mo <= 12; mo++) {
@@ -217,7 +201,7 @@ static void arrivals_split_over_plans_by_mix(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(split_files, 5, &dir);
+    struct model *m = tu_model(split_files, 5, &dir);
     const double n = 40000;
     struct results *r = run(m, (uint64_t)n, 11, 2);
     const struct { int metric; double mean; } want[] = { { MM_NEW_CUSTOMERS, 12 }, { MM_REVENUE, 9 } };
@@ -272,7 +256,7 @@ static void percentiles_are_quantiles_of_the_draws(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(poisson_files, 5, &dir);
+    struct model *m = tu_model(poisson_files, 5, &dir);
     struct results *r = run(m, 20000, 3, 2);
     assert_type1_quantiles(monthly(r, 0, 1, MM_CUSTOMERS), 1, "customers");
     assert_type1_quantiles(monthly(r, 0, 1, MM_NEW_CUSTOMERS), 1, "new_customers");
@@ -289,7 +273,7 @@ static void percentiles_are_quantiles_of_the_draws(void **state)
     const char *fractional[5][2];
     memcpy(fractional, poisson_files, sizeof fractional);
     fractional[4][1] = "role,headcount,per_customers,salary\nops,0,10,60000\nlead,1.5,,90000\n";
-    m = load_files(fractional, 5, &dir);
+    m = tu_model(fractional, 5, &dir);
     r = run(m, 20000, 3, 2);
     const struct stat_row *rows[] = { monthly(r, 0, 1, MM_HEADCOUNT), &r->summary[SM_HEADCOUNT_FINAL] };
     for (size_t i = 0; i < 2; i++)
@@ -317,7 +301,7 @@ static void results_do_not_depend_on_threads(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     struct results *r1 = run(m, 3000, 11, 1), *r2 = run(m, 3000, 11, 2), *r3 = run(m, 3000, 11, 3);
     assert_true(same_results(r1, r2));
     assert_true(same_results(r1, r3));
@@ -339,7 +323,7 @@ static void cost_lines_add_up(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     struct results *r = run(m, 2000, 3, 2);
     double cpc = 0, total = 0, final = 0, monthly_cost = 0;
     for (size_t l = 0; l < r->nlines; l++) {
@@ -364,7 +348,7 @@ static void extending_a_run_equals_one_run(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
     size_t scen[1] = { 0 };
     struct run_options o = { .seed = 9, .paths = 5000, .threads = 2, .scenarios = scen, .nscenarios = 1 };
     enum status st;
@@ -397,7 +381,7 @@ static void designs_are_unbiased_and_sharper(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(cashout_files, 5, &dir);
+    struct model *m = tu_model(cashout_files, 5, &dir);
     size_t scen[1] = { 0 };
     double mc_se = 0;
     for (int sampling = SAMPLING_MC; sampling <= SAMPLING_SOBOL; sampling++) {
@@ -433,7 +417,7 @@ static void scenarios_share_random_numbers(void **state)
                   "s,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n"
                   "t,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n";
     char *dir;
-    struct model *m = load_files(files, 8, &dir);
+    struct model *m = tu_model(files, 8, &dir);
     struct results *r = run(m, 1000, 5, 2);
     assert_memory_equal(r->summary, r->summary + SM_COUNT, SM_COUNT * sizeof *r->summary);
     assert_memory_equal(r->monthly, r->monthly + (size_t)r->months * MM_COUNT,
@@ -506,7 +490,7 @@ static void signed_deals_and_delay(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(deal_files, sizeof deal_files / sizeof deal_files[0], &dir);
+    struct model *m = tu_model(deal_files, sizeof deal_files / sizeof deal_files[0], &dir);
     assert_int_equal(m->deals[0].is_signed, 1);
     assert_int_equal(m->deals[1].is_signed, 0);
     const uint64_t paths = 20000;
@@ -549,7 +533,7 @@ static void comparisons_are_paired(void **state)
     files[2][1] = "scenario,new_customers,growth,churn,deal_slip,deal_loss\n"
                   "s,\"uniform(2, 6)\",10%,0.1,0.5,0.2\ncopy,\"uniform(2, 6)\",10%,0.1,0.5,0.2\n";
     char *dir;
-    struct model *m = load_files(files, 8, &dir);
+    struct model *m = tu_model(files, 8, &dir);
     struct results *r = run(m, 1000, 9, 2);
     assert_int_equal(r->baseline, 0);
     for (size_t k = 0; k < CMP_COUNT; k++) {
@@ -564,10 +548,7 @@ static void comparisons_are_paired(void **state)
     model_free(m);
     tu_rmdir(dir);
 
-    struct diag *d = diag_new();
-    assert_int_equal(model_load("data/saas", d, &m), ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
-    diag_free(d);
+    m = tu_load_model("data/saas");
     r = run(m, 4000, 5, 2);
     for (size_t s = 1; s < r->nscenarios; s++) {
         for (size_t k = 0; k < CMP_COUNT; k++) {
@@ -615,7 +596,7 @@ static void lanes_equal_paths_run_alone(void **state)
                   "metering,step,1e-12,1.7e-13,rnd,,,\n"
                   "tools,fixed,200,,ga,2027-03,,\n";
     char *dir;
-    struct model *m = load_files(files, 8, &dir);
+    struct model *m = tu_model(files, 8, &dir);
     const size_t H = (size_t)m->cal.months, L = path_nlines(m);
     struct path *alone = path_new(m), *lane[PATH_LANES];
     for (size_t j = 0; j < PATH_LANES; j++)
@@ -669,7 +650,7 @@ static void results_do_not_depend_on_vector_width(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load_files(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
+    struct model *m = tu_model(hand_files, sizeof hand_files / sizeof hand_files[0], &dir);
 #if SIMD_X86
     __builtin_cpu_init();
     assert_int_equal(simd_avx2() != 0, __builtin_cpu_supports("avx2") != 0); /* the machine's bodies run */

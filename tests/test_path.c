@@ -120,15 +120,7 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
 
 static struct model *load(const char *dir)
 {
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    enum status st = model_load(dir, d, &m);
-    if (st != ST_OK) {
-        diag_print(d, stderr);
-        fail_msg("%s does not load", dir);
-    }
-    diag_free(d);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
+    struct model *m = tu_load_model(dir);
     m->cpc_plan = (int)m->nplans - 1; /* so that scope's figure, SM_CPC_PLAN, is compared too */
     return m;
 }

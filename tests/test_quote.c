@@ -45,15 +45,12 @@ struct quoted {
  * it on PATHS paths, as cpcsim quote does. */
 static void quote(struct quoted *x, const char *contract, uint64_t paths)
 {
-    x->dir = tu_tmpdir();
-    for (size_t i = 0; i < sizeof company_files / sizeof company_files[0]; i++)
-        tu_write(x->dir, company_files[i][0], company_files[i][1]);
+    x->m = tu_model(company_files, sizeof company_files / sizeof company_files[0], &x->dir);
     char sub[600]; /* beside the model's files, not among them: a model folder holds model files only */
     snprintf(sub, sizeof sub, "%s/contract", x->dir);
     assert_int_equal(mkdir(sub, 0700), 0);
     tu_write(sub, "contract.csv", contract);
     struct diag *d = diag_new();
-    assert_int_equal(model_load(x->dir, d, &x->m), ST_OK);
     char path[600];
     snprintf(path, sizeof path, "%s/contract/contract.csv", x->dir);
     enum status st = quote_load(path, path, x->m, d, &x->c);
@@ -61,7 +58,6 @@ static void quote(struct quoted *x, const char *contract, uint64_t paths)
         diag_print(d, stderr);
     assert_int_equal(st, ST_OK);
     diag_free(d);
-    assert_int_equal(model_prepare_draws(x->m), ST_OK);
     x->m->contract = x->c;
     x->m->cal.months = contract_end(x->c);
     const size_t scenarios[2] = { 0, 0 };

@@ -54,16 +54,7 @@ struct scoped {
 /* Loads FILES (N of them) and finds the scope of plan PLAN at PRICE. */
 static void scope_of(struct scoped *x, const char *(*files)[2], size_t n, size_t plan, double price)
 {
-    x->dir = tu_tmpdir();
-    for (size_t i = 0; i < n; i++)
-        tu_write(x->dir, files[i][0], files[i][1]);
-    struct diag *d = diag_new();
-    enum status st = model_load(x->dir, d, &x->m);
-    if (st != ST_OK)
-        diag_print(d, stderr);
-    assert_int_equal(st, ST_OK);
-    diag_free(d);
-    assert_int_equal(model_prepare_draws(x->m), ST_OK);
+    x->m = tu_model(files, n, &x->dir);
     const struct scope_ask ask = { plan, 0, price, x->m->target_margin, x->m->confidence };
     const struct run_options o = { .seed = 5, .paths = 300, .threads = 2 };
     assert_int_equal(scope_find(x->m, &ask, &o, &x->s), ST_OK);

@@ -77,22 +77,6 @@ static const char *linear_files[][2] = {
     { "staff.csv", "role,headcount,salary\nnobody,0,1000\n" },
 };
 
-static struct model *load(const char *files[][2], size_t n, char **dir)
-{
-    *dir = tu_tmpdir();
-    for (size_t i = 0; i < n; i++)
-        tu_write(*dir, files[i][0], files[i][1]);
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    enum status st = model_load(*dir, d, &m);
-    if (st != ST_OK)
-        diag_print(d, stderr);
-    assert_int_equal(st, ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
-    diag_free(d);
-    return m;
-}
-
 static struct results *run(const struct model *m, uint64_t paths, int threads)
 {
     static size_t scen[8];
@@ -124,7 +108,7 @@ static void dominant_input_ranks_first(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
+    struct model *m = tu_model(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
     struct results *r = run(m, 20000, 2);
     const struct sensitivity *sv = r->sensitivity;
     assert_int_equal(sv->paths, SENSITIVITY_PATHS); /* the first 10,000 of 20,000 */
@@ -179,7 +163,7 @@ static void tornado_of_a_linear_model(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
+    struct model *m = tu_model(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
     struct results *r = run(m, 10000, 1);
     const struct sensitivity_row *big = row_of(r, "infra.csv:big:cost", SM_CASH_FINAL);
     assert_close(big->stat.tornado_low, 1e6 - 12 * 1051.5, 100);
@@ -209,7 +193,7 @@ static void undefined_outputs_are_left_out(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load(sparse_files, sizeof sparse_files / sizeof sparse_files[0], &dir);
+    struct model *m = tu_model(sparse_files, sizeof sparse_files / sizeof sparse_files[0], &dir);
     struct results *r = run(m, 4000, 2);
     const struct sensitivity_row *cpc = row_of(r, "infra.csv:big:cost", SM_CPC_FINAL);
     const struct stat_row *sum = &r->summary[SM_CPC_FINAL];
@@ -228,7 +212,7 @@ static void results_do_not_depend_on_threads(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
+    struct model *m = tu_model(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
     struct results *a = run(m, 3000, 1), *b = run(m, 3000, 3);
     assert_int_equal(a->sensitivity->nrows, b->sensitivity->nrows);
     assert_int_equal(a->sensitivity->paths, 3000);
@@ -249,7 +233,7 @@ static void inputs_are_named_by_cell(void **state)
 {
     (void)state;
     char *dir;
-    struct model *m = load(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
+    struct model *m = tu_model(linear_files, sizeof linear_files / sizeof linear_files[0], &dir);
     struct inputs *in = inputs_new(m);
     assert_non_null(in);
     assert_int_equal(in->n, 4);

@@ -1,7 +1,8 @@
 /*
  * test_vary.c - the values of a varied input (sim/vary.c): lists split at
  * the commas outside parentheses, ranges LO..HI/N and their points, values
- * read by their column's rules and named by the input, cells put back;
+ * read by their column's rules and named by the input, cells put back,
+ * values checked with the same placed messages as if written in the file;
  * sweep's points against runs of the model edited in place (sim/sweep.c),
  * and goal's answer on a model where it is known in closed form
  * (sim/goal.c).
@@ -108,23 +109,18 @@ static const char *still_files[][2] = {
 
 static struct model *load(char **dir)
 {
-    *dir = tu_tmpdir();
-    for (size_t i = 0; i < sizeof still_files / sizeof still_files[0]; i++)
-        tu_write(*dir, still_files[i][0], still_files[i][1]);
-    struct diag *d = diag_new();
-    struct model *m = NULL;
-    assert_int_equal(model_load(*dir, d, &m), ST_OK);
-    assert_int_equal(model_prepare_draws(m), ST_OK);
-    diag_free(d);
-    return m;
+    return tu_model(still_files, sizeof still_files / sizeof still_files[0], dir);
 }
 
 static enum status vary(struct model *m, const char *arg, int values, struct vary **v, char *why)
 {
     struct inputs *in = inputs_new_cells(m);
+    struct diag *d = diag_new();
     assert_non_null(in);
-    enum status st = vary_new(m, in, arg, values, v, why, 512);
+    assert_non_null(d);
+    enum status st = vary_new(m, in, arg, values, d, v, why, 512);
     inputs_free(in);
+    diag_free(d);
     return st;
 }
 
@@ -189,6 +185,64 @@ static struct results *run(const struct model *m, uint64_t paths)
 
 /* Each point of a sweep is the model with the cell edited: the same bits as
  * a run of the model edited in place. */
+/* The messages of D, one a line, into BUF. */
+static void messages_of(const struct diag *d, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < diag_count(d) && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s\n", diag_message(d, i));
+}
+
+/* A value put into a cell by --vary is checked as the same value written
+ * in the model's file: VARY (INPUT=VALUE) on still_files gives the same
+ * placed messages, and the same verdict (WANT), as loading still_files
+ * with file FILE written as TEXT instead. */
+static void checked_as_written(const char *vary_arg, const char *file, const char *text, enum status want)
+{
+    char *dir, why[512], got[4096], written[4096];
+    struct model *m = load(&dir);
+    struct inputs *in = inputs_new_cells(m);
+    struct diag *d = diag_new();
+    assert_non_null(in);
+    assert_non_null(d);
+    struct vary *v = NULL;
+    assert_int_equal(vary_new(m, in, vary_arg, 1, d, &v, why, sizeof why), want);
+    messages_of(d, got, sizeof got);
+    vary_free(v);
+    inputs_free(in);
+    diag_free(d);
+    model_free(m);
+
+    tu_write(dir, file, text);
+    d = diag_new();
+    assert_non_null(d);
+    assert_int_equal(model_load(dir, d, &m), want);
+    messages_of(d, written, sizeof written);
+    model_free(m);
+    diag_free(d);
+    tu_rmdir(dir);
+    if (!*got || strcmp(got, written)) {
+        print_error("--vary %s said:\n%s\nthe file said:\n%s\n", vary_arg, got, written);
+        fail();
+    }
+}
+
+static void test_values_checked_as_written(void **state)
+{
+    (void)state;
+    /* an amount beyond 1e100, placed at the cell behind it */
+    checked_as_written("infra.csv:rent:cost=1e99", "infra.csv", "item,cost\nrent,1e99\n", ST_DATA);
+    checked_as_written("company.csv:cash=1e200", "company.csv",
+                       "setting,value\ncash,1e200\nstart,2027-01\nmonths,24\n", ST_DATA);
+    /* arrivals beyond what cpcsim counts */
+    checked_as_written("scenarios.csv:s:new_customers=2e9", "scenarios.csv",
+                       "scenario,new_customers,growth,churn\ns,2e9,0,\"uniform(1%, 2%)\"\n", ST_DATA);
+    /* more than 1% of the draws clamped: a warning, and the value taken */
+    checked_as_written("scenarios.csv:s:churn=normal(1%, 2%)", "scenarios.csv",
+                       "scenario,new_customers,growth,churn\ns,0,0,\"normal(1%, 2%)\"\n", ST_OK);
+}
+
 static void test_sweep_points(void **state)
 {
     (void)state;
@@ -290,7 +344,7 @@ int main(void)
         cmocka_unit_test(test_split),        cmocka_unit_test(test_range),
         cmocka_unit_test(test_points),       cmocka_unit_test(test_values),
         cmocka_unit_test(test_sweep_points), cmocka_unit_test(test_goal_closed_form),
-        cmocka_unit_test(test_metric),
+        cmocka_unit_test(test_metric),       cmocka_unit_test(test_values_checked_as_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

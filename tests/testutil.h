@@ -3,7 +3,8 @@
  *
  * cmocka 1.1 compares floats only in single precision, so doubles are
  * compared here with an explicit tolerance.  Model folders for tests are
- * written into a fresh temporary folder from inline CSV text.
+ * written into a fresh temporary folder from inline CSV text, and loaded
+ * as a run loads them (tu_load_model).
  */
 #ifndef CPC_TESTUTIL_H
 #define CPC_TESTUTIL_H
@@ -20,6 +21,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "sim/diag.h"
+#include "sim/model.h"
 
 /* |a - b| <= tol, or both NAN. */
 #define assert_close(a, b, tol) assert_close_at((a), (b), (tol), __FILE__, __LINE__)
@@ -52,6 +56,40 @@ static inline void tu_write(const char *dir, const char *name, const char *text)
         abort();
     fputs(text, f);
     fclose(f);
+}
+
+/* Writes the N files FILES ({ name, text } each) into DIR. */
+static inline void tu_write_files(const char *dir, const char *files[][2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tu_write(dir, files[i][0], files[i][1]);
+}
+
+/* Loads the model folder DIR as a run does: model_load, then
+ * model_prepare_draws.  A model that does not load fails the test, its
+ * diagnostics printed first.  The caller frees it with model_free. */
+static inline struct model *tu_load_model(const char *dir)
+{
+    struct diag *d = diag_new();
+    assert_non_null(d);
+    struct model *m = NULL;
+    enum status st = model_load(dir, d, &m);
+    if (st != ST_OK) {
+        diag_print(d, stderr);
+        fail_msg("%s does not load", dir);
+    }
+    diag_free(d);
+    assert_int_equal(model_prepare_draws(m), ST_OK);
+    return m;
+}
+
+/* The model of the N files FILES, written into a fresh temporary folder
+ * (*DIR, removed with tu_rmdir) and loaded by tu_load_model. */
+static inline struct model *tu_model(const char *files[][2], size_t n, char **dir)
+{
+    *dir = tu_tmpdir();
+    tu_write_files(*dir, files, n);
+    return tu_load_model(*dir);
 }
 
 /* Removes DIR and the files in it (one level), and frees the name. */

@@ -275,7 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(m->nplans >= 1 && m->nscenarios >= 1);
     for (int i = 0; i < NFILES; i++)
         CHECK(m->sources[i].present == written[i]);
-    model_warn_clamping(m, d);
+    model_check(m, NULL, 0, d);
 
     /* as run does: beta and PERT cells draw through their quantile tables */
     enum status prepared = model_prepare_draws(m);
