@@ -7,6 +7,7 @@
 #                 team plan and sweep its growth and cash, draw them into out/demo/report.html
 #                 (make report OUT=dir draws the run in dir into dir/report.html)
 #   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
+#   make mpi      install Open MPI when missing, build ./cpcsim-mpi (mpirun -n K ./cpcsim-mpi run ...)
 
 prefix ?= /usr/local
 bindir ?= $(prefix)/bin
@@ -35,7 +36,7 @@ BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
 .PHONY: all demo check test deps faults bench fuzz install uninstall clean readme bench-deps \
-        notebook-deps report figures
+        notebook-deps report figures mpi mpi-deps test-mpi
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -47,6 +48,25 @@ cpcsim: $(LIB_OBJ) $(BUILD)/sim/main.o
 
 deps:
 	@sh tests/deps.sh
+
+# cpcsim-mpi: the same sources built with mpicc and -DCPC_MPI in their own
+# folder (build/mpi), so that ./cpcsim is untouched; its MPI part is
+# sim/ranks.c and sim/engine_ranks.inc.  Open MPI's headers are system
+# headers here, outside our warnings.
+MPI_BUILD = build/mpi
+mpi-deps:
+	@sh tests/deps.sh mpi
+
+mpi: mpi-deps
+	@$(MAKE) --no-print-directory BUILD=$(MPI_BUILD) CC=mpicc \
+		CPPFLAGS="$(CPPFLAGS) -DCPC_MPI $$(mpicc --showme:incdirs | sed 's/\([^ ]*\)/-isystem \1/g')" cpcsim-mpi
+
+cpcsim-mpi: $(LIB_OBJ) $(BUILD)/sim/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# cpcsim-mpi's reports under mpirun -n 2 and -n 3 against ./cpcsim's (tests/mpi.sh).
+test-mpi: mpi cpcsim
+	@sh tests/mpi.sh ./cpcsim ./cpcsim-mpi
 
 demo: deps
 	@$(MAKE) --no-print-directory cpcsim
@@ -163,4 +183,4 @@ uninstall:
 	rm -f $(DESTDIR)$(bindir)/cpcsim $(DESTDIR)$(mandir)/man1/cpcsim.1
 
 clean:
-	rm -rf build build-san build-fault cpcsim out
+	rm -rf build build-san build-fault cpcsim cpcsim-mpi out
