@@ -96,6 +96,8 @@ test: cpcsim $(TEST_BIN)
 # build folder.
 check: notebook-deps
 	@$(MAKE) --no-print-directory test
+	@echo "== cpcsim-mpi under mpirun -n 2 and -n 3 against cpcsim (tests/mpi.sh)"
+	@$(MAKE) --no-print-directory test-mpi
 	@echo "== the notebook (notebooks/report.ipynb) on a small run of the example"
 	@sh tests/notebook.sh ./cpcsim && sh tests/notebook.sh --self-test
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
@@ -124,8 +126,11 @@ $(BUILD)/floor: tests/bench/floor.c $(LIB_OBJ)
 bench-deps:
 	@sh tests/deps.sh bench
 
+# With cpcsim-mpi (built here when it can be), also 2 ranks against 1.
 bench: bench-deps cpcsim $(BUILD)/floor
-	@python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $(BENCH_ARGS)
+	@if $(MAKE) --no-print-directory mpi; then mpi="--mpi ./cpcsim-mpi"; else mpi=; \
+		echo "bench: no cpcsim-mpi (make mpi failed); MPI not timed"; fi; \
+	python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $$mpi $(BENCH_ARGS)
 
 # libFuzzer harnesses (tests/fuzz/): make fuzz FUZZ_SECONDS=600; check runs a smoke.
 FUZZ_SECONDS ?= 300
