@@ -22,6 +22,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
 mpirun="mpirun --oversubscribe"
 [ "$(id -u)" -eq 0 ] && mpirun="$mpirun --allow-run-as-root"
+# shared memory without cross-memory attach, which containers without
+# CAP_SYS_PTRACE (CI's, often) refuse; what is compared does not depend on it
+OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_btl_vader_single_copy_mechanism
 base=$(mktemp -d "${TMPDIR:-/tmp}/cpcsim-mpi.XXXXXX") || exit 2
 trap 'rm -rf "$base"' EXIT
 trap 'exit 130' INT
