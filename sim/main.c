@@ -71,6 +71,11 @@ static void usage(FILE *out)
           "71 out of memory, 73 output cannot be created, 74 output not written in full,\n"
           "129, 130, 143 interrupted (SIGHUP, Ctrl-C, SIGTERM).\n",
           out);
+    if (ranks_under_mpi())
+        fputs("\n"
+              "This is cpcsim-mpi: mpirun -n K cpcsim-mpi COMMAND ... spreads the paths over K\n"
+              "ranks, with the reports cpcsim writes (man cpcsim: RUNNING ACROSS MACHINES).\n",
+              out);
 }
 
 /* Standard output that could not be written (a full disk, a closed pipe) is
