@@ -1,7 +1,7 @@
 /*
  * ranks.c - the processes of one run under MPI (see ranks.h).
  *
- * The agreement is one MPI_Allgather of every rank's (status, phase):
+ * The agreement is one MPI_Iallgather of every rank's (status, phase):
  * phase 0 inside a command, 1 at its end.  When the phases differ, some
  * rank left the command early (a model that one node could not read) and
  * the others would wait for it in the engine: the job is stopped.
@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 #ifdef CPC_MPI
-#include <fcntl.h>
-#include <mpi.h>
+#include <time.h>
 
 static int me, count = 1, on_node = 1;
 static int err_fd = STDERR_FILENO; /* this rank's own standard error */
@@ -48,14 +47,30 @@ int ranks_begin(int *argc, char ***argv)
     return 0;
 }
 
+void ranks_wait(MPI_Request *r)
+{
+    struct timespec nap = { 0, 50000 };
+    for (int done = 0;;) {
+        if (MPI_Test(r, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            ranks_abort(ST_SOFTWARE, "MPI_Test failed");
+        if (done)
+            return;
+        nanosleep(&nap, NULL);
+        if (nap.tv_nsec < 1000000)
+            nap.tv_nsec *= 2;
+    }
+}
+
 /* Every rank's (status, phase) compared: the worst status, on every rank. */
 static enum status agree(enum status st, int phase)
 {
     int mine[2] = { (int)st, phase }, *all = malloc(2 * (size_t)count * sizeof *all);
     if (!all)
         ranks_abort(ST_NOMEM, "out of memory");
-    if (MPI_Allgather(mine, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD) != MPI_SUCCESS)
-        ranks_abort(ST_SOFTWARE, "MPI_Allgather failed");
+    MPI_Request req;
+    if (MPI_Iallgather(mine, 2, MPI_INT, all, 2, MPI_INT, MPI_COMM_WORLD, &req) != MPI_SUCCESS)
+        ranks_abort(ST_SOFTWARE, "MPI_Iallgather failed");
+    ranks_wait(&req);
     enum status worst = ST_OK;
     int same = 1;
     for (int r = 0; r < count; r++) {

@@ -42,4 +42,15 @@ enum status ranks_agree(enum status st);
  * middle of a run, where the other ranks would otherwise wait forever. */
 _Noreturn void ranks_abort(enum status st, const char *what);
 
+#ifdef CPC_MPI
+#include <mpi.h>
+/* Waits for request R to complete, napping between tests rather than
+ * spinning as MPI_Wait and the blocking collectives do: a rank that waits
+ * for another would otherwise take a core from it where ranks share cores
+ * (or, under the scheduler's autogroups, a session's share).  The naps
+ * start at 0.05 ms and double up to 1 ms: a chunk of paths takes
+ * milliseconds. */
+void ranks_wait(MPI_Request *r);
+#endif
+
 #endif
