@@ -1124,6 +1124,19 @@ void engine_end_progress(struct engine *e)
     progress(e, 1);
 }
 
+/* engine_collect out of memory: ST_NOMEM; in cpcsim-mpi, where the other
+ * ranks would wait for this one in collect, every rank is stopped. */
+static enum status collect_nomem(const struct engine *e)
+{
+#ifdef CPC_MPI
+    if (e->ranks)
+        ranks_abort(ST_NOMEM, "out of memory");
+#else
+    (void)e;
+#endif
+    return ST_NOMEM;
+}
+
 enum status engine_collect(struct engine *e, struct results **out)
 {
     *out = NULL;
@@ -1131,7 +1144,7 @@ enum status engine_collect(struct engine *e, struct results **out)
         return ST_OK;
     struct results *r = mem_calloc(1, sizeof *r);
     if (!r)
-        return ST_NOMEM;
+        return collect_nomem(e);
     r->nscenarios = e->S;
     r->months = e->H;
     r->nlines = e->L;
@@ -1150,7 +1163,7 @@ enum status engine_collect(struct engine *e, struct results **out)
     if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month || !r->compare ||
         !r->prob_worse || !r->compare_metric) {
         results_free(r);
-        return ST_NOMEM;
+        return collect_nomem(e);
     }
     if (e->ncl) {
         r->cl_width = e->clw;
@@ -1158,7 +1171,7 @@ enum status engine_collect(struct engine *e, struct results **out)
         r->cl_q = mem_calloc(3 * e->ncl, sizeof *r->cl_q);
         if (!r->cl_mean || !r->cl_q) {
             results_free(r);
-            return ST_NOMEM;
+            return collect_nomem(e);
         }
     }
     memcpy(r->scenarios, e->o->scenarios, e->S * sizeof *r->scenarios);
