@@ -7,6 +7,7 @@
 #                 team plan and sweep its growth and cash, draw them into out/demo/report.html
 #                 (make report OUT=dir draws the run in dir into dir/report.html)
 #   make install  install cpcsim and its man page under $(prefix) (DESTDIR honoured)
+#   make mpi      install Open MPI when missing, build ./cpcsim-mpi (mpirun -n K ./cpcsim-mpi run ...)
 
 prefix ?= /usr/local
 bindir ?= $(prefix)/bin
@@ -35,7 +36,7 @@ BUILD = build
 LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 
 .PHONY: all demo check test deps faults bench fuzz install uninstall clean readme bench-deps \
-        notebook-deps report figures
+        notebook-deps report figures mpi mpi-deps test-mpi
 all: cpcsim
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -47,6 +48,25 @@ cpcsim: $(LIB_OBJ) $(BUILD)/sim/main.o
 
 deps:
 	@sh tests/deps.sh
+
+# cpcsim-mpi: the same sources built with mpicc and -DCPC_MPI in their own
+# folder (build/mpi), so that ./cpcsim is untouched; its MPI part is
+# sim/ranks.c and sim/engine_ranks.inc.  Open MPI's headers are system
+# headers here, outside our warnings.
+MPI_BUILD = build/mpi
+mpi-deps:
+	@sh tests/deps.sh mpi
+
+mpi: mpi-deps
+	@$(MAKE) --no-print-directory BUILD=$(MPI_BUILD) CC=mpicc \
+		CPPFLAGS="$(CPPFLAGS) -DCPC_MPI $$(mpicc --showme:incdirs | sed 's/\([^ ]*\)/-isystem \1/g')" cpcsim-mpi
+
+cpcsim-mpi: $(LIB_OBJ) $(BUILD)/sim/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# cpcsim-mpi's reports under mpirun -n 2 and -n 3 against ./cpcsim's (tests/mpi.sh).
+test-mpi: mpi cpcsim
+	@sh tests/mpi.sh ./cpcsim ./cpcsim-mpi
 
 demo: deps
 	@$(MAKE) --no-print-directory cpcsim
@@ -76,6 +96,8 @@ test: cpcsim $(TEST_BIN)
 # build folder.
 check: notebook-deps
 	@$(MAKE) --no-print-directory test
+	@echo "== cpcsim-mpi under mpirun -n 2 and -n 3 against cpcsim (tests/mpi.sh)"
+	@$(MAKE) --no-print-directory test-mpi
 	@echo "== the notebook (notebooks/report.ipynb) on a small run of the example"
 	@sh tests/notebook.sh ./cpcsim && sh tests/notebook.sh --self-test
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" cpcsim-san
@@ -104,8 +126,11 @@ $(BUILD)/floor: tests/bench/floor.c $(LIB_OBJ)
 bench-deps:
 	@sh tests/deps.sh bench
 
+# With cpcsim-mpi (built here when it can be), also 2 ranks against 1.
 bench: bench-deps cpcsim $(BUILD)/floor
-	@python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $(BENCH_ARGS)
+	@if $(MAKE) --no-print-directory mpi; then mpi="--mpi ./cpcsim-mpi"; else mpi=; \
+		echo "bench: no cpcsim-mpi (make mpi failed); MPI not timed"; fi; \
+	python3 tests/bench/bench.py --cpcsim ./cpcsim --floor $(BUILD)/floor $$mpi $(BENCH_ARGS)
 
 # libFuzzer harnesses (tests/fuzz/): make fuzz FUZZ_SECONDS=600; check runs a smoke.
 FUZZ_SECONDS ?= 300
@@ -164,4 +189,4 @@ uninstall:
 	rm -f $(DESTDIR)$(bindir)/cpcsim $(DESTDIR)$(mandir)/man1/cpcsim.1
 
 clean:
-	rm -rf build build-san build-fault cpcsim out
+	rm -rf build build-san build-fault cpcsim cpcsim-mpi out

@@ -26,6 +26,7 @@
 #include "sim/cli.h"
 #include "models/dist.h"
 #include "sim/mem.h"
+#include "sim/ranks.h"
 #include "sim/term.h"
 
 volatile sig_atomic_t cli_stop_signal = 0;
@@ -708,7 +709,8 @@ enum status cli_find_scenario(const struct model *m, const char *command, const 
 unsigned long long cli_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned long long)(n > CLI_MAX_THREADS ? CLI_MAX_THREADS : n) : 1;
+    /* cpcsim-mpi: the ranks on this node share its cores */
+    return ranks_default_threads(n > 0 ? (unsigned long long)(n > CLI_MAX_THREADS ? CLI_MAX_THREADS : n) : 1);
 }
 
 void cli_say_stopped(const char *command, enum status st)

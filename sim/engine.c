@@ -127,6 +127,9 @@ struct engine {
     int cl_lock_ready;
     struct timespec started;
     double last_draw;
+#ifdef CPC_MPI
+    struct engine_ranks *ranks; /* cpcsim-mpi's ranks (engine_ranks.inc); NULL: this process alone */
+#endif
 };
 
 static int stopped(const struct engine *e)
@@ -190,6 +193,10 @@ static void progress(struct engine *e, int final)
  * one record a worker does */
 _Static_assert(ENGINE_LINE_EVERY >= LANES, "one sampled path a group of lanes");
 #define CL_SAMPLE (ENGINE_CHUNK / ENGINE_LINE_EVERY) /* sampled paths a chunk */
+
+#ifdef CPC_MPI
+#include "sim/engine_ranks.inc"
+#endif
 
 /* Adds the batched figures to the chunk's moments and the histograms, in
  * path order, and empties the batch.  The windows of the figure
@@ -427,6 +434,12 @@ static void close_block(struct engine *e, struct moments *into)
  * turn it is (and clears them). */
 static void merge_chunk(struct engine *e, uint64_t chunk, struct chunk_moments *c, double *cl)
 {
+#ifdef CPC_MPI
+    if (e->ranks && e->ranks->me != 0) { /* rank 0 merges */
+        ranks_send_chunk(e, chunk, c, cl);
+        return;
+    }
+#endif
     for (size_t i = 0; i < e->ncl; i++) {
         e->cl_total[i] += cl[i];
         cl[i] = 0;
@@ -444,6 +457,25 @@ static void merge_chunk(struct engine *e, uint64_t chunk, struct chunk_moments *
     e->next_merge++;
 }
 
+/* Merges the parked chunks (and cpcsim-mpi's chunks from other ranks that
+ * have come) whose turns follow. */
+static void merge_followers(struct engine *e)
+{
+    for (int found = 1; found;) {
+        found = 0;
+        for (size_t k = 0; k < e->nparked; k++)
+            if (e->parked_at[k] == e->next_merge) {
+                e->parked_at[k] = UINT64_MAX;
+                merge_chunk(e, e->next_merge, e->parked + k * e->nmoments, e->ncl ? e->parked_cl + k * e->ncl : NULL);
+                found = 1;
+            }
+#ifdef CPC_MPI
+        while (ranks_merge_remote(e, 0))
+            found = 1;
+#endif
+    }
+}
+
 /*
  * Merges this chunk's moments in chunk order, so that floating-point sums
  * do not depend on the thread count: now if it is the chunk's turn (and
@@ -459,22 +491,20 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
     for (;;) {
         if (e->next_merge == chunk) {
             merge_chunk(e, chunk, w->chunk, w->cl_sum);
-            for (int found = 1; found;) { /* the parked chunks whose turns follow */
-                found = 0;
-                for (size_t k = 0; k < e->nparked; k++)
-                    if (e->parked_at[k] == e->next_merge) {
-                        e->parked_at[k] = UINT64_MAX;
-                        merge_chunk(e, e->next_merge, e->parked + k * e->nmoments,
-                                    e->ncl ? e->parked_cl + k * e->ncl : NULL);
-                        found = 1;
-                    }
-            }
+            merge_followers(e);
             pthread_cond_broadcast(&e->merged);
             ok = 1;
             break;
         }
         if (stopped(e))
             break;
+#ifdef CPC_MPI
+        if (ranks_merge_remote(e, 0)) { /* another rank's chunk, in its turn */
+            merge_followers(e);
+            pthread_cond_broadcast(&e->merged);
+            continue;
+        }
+#endif
         size_t k = 0;
         while (k < e->nparked && e->parked_at[k] != UINT64_MAX)
             k++;
@@ -489,6 +519,13 @@ static int merge_in_order(struct worker *w, uint64_t chunk)
             ok = 1;
             break;
         }
+#ifdef CPC_MPI
+        if (ranks_merge_remote(e, 1)) { /* no room to park: wait for another rank's chunk in its turn */
+            merge_followers(e);
+            pthread_cond_broadcast(&e->merged);
+            continue;
+        }
+#endif
         struct timespec t;
         clock_gettime(CLOCK_REALTIME, &t);
         t.tv_nsec += 100000000;
@@ -511,6 +548,10 @@ static void *work(void *arg)
         uint64_t chunk = atomic_fetch_add(&e->next_chunk, 1);
         if (chunk >= e->nchunks || stopped(e))
             break;
+#ifdef CPC_MPI
+        if (!ranks_runs(e, chunk)) /* another rank's */
+            continue;
+#endif
         uint64_t first = chunk * ENGINE_CHUNK;
         uint64_t last = first + ENGINE_CHUNK < e->paths ? first + ENGINE_CHUNK : e->paths;
         enum status st = ST_OK;
@@ -669,7 +710,7 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
                      const struct moments *between, const struct worker *w, size_t nthreads, size_t i, double plan,
                      int whole, uint64_t *scratch)
 {
-    const struct histset *sets[256];
+    const struct histset *sets[256 + 1]; /* the threads (and cpcsim-mpi's other ranks) */
     for (size_t t = 0; t < nthreads; t++)
         sets[t] = w[t].hist;
     row->plan = plan;
@@ -695,9 +736,16 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
 static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *scratch)
 {
     static const double q[3] = { 0.10, 0.50, 0.90 };
-    const struct histset *set = e->cl_hist;
+    const struct histset *set[2] = { e->cl_hist, NULL };
+    size_t nset = 1;
     const size_t L = e->L;
     r->cl_sampled = e->cl_sampled;
+#ifdef CPC_MPI
+    if (e->ranks) { /* the other ranks' sampled paths */
+        set[nset++] = e->ranks->cl_extra;
+        r->cl_sampled += e->ranks->cl_sampled_extra;
+    }
+#endif
     r->cl_line_quantiles = e->ncl_hist == e->ncl;
     for (size_t s = 0; s < e->S; s++) {
         int start = 1; /* of the stretch without change */
@@ -716,8 +764,8 @@ static void collect_cost_lines(const struct engine *e, struct results *r, uint64
                 const size_t i = cl_figure(e, s, mo, l);
                 double lo, hi, *out = r->cl_q + 3 * i;
                 if (r->cl_line_quantiles || l >= L)
-                    histset_quantiles(&set, 1, r->cl_line_quantiles ? i : hist_of_category(e, s, mo, l - L),
-                                      e->cl_sampled, q, 3, 0, scratch, out, &lo, &hi);
+                    histset_quantiles(set, nset, r->cl_line_quantiles ? i : hist_of_category(e, s, mo, l - L),
+                                      r->cl_sampled, q, 3, 0, scratch, out, &lo, &hi);
                 else
                     out[0] = out[1] = out[2] = NAN;
             }
@@ -822,7 +870,8 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
     return ST_OK;
 }
 
-struct engine *engine_new(const struct model *m, const struct run_options *o, enum status *status)
+/* engine_new on this process. */
+static struct engine *engine_open(const struct model *m, const struct run_options *o, enum status *status)
 {
     struct engine *e = mem_calloc(1, sizeof *e);
     *status = ST_NOMEM;
@@ -961,10 +1010,22 @@ struct engine *engine_new(const struct model *m, const struct run_options *o, en
     return e;
 }
 
+struct engine *engine_new(const struct model *m, const struct run_options *o, enum status *status)
+{
+    struct engine *e = engine_open(m, o, status);
+#ifdef CPC_MPI
+    e = ranks_engine_new(e, status);
+#endif
+    return e;
+}
+
 void engine_free(struct engine *e)
 {
     if (!e)
         return;
+#ifdef CPC_MPI
+    ranks_free(e->ranks);
+#endif
     for (int t = 0; t < e->inited; t++)
         worker_free(&e->w[t]);
     if (e->sync_ready) {
@@ -1009,6 +1070,9 @@ enum status engine_extend(struct engine *e, uint64_t paths)
     pthread_t tid[256];
     int started = 1;
     enum status st = ST_OK;
+#ifdef CPC_MPI
+    ranks_extend_begin(e);
+#endif
     for (int t = 1; t < e->nthreads; t++, started++) {
         int err = thread_start(&tid[t], work, &e->w[t]);
         if (err) {
@@ -1027,6 +1091,9 @@ enum status engine_extend(struct engine *e, uint64_t paths)
         st = ST_NOMEM;
     if (st == ST_OK && e->o->stop && *e->o->stop)
         st = ST_INTERRUPT;
+#ifdef CPC_MPI
+    st = ranks_extend_end(e, st);
+#endif
     return st;
 }
 
@@ -1039,6 +1106,10 @@ enum status engine_sensitivity(struct engine *e, struct results *r)
 {
     if (!e->sample)
         return ST_OK;
+#ifdef CPC_MPI
+    if (e->ranks)
+        return ranks_sensitivity(e, r);
+#endif
     struct sensitivity *sv;
     enum status st = sensitivity_compute(e->sample, e->paths, &sv);
     if (st == ST_OK) {
@@ -1053,6 +1124,19 @@ void engine_end_progress(struct engine *e)
     progress(e, 1);
 }
 
+/* engine_collect out of memory: ST_NOMEM; in cpcsim-mpi, where the other
+ * ranks would wait for this one in collect, every rank is stopped. */
+static enum status collect_nomem(const struct engine *e)
+{
+#ifdef CPC_MPI
+    if (e->ranks)
+        ranks_abort(ST_NOMEM, "out of memory");
+#else
+    (void)e;
+#endif
+    return ST_NOMEM;
+}
+
 enum status engine_collect(struct engine *e, struct results **out)
 {
     *out = NULL;
@@ -1060,7 +1144,7 @@ enum status engine_collect(struct engine *e, struct results **out)
         return ST_OK;
     struct results *r = mem_calloc(1, sizeof *r);
     if (!r)
-        return ST_NOMEM;
+        return collect_nomem(e);
     r->nscenarios = e->S;
     r->months = e->H;
     r->nlines = e->L;
@@ -1079,7 +1163,7 @@ enum status engine_collect(struct engine *e, struct results **out)
     if (!r->scenarios || !r->monthly || !r->summary || !r->line_mean || !r->cash_out_by_month || !r->compare ||
         !r->prob_worse || !r->compare_metric) {
         results_free(r);
-        return ST_NOMEM;
+        return collect_nomem(e);
     }
     if (e->ncl) {
         r->cl_width = e->clw;
@@ -1087,12 +1171,16 @@ enum status engine_collect(struct engine *e, struct results **out)
         r->cl_q = mem_calloc(3 * e->ncl, sizeof *r->cl_q);
         if (!r->cl_mean || !r->cl_q) {
             results_free(r);
-            return ST_NOMEM;
+            return collect_nomem(e);
         }
     }
     memcpy(r->scenarios, e->o->scenarios, e->S * sizeof *r->scenarios);
     memcpy(r->compare_metric, e->cmp_metric, e->ncmp * sizeof *r->compare_metric);
+#ifdef CPC_MPI
+    enum status st = e->ranks ? ranks_collect(e, r) : collect(e, e->w, e->nthreads, r);
+#else
     enum status st = collect(e, e->w, e->nthreads, r);
+#endif
     if (st != ST_OK) {
         results_free(r);
         return st;

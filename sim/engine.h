@@ -10,7 +10,10 @@
  * on each other).  Histograms and counters are integers, merged at the
  * end.  So the same model, seed and path count give the same bits on any
  * number of threads, and memory depends on the model (months, metrics, cost
- * lines, threads), never on the path count.
+ * lines, threads), never on the path count.  Built as cpcsim-mpi, the
+ * engine also deals the chunks to MPI ranks and merges them on rank 0 in
+ * the same order (engine_ranks.inc): the same bits on any number of ranks,
+ * and every function below is then called by every rank alike.
  */
 #ifndef CPC_ENGINE_H
 #define CPC_ENGINE_H

@@ -11,7 +11,8 @@
  * SIGXFSZ is ignored, whatever the caller left it as, so that a file size
  * limit (ulimit -f) makes a write fail with EFBIG, which the reports' writer
  * turns into exit 74 with nothing left behind, instead of killing the
- * process mid-write.
+ * process mid-write.  Built as cpcsim-mpi (make mpi), every MPI rank runs
+ * the command and all exit with the same status (ranks.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/cli.h"
+#include "sim/ranks.h"
 #include "sim/status.h"
 
 static const struct cli_command *const commands[] = {
@@ -69,6 +71,11 @@ static void usage(FILE *out)
           "71 out of memory, 73 output cannot be created, 74 output not written in full,\n"
           "129, 130, 143 interrupted (SIGHUP, Ctrl-C, SIGTERM).\n",
           out);
+    if (ranks_under_mpi())
+        fputs("\n"
+              "This is cpcsim-mpi: mpirun -n K cpcsim-mpi COMMAND ... spreads the paths over K\n"
+              "ranks, with the reports cpcsim writes (man cpcsim: RUNNING ACROSS MACHINES).\n",
+              out);
 }
 
 /* Standard output that could not be written (a full disk, a closed pipe) is
@@ -82,9 +89,8 @@ static int finish(int rc)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
-    gsl_set_error_handler_off();
     signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
@@ -104,4 +110,13 @@ int main(int argc, char **argv)
     if (!c)
         return cli_usage(&fail);
     return finish(c->main(argc, argv));
+}
+
+/* cpcsim-mpi: every rank runs the command, and all end with the same
+ * status (ranks.h); the plain build runs it alone. */
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    int rc = ranks_begin(&argc, &argv);
+    return rc ? rc : ranks_end(command(argc, argv));
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "sim/mem.h"
+#include "sim/ranks.h"
 
 #define STAGE_PREFIX ".cpcsim-"
 #define STAGE_LEN (sizeof STAGE_PREFIX - 1 + 6)
@@ -52,6 +53,7 @@ struct outdir {
     int n;
     char retired[OUTDIR_MAX_FILES][64]; /* reports of earlier sets that this set does not have */
     int nretired;
+    int nowhere; /* cpcsim-mpi's ranks but 0: the reports go to /dev/null, OUT is not touched */
 };
 
 enum op { OP_PUT, OP_REPLACE, OP_RETIRE };
@@ -370,6 +372,17 @@ static void discard(struct outdir *o)
 enum status outdir_open(const char *dir, const char *const *names, struct diag *d, struct outdir **out)
 {
     *out = NULL;
+    if (ranks_me() != 0) { /* cpcsim-mpi: rank 0 alone touches OUT */
+        struct outdir *o = mem_calloc(1, sizeof *o);
+        if (!o) {
+            diag_nomem(d);
+            return ST_NOMEM;
+        }
+        o->nowhere = 1;
+        o->dfd = o->sfd = -1;
+        *out = o;
+        return ST_OK;
+    }
     if (make_dirs(dir) != 0) {
         int e = errno;
         diag_fail(d, ST_CANTCREAT, dir, 0, 0, "cannot create the output folder: %s", strerror(e));
@@ -450,6 +463,13 @@ FILE *outdir_file(struct outdir *o, const char *name, struct diag *d)
         return NULL;
     struct outfile *f = &o->files[o->n];
     snprintf(f->name, sizeof f->name, "%s", name);
+    if (o->nowhere) {
+        if (!(f->f = fopen("/dev/null", "w"))) {
+            diag_fail(d, ST_CANTCREAT, "/dev/null", 0, 0, "cannot open: %s", strerror(errno));
+            return NULL;
+        }
+        return o->files[o->n++].f;
+    }
     char staged[16];
     staged_name(staged, sizeof staged, o->n, 0);
     int fd = openat(o->sfd, staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -484,6 +504,10 @@ void outdir_abort(struct outdir *o)
 
 enum status outdir_commit(struct outdir *o, volatile sig_atomic_t *stop, struct diag *d)
 {
+    if (o->nowhere) {
+        discard(o);
+        return stop && *stop ? ST_INTERRUPT : ST_OK;
+    }
     for (int i = 0; i < o->n; i++) {
         struct outfile *f = &o->files[i];
         int bad = ferror(f->f) || fflush(f->f) != 0 || fsync(fileno(f->f)) != 0;

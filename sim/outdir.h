@@ -19,7 +19,8 @@
  * - report files are only ever replaced by rename, so a reader never sees a
  *   report half-written.
  * Targets that are symlinks, devices or folders are refused before anything
- * is written.
+ * is written.  In cpcsim-mpi only rank 0 touches OUT: on the other ranks a
+ * set is opened without looking at OUT and its reports go to /dev/null.
  */
 #ifndef CPC_OUTDIR_H
 #define CPC_OUTDIR_H

@@ -10,6 +10,7 @@
 
 #include "models/category.h"
 #include "sim/path.h"
+#include "sim/ranks.h"
 #include "sim/rng.h"
 
 const char *const report_files[] = { "summary.csv", "monthly.csv", "runway.csv", "costs.csv", "compare.csv",
@@ -271,6 +272,10 @@ int report_run(FILE *f, const struct model *m, const struct results *r, const st
     kv(f, "sampling", info->sampling);
     snprintf(buf, sizeof buf, "%d", r->threads);
     kv(f, "threads", buf);
+    if (ranks_under_mpi()) { /* cpcsim-mpi: threads is each rank's */
+        snprintf(buf, sizeof buf, "%d", ranks_count());
+        kv(f, "mpi_ranks", buf);
+    }
     kv(f, "started_utc", info->started_utc);
     kv(f, "model", m->dir);
     snprintf(buf, sizeof buf, "%d", m->cal.months);

@@ -418,6 +418,30 @@ uint64_t sensitivity_sample_paths(const struct sensitivity_sample *x)
     return x->paths;
 }
 
+size_t sensitivity_sample_span_bytes(const struct sensitivity_sample *x, size_t n)
+{
+    return n * (x->in->n * sizeof *x->u + x->S * SENSITIVITY_OUTPUTS * sizeof *x->y);
+}
+
+/* The span's outputs after its uniforms, output by output. */
+void sensitivity_sample_get(const struct sensitivity_sample *x, uint64_t first, size_t n, void *buf)
+{
+    unsigned char *at = buf;
+    memcpy(at, x->u + first * x->in->n, n * x->in->n * sizeof *x->u);
+    at += n * x->in->n * sizeof *x->u;
+    for (size_t k = 0; k < x->S * SENSITIVITY_OUTPUTS; k++, at += n * sizeof *x->y)
+        memcpy(at, x->y + k * x->paths + first, n * sizeof *x->y);
+}
+
+void sensitivity_sample_put(struct sensitivity_sample *x, uint64_t first, size_t n, const void *buf)
+{
+    const unsigned char *at = buf;
+    memcpy(x->u + first * x->in->n, at, n * x->in->n * sizeof *x->u);
+    at += n * x->in->n * sizeof *x->u;
+    for (size_t k = 0; k < x->S * SENSITIVITY_OUTPUTS; k++, at += n * sizeof *x->y)
+        memcpy(x->y + k * x->paths + first, at, n * sizeof *x->y);
+}
+
 /* The cell of 2^32 equal cells of 0..1 that uniform U falls in: ranks by
  * cell are ranks by uniform but for two uniforms in one cell (about one
  * pair in 400 runs of 10,000 paths), which then tie. */

@@ -118,6 +118,13 @@ uint64_t sensitivity_sample_paths(const struct sensitivity_sample *x);
  * beyond the subsample.  Threads may record different paths at once. */
 void sensitivity_record_inputs(struct sensitivity_sample *x, uint64_t path, const double *u);
 void sensitivity_record_outputs(struct sensitivity_sample *x, size_t s, uint64_t path, const double *summary);
+/* The record of paths FIRST .. FIRST + N - 1 (below the subsample), for
+ * another process (cpcsim-mpi): sensitivity_sample_get copies it into BUF,
+ * sensitivity_sample_span_bytes(X, N) bytes, and sensitivity_sample_put
+ * copies it back, into a record of the same run. */
+size_t sensitivity_sample_span_bytes(const struct sensitivity_sample *x, size_t n);
+void sensitivity_sample_get(const struct sensitivity_sample *x, uint64_t first, size_t n, void *buf);
+void sensitivity_sample_put(struct sensitivity_sample *x, uint64_t first, size_t n, const void *buf);
 /* The statistics of the first min(subsample, DONE) paths, which must all
  * have been recorded.  ST_OK with *OUT set (free with sensitivity_free), or
  * ST_NOMEM. */

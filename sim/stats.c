@@ -600,3 +600,101 @@ void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint
     for (size_t k = 0; k < nq; k++)
         out[k] = out[k] < l ? l : out[k] > u ? u : out[k];
 }
+
+/* Packed, figure by figure: the count of zeros, the bits of the smallest
+ * and largest value, the number of (key, count) pairs, then the pairs, a
+ * key's top bit its side (set: positive).  A key may come twice (its window
+ * count and its page's carries): the counts add up. */
+#define PACK_SIDE (UINT64_C(1) << 63)
+
+/* Calls EMIT(ARG, side, key, count) for every count kept for figure I. */
+static void each_count(const struct histset *h, size_t i, void (*emit)(void *, int, uint64_t, uint64_t), void *arg)
+{
+    for (int side = 0; side < 2; side++) {
+        int32_t s = h->start[2 * i + (size_t)side];
+        uint64_t ka, kb;
+        window_keys(side, s, &ka, &kb);
+        const uint8_t *window = h->window + (2 * i + (size_t)side) * HISTSET_WINDOW;
+        const uint16_t *carry = h->carry + (2 * i + (size_t)side) * HISTSET_WINDOW;
+        for (uint64_t k = ka; k <= kb; k++) {
+            size_t at = key_bin(side, k) - (size_t)s;
+            uint64_t c = window[at] + ((uint64_t)carry[at] << 8);
+            if (c)
+                emit(arg, side, k, c);
+        }
+        const struct pages *d = h->pages[i];
+        for (size_t p = 0; d && p < HIST_PAGES; p++) {
+            const uint32_t *page = d->page[side][p];
+            for (size_t k = 0; page && k < HIST_PAGE; k++)
+                if (page[k])
+                    emit(arg, side, ((uint64_t)p << HIST_PAGE_BITS) + k, page[k]);
+        }
+    }
+}
+
+struct pack_cursor {
+    uint64_t *out; /* NULL: count only */
+    size_t at;
+};
+
+static void pack_pair(void *arg, int side, uint64_t key, uint64_t count)
+{
+    struct pack_cursor *c = arg;
+    if (c->out) {
+        c->out[c->at] = key | (side ? PACK_SIDE : 0);
+        c->out[c->at + 1] = count;
+    }
+    c->at += 2;
+}
+
+size_t histset_pack(const struct histset *h, uint64_t *out)
+{
+    struct pack_cursor c = { out, 0 };
+    for (size_t i = 0; i < h->n; i++) {
+        size_t head = c.at;
+        c.at += 4;
+        each_count(h, i, pack_pair, &c);
+        if (out) {
+            out[head] = h->zeros[i];
+            memcpy(&out[head + 1], &h->lo[i], sizeof(double));
+            memcpy(&out[head + 2], &h->hi[i], sizeof(double));
+            out[head + 3] = (c.at - head - 4) / 2;
+        }
+    }
+    return c.at;
+}
+
+size_t histset_unpack_add(struct histset *h, const uint64_t *in, size_t nwords, enum status *st)
+{
+    size_t at = 0;
+    *st = ST_OK;
+    for (size_t i = 0; i < h->n; i++) {
+        if (nwords - at < 4 || (nwords - at - 4) / 2 < in[at + 3]) {
+            *st = ST_SOFTWARE; /* not what histset_pack wrote */
+            return at;
+        }
+        double lo, hi;
+        memcpy(&lo, &in[at + 1], sizeof lo);
+        memcpy(&hi, &in[at + 2], sizeof hi);
+        h->zeros[i] += in[at];
+        h->lo[i] = fmin(h->lo[i], lo);
+        h->hi[i] = fmax(h->hi[i], hi);
+        uint64_t npairs = in[at + 3];
+        at += 4;
+        struct figure f = { .pages = &h->pages[i] };
+        for (uint64_t k = 0; k < npairs; k++, at += 2) {
+            uint64_t count = in[at + 1];
+            /* a page's count is 32 bits: a larger one goes in parts */
+            while (count && !f.nomem) {
+                uint32_t part = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+                count_paged(&f, (in[at] & PACK_SIDE) != 0, in[at] & ~PACK_SIDE, part);
+                count -= part;
+            }
+        }
+        if (f.nomem) {
+            *st = ST_NOMEM;
+            return at;
+        }
+    }
+    return at;
+}

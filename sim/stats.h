@@ -113,6 +113,20 @@ void histset_prefetch(const struct histset *h, size_t i, const double *x, size_t
 void histset_quantiles(const struct histset *const *h, size_t nh, size_t i, uint64_t n, const double *q, size_t nq,
                        int whole, uint64_t *scratch, double *out, double *lo, double *hi);
 
+/*
+ * The counts of H (and each figure's smallest and largest value) as words,
+ * for another process (cpcsim-mpi): histset_pack writes them into OUT and
+ * returns their number (with OUT NULL, only counts them); their number
+ * follows the ranges the figures' values take, as H's memory does.
+ * histset_unpack_add adds one such set, from the first of the NWORDS words
+ * at IN, to the counts of H (which has as many figures), and returns the
+ * words it read; *ST is ST_OK, ST_NOMEM (a page could not be allocated: H is
+ * then good only for histset_free), or ST_SOFTWARE (IN is not such a set).
+ * Counts added this way are kept in pages: quantiles read them as any.
+ */
+size_t histset_pack(const struct histset *h, uint64_t *out);
+size_t histset_unpack_add(struct histset *h, const uint64_t *in, size_t nwords, enum status *st);
+
 /* Running sums of one chunk of values. */
 struct chunk_moments {
     double shift, s1, s2;

@@ -191,6 +191,68 @@ static void counts_past_the_window_bits_are_kept(void **state)
     free(scratch);
 }
 
+/* cpcsim-mpi's other ranks send their counts packed: unpacked into an
+ * empty set (and added to one that has counts of its own) they give the
+ * quantiles, extremes and counts of the set they came from, every value in
+ * its window, its pages (magnitudes from 1e-300 to 1e300, both signs) or
+ * the zeros. */
+static void packed_sets_unpack_to_the_same_counts(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct histset *h = histset_new(3), *other = histset_new(3), *both = histset_new(3), *copy = histset_new(3);
+    uint64_t *scratch = calloc(HIST_PAGE, sizeof *scratch);
+    const uint64_t n = 20000;
+    for (uint64_t i = 0; i < n; i++) {
+        const double wide = (gsl_rng_uniform(r) < 0.5 ? -1 : 1) * pow(10, 600 * gsl_rng_uniform(r) - 300);
+        const double v[3] = { wide, 1000 + 10 * gsl_rng_uniform(r), i % 7 ? 0.0 : -3.5 };
+        for (size_t f = 0; f < 3; f++) {
+            histset_add(h, f, v[f]);
+            histset_add(both, f, v[f]);
+            histset_add(other, f, v[f] * 2);
+        }
+    }
+    size_t words = histset_pack(h, NULL);
+    uint64_t *packed = calloc(words + 1, sizeof *packed);
+    assert_int_equal(histset_pack(h, packed), words);
+    enum status st;
+    assert_int_equal(histset_unpack_add(copy, packed, words, &st), words);
+    assert_int_equal(st, ST_OK);
+    /* OTHER's counts, packed, added to a set that already has H's */
+    size_t owords = histset_pack(other, NULL);
+    uint64_t *opacked = calloc(owords + 1, sizeof *opacked);
+    histset_pack(other, opacked);
+    assert_int_equal(histset_unpack_add(both, opacked, owords, &st), owords);
+    assert_int_equal(st, ST_OK);
+    const double q[] = { 0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999 };
+    for (size_t f = 0; f < 3; f++) {
+        double want[7], got[7], wlo, whi, glo, ghi;
+        const struct histset *orig[1] = { h }, *back[1] = { copy };
+        histset_quantiles(orig, 1, f, n, q, 7, 0, scratch, want, &wlo, &whi);
+        histset_quantiles(back, 1, f, n, q, 7, 0, scratch, got, &glo, &ghi);
+        for (int k = 0; k < 7; k++)
+            assert_memory_equal(&want[k], &got[k], sizeof want[k]);
+        assert_memory_equal(&wlo, &glo, sizeof wlo);
+        assert_memory_equal(&whi, &ghi, sizeof whi);
+        const struct histset *two[2] = { h, other }, *one[1] = { both };
+        histset_quantiles(two, 2, f, 2 * n, q, 7, 0, scratch, want, &wlo, &whi);
+        histset_quantiles(one, 1, f, 2 * n, q, 7, 0, scratch, got, &glo, &ghi);
+        for (int k = 0; k < 7; k++)
+            assert_memory_equal(&want[k], &got[k], sizeof want[k]);
+    }
+    /* words that are not a packed set are refused */
+    histset_unpack_add(copy, packed, 3, &st);
+    assert_int_equal(st, ST_SOFTWARE);
+    free(packed);
+    free(opacked);
+    free(scratch);
+    histset_free(h);
+    histset_free(other);
+    histset_free(both);
+    histset_free(copy);
+    gsl_rng_free(r);
+}
+
 /* Figure FIG of H has the quantiles Q (NQ of them) of the plain histogram
  * PLAIN of the same N values, clamped to the figure's extremes, which come
  * back through LO and HI. */
@@ -650,6 +712,7 @@ int main(void)
         cmocka_unit_test(merged_histograms_give_the_same_quantiles),
         cmocka_unit_test(histogram_sets_count_like_one_histogram),
         cmocka_unit_test(counts_past_the_window_bits_are_kept),
+        cmocka_unit_test(packed_sets_unpack_to_the_same_counts),
         cmocka_unit_test(adding_a_batch_is_adding_each_value),
         cmocka_unit_test(positive_chunks_are_added_as_each_value),
         cmocka_unit_test(every_value_is_counted_in_its_bin),

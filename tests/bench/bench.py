@@ -22,6 +22,9 @@ Sweep and goal (sweep_and_goal, alone with --sweep-only): what a 7 x 7
 sweep of the example model at 10,000 paths a point adds to the simulation
 time of its 49 points, and the evaluations each of issue 18's goal seeks
 takes for its 1% tolerance.
+MPI (with --mpi ./cpcsim-mpi): paths a second of `mpirun -n 2 cpcsim-mpi run
+MODEL -j 1` against `mpirun -n 1`, one thread a rank, so that it measures how
+the ranks scale (the median of --mpi-rounds runs of --mpi-paths paths each).
 Results go to the screen and, as CSV, to --out.
 """
 import argparse
@@ -128,6 +131,27 @@ def sweep_and_goal(cpcsim, tmp, rounds=3):
     return rows
 
 
+def mpi_scaling(mpi, model, n, rounds, tmp):
+    """Paths a second of cpcsim-mpi on 2 ranks against 1, one thread a rank:
+    the median of ROUNDS runs of N paths each, the two taken in turn (so that
+    other work on the machine falls on both alike); wall time, mpirun's start
+    included."""
+    mpirun = ['mpirun', '--oversubscribe'] + (['--allow-run-as-root'] if os.geteuid() == 0 else [])
+    secs = {1: [], 2: []}
+    for _ in range(rounds):
+        for k in (1, 2):
+            s, _, _ = run_measured(mpirun + ['-n', str(k), mpi, 'run', model, '-n', str(n), '-j', '1', '-q',
+                                             '-o', os.path.join(tmp, f'mpi{k}')])
+            secs[k].append(s)
+    rate = {k: n / median(v) for k, v in secs.items()}
+    print(f'\nmpirun -n K cpcsim-mpi run -j 1, {n:,} paths, median of {rounds}: 1 rank {rate[1]:,.0f} paths/s, '
+          f'2 ranks {rate[2]:,.0f} paths/s, {rate[2] / rate[1]:.2f} times (runs: 1 rank '
+          f'{", ".join(f"{s:.2f}" for s in secs[1])} s; 2 ranks {", ".join(f"{s:.2f}" for s in secs[2])} s)')
+    return [dict(what=f'mpi {k} rank{"s" if k > 1 else ""}, 1 thread each: paths/s', paths=n, threads=1,
+                 seconds=round(median(secs[k]), 3), value=round(rate[k])) for k in (1, 2)] + \
+        [dict(what='ratio: mpi 2 ranks / 1 rank', paths=n, value=round(rate[2] / rate[1], 3))]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cpcsim', default='./cpcsim')
@@ -138,6 +162,10 @@ def main():
     ap.add_argument('--no-peer', action='store_true')
     ap.add_argument('--out', default='build/bench.csv')
     ap.add_argument('--sweep-only', action='store_true', help='only the sweep and goal figures')
+    ap.add_argument('--mpi', help='cpcsim-mpi, to time 2 ranks against 1')
+    ap.add_argument('--mpi-paths', type=int, default=200000)
+    ap.add_argument('--mpi-rounds', type=int, default=3)
+    ap.add_argument('--mpi-only', action='store_true', help='only the MPI figures')
     a = ap.parse_args()
     paths = [10000, 100000] if a.quick else [int(p) for p in a.paths.split(',')]
     cores = os.cpu_count() or 1
@@ -146,6 +174,10 @@ def main():
     rows = []
     if a.sweep_only:
         for r in sweep_and_goal(a.cpcsim, tmp):
+            print(r)
+        return
+    if a.mpi_only:
+        for r in mpi_scaling(a.mpi, a.model, a.mpi_paths, a.mpi_rounds, tmp):
             print(r)
         return
 
@@ -245,6 +277,8 @@ def main():
         rows.append(dict(what='ratio: ' + what, paths=n, threads='', seconds='', path_months_per_s='',
                          peak_mib='', value=round(ratio, 3)))
     rows += sweep_and_goal(a.cpcsim, tmp)
+    if a.mpi:
+        rows += mpi_scaling(a.mpi, a.model, a.mpi_paths, a.mpi_rounds, tmp)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=['what', 'paths', 'threads', 'seconds', 'path_months_per_s', 'peak_mib', 'value'], restval='')
