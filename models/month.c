@@ -404,6 +404,14 @@ void month_customer_lines(const struct month_model *mm, const struct month_years
                 cost[m] += amount * hist->total[m];
         }
     }
+    /* each plan's customers month by month, the contract's among them
+     * (month_line_cost adds them to the plans' when a feature serves its
+     * plan), at scratch[p * (H + 1) + m]: whole numbers, exact in any order */
+    double *on = scratch + P * ((size_t)H + 1);
+    for (size_t p = 0; mm->nmetered && p < P; p++)
+        for (int m = 1; m <= H; m++)
+            scratch[p * ((size_t)H + 1) + (size_t)m] =
+                hist->plan_sum[(size_t)m * P + p] - hist->plan_sum[(size_t)(m - 1) * P + p];
     for (size_t k = 0; k < mm->nmetered; k++) {
         const size_t i = mm->metered[k];
         const struct feature *f = &mm->features[i];
@@ -411,21 +419,20 @@ void month_customer_lines(const struct month_model *mm, const struct month_years
         const int from = features_run_from(f) > 1 ? features_run_from(f) : 1;
         if (!month_feature_on(mm, i) || from > H)
             continue;
-        /* features_customers with the contract's (month_line_cost adds them
-         * to the plans' when the feature serves its plan): whole numbers */
-        const double *on = hist->total;
+        const double *c = hist->total; /* features_customers */
         if (!f->all_plans) {
             for (int m = from; m <= H; m++)
-                scratch[m] = 0;
+                on[m] = 0;
             for (size_t p = 0; p < P; p++)
                 if (f->on_plan[p])
                     for (int m = from; m <= H; m++)
-                        scratch[m] += hist->plan_sum[(size_t)m * P + p] - hist->plan_sum[(size_t)(m - 1) * P + p];
-            on = scratch;
+                        on[m] += scratch[p * ((size_t)H + 1) + (size_t)m];
+            c = on;
         }
         double *cost = line_cost + (I + R + F + i) * stride - 1;
+        const double run = fd->run, per_customer = fd->run_per_customer;
         for (int m = from; m <= H; m++)
-            cost[m] += fd->run + fd->run_per_customer * on[m]; /* features_run_cost */
+            cost[m] += run + per_customer * c[m]; /* features_run_cost */
     }
 }
 

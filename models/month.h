@@ -220,7 +220,8 @@ void month_close_lines(const struct month_model *mm, const struct month_values *
 /* Adds the cost in each month m = 1..H of each per_customer infra line and
  * each feature's run with a cost per customer, as month_line_cost prices it,
  * to LINE_COST[l * STRIDE + m - 1], from the path's values Y and HIST as
- * month_close left it after month H; SCRATCH holds H + 1 doubles.
+ * month_close left it after month H; SCRATCH holds (nplans + 1) (H + 1)
+ * doubles.
  * Customers on a path are whole numbers, so their sums are exact in any
  * order and the costs are month_line_cost's bits. */
 void month_customer_lines(const struct month_model *mm, const struct month_years *y,

@@ -12,7 +12,8 @@
 struct costlines_sample {
     size_t ncols;
     uint64_t every, rows;
-    double *row; /* [rows * ncols] */
+    uint64_t reached; /* the paths it has made room for */
+    double *row;      /* [rows * ncols] */
 };
 
 struct costlines_sample *costlines_sample_new(size_t ncols, uint64_t min_every, size_t budget, int *nomem)
@@ -39,10 +40,16 @@ struct costlines_sample *costlines_sample_new(size_t ncols, uint64_t min_every, 
 void costlines_sample_reach(struct costlines_sample *c, uint64_t paths)
 {
     while (c && (paths + c->every - 1) / c->every > c->rows) {
-        for (uint64_t r = 2; r < c->rows; r += 2) /* row r of the paths kept now is row r / 2 of those kept then */
+        /* row r of the paths kept now is row r / 2 of those kept then (only
+         * the rows written so far are moved: the others are untouched
+         * pages) */
+        const uint64_t written = costlines_sample_rows(c, c->reached);
+        for (uint64_t r = 2; r < written; r += 2)
             memcpy(c->row + (size_t)(r / 2) * c->ncols, c->row + (size_t)r * c->ncols, c->ncols * sizeof *c->row);
         c->every *= 2;
     }
+    if (c && paths > c->reached)
+        c->reached = paths;
 }
 
 void costlines_sample_free(struct costlines_sample *c)
@@ -123,11 +130,17 @@ void costlines_quantiles(double *x, size_t n, const double *q, size_t nq, double
     }
 }
 
-void costlines_sample_quantiles(const struct costlines_sample *c, uint64_t paths, size_t col, const double *q,
-                                size_t nq, double *scratch, double *out)
+void costlines_sample_quantiles(const struct costlines_sample *c, uint64_t paths, size_t col, size_t ncol,
+                                const double *q, size_t nq, double *scratch, double *out)
 {
     const size_t n = (size_t)costlines_sample_rows(c, paths);
-    for (size_t r = 0; r < n; r++)
-        scratch[r] = c->row[r * c->ncols + col];
-    costlines_quantiles(scratch, n, q, nq, out);
+    /* the columns side by side, row by row: a row's columns share its
+     * cache lines, which a column at a time would fetch once per column */
+    for (size_t r = 0; r < n; r++) {
+        const double *row = c->row + r * c->ncols + col;
+        for (size_t k = 0; k < ncol; k++)
+            scratch[k * COSTLINES_MOST + r] = row[k];
+    }
+    for (size_t k = 0; k < ncol; k++)
+        costlines_quantiles(scratch + k * COSTLINES_MOST, n, q, nq, out + k * nq);
 }

@@ -42,11 +42,13 @@ void costlines_sample_free(struct costlines_sample *c);
 double *costlines_sample_row(struct costlines_sample *c, uint64_t path);
 /* The paths kept among paths 0 .. PATHS - 1. */
 uint64_t costlines_sample_rows(const struct costlines_sample *c, uint64_t paths);
-/* The type-1 quantiles Q[0..NQ-1] (increasing) of column COL over the rows
- * of paths 0 .. PATHS - 1 into OUT (NAN when none), with SCRATCH room for
+/* The type-1 quantiles Q[0..NQ-1] (increasing) of each column COL ..
+ * COL + NCOL - 1 over the rows of paths 0 .. PATHS - 1 into OUT[k * NQ ..]
+ * for column COL + k (NAN when none), with SCRATCH room for NCOL *
  * COSTLINES_MOST doubles. */
-void costlines_sample_quantiles(const struct costlines_sample *c, uint64_t paths, size_t col, const double *q,
-                                size_t nq, double *scratch, double *out);
+#define COSTLINES_BLOCK 16 /* columns a call may take */
+void costlines_sample_quantiles(const struct costlines_sample *c, uint64_t paths, size_t col, size_t ncol,
+                                const double *q, size_t nq, double *scratch, double *out);
 
 /* The type-1 quantiles Q[0..NQ-1] (increasing) of the N values X
  * (reordered) into OUT; NAN when N is 0.  No NAN among X. */

@@ -295,10 +295,17 @@ static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
         for (size_t c = 0; c < CAT_COUNT; c++)
             w->cl_sample[hist_of_category(e, s, mo, c) * CL_SAMPLE + slot] = at[(L + c) * H + (size_t)(mo - 1)];
     double *keep = costlines_sample_row(e->cl_keep, path);
-    const uint32_t *col = e->cl_col + s * L * H;
-    for (size_t i = 0; keep && i < L * H; i++)
-        if (col[i] != UINT32_MAX)
-            keep[col[i]] = at[i];
+    for (size_t l = 0; keep && l < L; l++) {
+        const uint32_t *col = e->cl_col + (s * L + l) * H;
+        const unsigned char *changes = e->cl_changes + l * (H + 1) + 1;
+        if (!e->cl_steady_of[l] && col[0] != UINT32_MAX)
+            for (size_t mo = 0; mo < H; mo++)
+                keep[col[mo]] = at[l * H + mo];
+        else if (e->cl_steady_of[l] && s == 0) /* its columns are its stretches' */
+            for (size_t mo = 0; mo < H; mo++)
+                if (changes[mo])
+                    keep[col[mo]] = at[l * H + mo];
+    }
     return ST_OK;
 }
 
@@ -708,7 +715,8 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
 /* cost_lines.csv's figures into R (which has room for them): a line that
  * does not depend on customers has scenario 0's sum of the month its
  * stretch without change starts in; a category's mean is the sum of its
- * lines' means, in line order.  SCRATCH holds COSTLINES_MOST doubles. */
+ * lines' means, in line order.  SCRATCH holds COSTLINES_BLOCK *
+ * COSTLINES_MOST doubles. */
 static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *counts, double *scratch)
 {
     static const double q[3] = { 0.10, 0.50, 0.90 };
@@ -718,8 +726,10 @@ static void collect_cost_lines(const struct engine *e, struct results *r, uint64
     r->cl_line_sampled = costlines_sample_rows(e->cl_keep, e->paths);
     r->cl_line_quantiles = e->cl_keep != NULL;
     double *col_q = mem_calloc(3 * e->ncl_cols + 1, sizeof *col_q);
-    for (size_t c = 0; c < e->ncl_cols && col_q && e->cl_keep; c++)
-        costlines_sample_quantiles(e->cl_keep, e->paths, c, q, 3, scratch, col_q + 3 * c);
+    for (size_t c = 0; c < e->ncl_cols && col_q && e->cl_keep; c += COSTLINES_BLOCK)
+        costlines_sample_quantiles(e->cl_keep, e->paths, c,
+                                   e->ncl_cols - c < COSTLINES_BLOCK ? e->ncl_cols - c : COSTLINES_BLOCK, q, 3,
+                                   scratch, col_q + 3 * c);
     for (size_t s = 0; s < e->S; s++) {
         for (int mo = 1; mo <= e->H; mo++) {
             const size_t row = (s * H + (size_t)(mo - 1)) * e->clw; /* the results' */
@@ -840,7 +850,7 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
         }
     }
     if (e->ncl) {
-        double *sample = mem_calloc(COSTLINES_MOST, sizeof *sample);
+        double *sample = mem_calloc(COSTLINES_BLOCK * COSTLINES_MOST, sizeof *sample);
         if (!sample) {
             mem_free(scratch);
             mem_free(between);

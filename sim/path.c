@@ -107,7 +107,7 @@ struct path {
     int at_contract[CONTRACT_NVALUES];
     /* cost_lines.csv's (path_sum_lines), last: the run's own fields are
      * where they were before it */
-    double *line_customers;      /* [max(P, H + 1)]: path_line_costs' customers of the month; scratch of path_end */
+    double *line_customers;      /* [(P + 1) * (H + 1)]: path_line_costs' customers of the month; path_end's scratch */
     double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
     size_t line_stride;
     size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
@@ -273,7 +273,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->at_happen, m->nrounds);
     TAKE(l, p->at_deal, 2 * m->ndeals);
     /* cost_lines.csv's, last: the run's own are where they were before it */
-    TAKE(l, p->line_customers, P > H1 ? P : H1);
+    TAKE(l, p->line_customers, (P + 1) * H1);
     TAKE(l, p->varying, L);
 }
 
