@@ -14,8 +14,8 @@
  * percentile is the type-1 quantile of a column over the rows written (the
  * smallest value with at least ceil(q n) of the n values at or below it):
  * the exact order statistic of the sampled paths, so its only error is
- * Monte Carlo's over n paths (at least COSTLINES_MOST / 2 once the run has
- * that many sampled paths, and none below COSTLINES_FEWEST rows of room).
+ * Monte Carlo's over n paths (at least half the rows once the run has that
+ * many sampled paths, and none below COSTLINES_FEWEST rows of room).
  */
 #ifndef CPC_COSTLINES_H
 #define CPC_COSTLINES_H
@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COSTLINES_MOST 1024
+#define COSTLINES_MOST 256
 #define COSTLINES_FEWEST 64
 
 struct costlines_sample;

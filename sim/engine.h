@@ -111,7 +111,7 @@ struct results {
  * lines' in an exact sample of at most ENGINE_LINE_SAMPLE_BYTES (8 bytes a
  * figure and sampled path; tests/bench/README.md has what they cost). */
 #define ENGINE_LINE_EVERY 16
-#define ENGINE_LINE_SAMPLE_BYTES (16u << 20)
+#define ENGINE_LINE_SAMPLE_BYTES (4u << 20)
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */
 extern const double engine_quantiles[Q_COUNT];

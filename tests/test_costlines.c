@@ -58,8 +58,8 @@ static void steps_keep_what_a_whole_run_keeps(void **state)
     (void)state;
     const size_t cols = 3;
     int nomem;
-    struct costlines_sample *whole = costlines_sample_new(cols, 16, 700 * cols * sizeof(double), &nomem);
-    struct costlines_sample *steps = costlines_sample_new(cols, 16, 700 * cols * sizeof(double), &nomem);
+    struct costlines_sample *whole = costlines_sample_new(cols, 16, 200 * cols * sizeof(double), &nomem);
+    struct costlines_sample *steps = costlines_sample_new(cols, 16, 200 * cols * sizeof(double), &nomem);
     assert_non_null(whole);
     assert_non_null(steps);
     const uint64_t ends[] = { 5000, 10240, 12000, 20000 };
@@ -78,11 +78,11 @@ static void steps_keep_what_a_whole_run_keeps(void **state)
         for (size_t c = 0; row && c < cols; c++)
             row[c] = (double)p + (double)c / 10;
     }
-    /* 20,000 / 16 = 1,250 rows do not fit in 700: every 32nd path, 625 rows */
-    assert_int_equal(costlines_sample_rows(whole, 20000), 625);
-    assert_int_equal(costlines_sample_rows(steps, 20000), 625);
+    /* 20,000 / 16 = 1,250 rows do not fit in 200: every 128th path, 157 rows */
+    assert_int_equal(costlines_sample_rows(whole, 20000), 157);
+    assert_int_equal(costlines_sample_rows(steps, 20000), 157);
     assert_non_null(costlines_sample_row(whole, 19968));
-    assert_null(costlines_sample_row(whole, 16));
+    assert_null(costlines_sample_row(whole, 64));
     static const double q[] = { 0.10, 0.50, 0.90 };
     static double scratch[COSTLINES_BLOCK * COSTLINES_MOST];
     double a[3], b[3], all[3 * 3];
@@ -92,10 +92,10 @@ static void steps_keep_what_a_whole_run_keeps(void **state)
         costlines_sample_quantiles(steps, 20000, c, 1, q, 3, scratch, b);
         assert_memory_equal(a, all + 3 * c, sizeof a);
         assert_memory_equal(a, b, sizeof a);
-        /* the 63rd, 313th and 563rd of paths 0, 32, 64, ... */
-        assert_close(a[0], 62 * 32 + (double)c / 10, 0);
-        assert_close(a[1], 312 * 32 + (double)c / 10, 0);
-        assert_close(a[2], 562 * 32 + (double)c / 10, 0);
+        /* the 16th, 79th and 142nd of paths 0, 128, 256, ... */
+        assert_close(a[0], 15 * 128 + (double)c / 10, 0);
+        assert_close(a[1], 78 * 128 + (double)c / 10, 0);
+        assert_close(a[2], 141 * 128 + (double)c / 10, 0);
     }
     costlines_sample_free(whole);
     costlines_sample_free(steps);
