@@ -228,8 +228,8 @@ static size_t cl_figure(const struct engine *e, size_t s, int mo, size_t l)
     return (s * e->clw + l) * (size_t)e->H + (size_t)(mo - 1);
 }
 
-/* The histogram of category C in month MO of scenario S, when only the
- * categories have histograms. */
+/* The histogram of category C in month MO of scenario S (only the
+ * categories have histograms). */
 static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t c)
 {
     return (s * (size_t)e->H + (size_t)(mo - 1)) * CAT_COUNT + c;
