@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "models/category.h"
-#include "sim/mem.h"
 #include "sim/path.h"
 #include "sim/rng.h"
 
@@ -164,21 +163,21 @@ int report_costs(FILE *f, const struct model *m, const struct results *r)
  * month of a stretch without change), and printf's exact decimal
  * conversion is the slowest part of writing it.  The same text as
  * report_number, which it calls for what is not cached. */
-#define NUMBER_CACHE 4096
+#define NUMBER_CACHE 1024 /* 32 KiB, on the stack: writing allocates nothing */
 struct number_cache {
     uint64_t bits[NUMBER_CACHE];
-    char text[NUMBER_CACHE][32];
+    char text[NUMBER_CACHE][24];
 };
 
 static void report_number_cached(FILE *f, double x, struct number_cache *c)
 {
-    if (!c || isnan(x) || isinf(x)) {
+    if (isnan(x) || isinf(x)) {
         report_number(f, x);
         return;
     }
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
-    const size_t k = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 52) % NUMBER_CACHE;
+    const size_t k = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 54) % NUMBER_CACHE;
     if (c->bits[k] != bits || !c->text[k][0]) {
         int n = snprintf(c->text[k], sizeof c->text[k], "%.12g", x == 0 ? 0 : x);
         if (n < 0 || (size_t)n >= sizeof c->text[k]) {
@@ -193,7 +192,8 @@ static void report_number_cached(FILE *f, double x, struct number_cache *c)
 
 int report_cost_lines(FILE *f, const struct model *m, const struct results *r)
 {
-    struct number_cache *cache = mem_calloc(1, sizeof *cache); /* NULL: printed one by one */
+    struct number_cache cache_mem, *cache = &cache_mem;
+    memset(cache, 0, sizeof *cache); /* an empty text: nothing cached */
     fputs("scenario,month,date,line,kind,category,mean,p10,p50,p90\n", f);
     for (size_t s = 0; s < r->nscenarios && r->cl_mean; s++) {
         for (int mo = 1; mo <= r->months; mo++) {
@@ -222,7 +222,6 @@ int report_cost_lines(FILE *f, const struct model *m, const struct results *r)
             }
         }
     }
-    mem_free(cache);
     return ferror(f) ? -1 : 0;
 }
 
