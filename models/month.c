@@ -256,31 +256,6 @@ void month_expect(const struct plan *p, double before, double rate, double churn
     *arrived = rate * p->mix;
 }
 
-/* month_close's LINE_COST of the lines it does not price one by one: the
- * per_customer infra lines, and the runs of features with a cost per
- * customer (CUSTOMERS without the contract's SIGNED_UP; TOTAL with). */
-static void customer_lines(const struct month_model *mm, const struct month_values *v, int m,
-                           const double *customers, double signed_up, double total, double *line_cost)
-{
-    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures;
-    for (size_t k = 0; k < mm->nper_customer; k++) {
-        const size_t i = mm->per_customer[k];
-        line_cost[i] = infra_cost(&mm->infra[i], v->infra_amount[i], m, total);
-    }
-    for (size_t k = 0; k < mm->nmetered; k++) {
-        const size_t i = mm->metered[k];
-        const struct feature *f = &mm->features[i];
-        double cost = 0;
-        if (month_feature_on(mm, i)) {
-            double on_plans = features_customers(f, customers, mm->nplans);
-            if (signed_up > 0 && features_serves(f, (size_t)mm->contract->plan))
-                on_plans += signed_up;
-            cost = features_run_cost(f, &v->features[i], m, on_plans);
-        }
-        line_cost[I + R + F + i] = cost;
-    }
-}
-
 /* month_close and month_close_lines, inlined into each so that
  * month_close, with LINE_COST a constant NULL, is the code it was before
  * cost_lines.csv: none of the tests of LINE_COST in the run's inner loop. */
@@ -288,7 +263,7 @@ __attribute__((always_inline)) static inline void
 close_month(const struct month_model *mm, const struct month_values *v, int m, const struct month_fixed *fx,
             const double *unit_by_plan, const double *customers, const struct month_history *hist, double arrived,
             double churned, double funding, struct month_tally *t, double *fig, size_t stride, double *lines,
-            double *line_cost)
+            double *line_cost, size_t line_stride)
 {
     const size_t P = mm->nplans, I = mm->ninfra;
     const int H = mm->horizon;
@@ -322,8 +297,6 @@ close_month(const struct month_model *mm, const struct month_values *v, int m, c
         const size_t i = mm->steps[k];
         const struct infra_line *l = &mm->infra[i];
         if (!infra_applies(l, m)) {
-            if (line_cost)
-                line_cost[i] = 0;
             continue;
         }
         const double cost = v->infra_amount[i] * infra_blocks(l, total); /* infra_cost of a step line */
@@ -333,7 +306,7 @@ close_month(const struct month_model *mm, const struct month_values *v, int m, c
         variable += cost;
         line_add(lines, i, m, H, cost);
         if (line_cost)
-            line_cost[i] = cost;
+            line_cost[i * line_stride] += cost;
     }
     /* staff: roles of fixed headcount, then each role that grows with
      * customers, LAG months back; a contract's effort, support and
@@ -352,7 +325,7 @@ close_month(const struct month_model *mm, const struct month_values *v, int m, c
         variable += cost;
         line_add(lines, I + i, m, H, cost);
         if (line_cost)
-            line_cost[I + i] = cost;
+            line_cost[(I + i) * line_stride] += cost;
     }
     if (deal) {
         staff += fx->contract_staff;
@@ -363,8 +336,6 @@ close_month(const struct month_model *mm, const struct month_values *v, int m, c
     const double features = fx->build + run;
     cogs += run;
     variable += run_variable;
-    if (line_cost)
-        customer_lines(mm, v, m, customers, signed_up, total, line_cost);
     /* step 7: cash, and the month's figures */
     const double cost = infra + staff + features;
     t->cash += revenue - cost + funding;
@@ -401,16 +372,68 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
                  double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
                  double *lines)
 {
-    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines, NULL);
+    close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines, NULL,
+                0);
 }
 
 void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
                        const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
                        const struct month_history *hist, double arrived, double churned, double funding,
-                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost)
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost,
+                       size_t line_stride)
 {
     close_month(mm, v, m, fx, unit_by_plan, customers, hist, arrived, churned, funding, t, fig, stride, lines,
-                line_cost);
+                line_cost, line_stride);
+}
+
+void month_customer_lines(const struct month_model *mm, const struct month_years *y,
+                          const struct month_history *hist, double *line_cost, size_t stride, double *scratch)
+{
+    const int H = mm->horizon;
+    const size_t I = mm->ninfra, R = mm->nroles, F = mm->nfeatures, P = mm->nplans;
+    int first, last;
+    for (size_t k = 0; k < mm->nper_customer; k++) {
+        const size_t i = mm->per_customer[k];
+        if (!infra_months(&mm->infra[i], H, &first, &last))
+            continue;
+        double *cost = line_cost + i * stride - 1;
+        for (int yr = calendar_year(first); yr <= calendar_year(last); yr++) { /* infra_cost, year by year */
+            const int a = yr * 12 + 1 < first ? first : yr * 12 + 1, b = yr * 12 + 12 > last ? last : yr * 12 + 12;
+            const double amount = y->infra_amount[(size_t)yr * I + i];
+            for (int m = a; m <= b; m++)
+                cost[m] += amount * hist->total[m];
+        }
+    }
+    /* each plan's customers month by month, the contract's among them
+     * (month_line_cost adds them to the plans' when a feature serves its
+     * plan), at scratch[p * (H + 1) + m]: whole numbers, exact in any order */
+    double *on = scratch + P * ((size_t)H + 1);
+    for (size_t p = 0; mm->nmetered && p < P; p++)
+        for (int m = 1; m <= H; m++)
+            scratch[p * ((size_t)H + 1) + (size_t)m] =
+                hist->plan_sum[(size_t)m * P + p] - hist->plan_sum[(size_t)(m - 1) * P + p];
+    for (size_t k = 0; k < mm->nmetered; k++) {
+        const size_t i = mm->metered[k];
+        const struct feature *f = &mm->features[i];
+        const struct feature_draw *fd = &y->features[i];
+        const int from = features_run_from(f) > 1 ? features_run_from(f) : 1;
+        if (!month_feature_on(mm, i) || from > H)
+            continue;
+        const double *c = hist->total; /* features_customers */
+        if (!f->all_plans) {
+            for (int m = from; m <= H; m++)
+                on[m] = 0;
+            for (size_t p = 0; p < P; p++)
+                if (f->on_plan[p])
+                    for (int m = from; m <= H; m++)
+                        on[m] += scratch[p * ((size_t)H + 1) + (size_t)m];
+            c = on;
+        }
+        double *cost = line_cost + (I + R + F + i) * stride - 1;
+        const double run = fd->run, per_customer = fd->run_per_customer;
+        for (int m = from; m <= H; m++)
+            cost[m] += run + per_customer * c[m]; /* features_run_cost */
+    }
 }
 
 void month_tally_begin(const struct month_model *mm, struct month_tally *t)
@@ -722,6 +745,38 @@ double month_line_cost(const struct month_model *mm, const struct month_values *
         break;
     }
     return cost;
+}
+
+void month_line_changes(const struct month_model *mm, size_t l, unsigned char *changed)
+{
+    const int H = mm->horizon;
+    size_t i;
+    const enum line_kind kind = month_line(mm, l, &i);
+    for (int m = 1; m <= H; m++)
+        changed[m] = m == 1 || calendar_year(m) != calendar_year(m - 1) || kind == LINE_CONTRACT;
+    switch (kind) {
+    case LINE_INFRA:
+        mark(changed, H, mm->infra[i].from);
+        if (mm->infra[i].to < H)
+            mark(changed, H, mm->infra[i].to + 1);
+        break;
+    case LINE_STAFF:
+        mark(changed, H, mm->roles[i].from);
+        if (mm->roles[i].to < H)
+            mark(changed, H, mm->roles[i].to + 1);
+        break;
+    case LINE_FEATURE_BUILD: /* it ends where the run starts */
+        mark(changed, H, mm->features[i].from);
+        if (features_run_from(&mm->features[i]) <= H)
+            mark(changed, H, features_run_from(&mm->features[i]));
+        break;
+    case LINE_FEATURE_RUN:
+        if (features_run_from(&mm->features[i]) <= H)
+            mark(changed, H, features_run_from(&mm->features[i]));
+        break;
+    case LINE_CONTRACT:
+        break;
+    }
 }
 
 void month_ledger(const struct month_model *mm, const struct month_values *v, int m, const double *customers,

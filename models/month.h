@@ -207,14 +207,25 @@ void month_close(const struct month_model *mm, const struct month_values *v, int
                  const double *unit_by_plan, const double *customers, const struct month_history *hist,
                  double arrived, double churned, double funding, struct month_tally *t, double *fig, size_t stride,
                  double *lines);
-/* month_close, and also sets LINE_COST[l] of every line that depends on
- * customers (month_line_fixed false) to its cost this month, as
- * month_line_cost prices it (for cost_lines.csv; month_close itself does
- * none of this work). */
+/* month_close, and also adds the cost this month of each step line and
+ * each role that grows with customers, as month_line_cost prices it, to
+ * LINE_COST[l * LINE_STRIDE] (for cost_lines.csv; month_close itself does
+ * none of this work; month_customer_lines adds the other lines that depend
+ * on customers once the months are done). */
 void month_close_lines(const struct month_model *mm, const struct month_values *v, int m,
                        const struct month_fixed *fx, const double *unit_by_plan, const double *customers,
                        const struct month_history *hist, double arrived, double churned, double funding,
-                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost);
+                       struct month_tally *t, double *fig, size_t stride, double *lines, double *line_cost,
+                       size_t line_stride);
+/* Adds the cost in each month m = 1..H of each per_customer infra line and
+ * each feature's run with a cost per customer, as month_line_cost prices it,
+ * to LINE_COST[l * STRIDE + m - 1], from the path's values Y and HIST as
+ * month_close left it after month H; SCRATCH holds (nplans + 1) (H + 1)
+ * doubles.
+ * Customers on a path are whole numbers, so their sums are exact in any
+ * order and the costs are month_line_cost's bits. */
+void month_customer_lines(const struct month_model *mm, const struct month_years *y,
+                          const struct month_history *hist, double *line_cost, size_t stride, double *scratch);
 
 /* The state before month 1: cash at the start, nothing reached. */
 void month_tally_begin(const struct month_model *mm, struct month_tally *t);
@@ -249,6 +260,12 @@ void month_summary(const struct month_model *mm, const struct month_years *y, co
  * per customer): the same in every scenario of a path, and the same from
  * one month to the next where month_changes marks no change. */
 int month_line_fixed(const struct month_model *mm, size_t l);
+/* Sets CHANGED[m] (m = 1..H) when line L's cost may differ from month
+ * m - 1's for a line of month_line_fixed: month 1, the first month of each
+ * year, and the months the line starts and the month after it ends (a
+ * build's: its first month and its run's; a run's: its first month).  A
+ * subset of month_changes' months; every month for a contract's line. */
+void month_line_changes(const struct month_model *mm, size_t l, unsigned char *changed);
 
 /* Line L's cost in month M, as month_ledger prices it: CUSTOMERS[nplans]
  * at the end of the month (the contract's not among them), TOTAL the

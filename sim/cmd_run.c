@@ -42,7 +42,8 @@ struct run_args {
     double precision; /* 0: a fixed number of paths */
     unsigned long long ledger_path; /* 0: none */
     int no_sensitivity;
-    int cost_lines;
+    int cost_lines; /* the default: accepted for scripts written before it was */
+    int no_cost_lines;
     int quiet;
 };
 
@@ -87,10 +88,12 @@ static const struct cli_option run_options[] = {
       .help = "do not work out sensitivity.csv (what drives each key output)\n"
               "nor the drivers in the summary; an earlier sensitivity.csv in OUT\n"
               "is removed" },
+    { "no-cost-lines", 0, NULL, CLI_FLAG, RUN_FIELD(no_cost_lines),
+      .help = "do not work out cost_lines.csv (every cost line's and category's\n"
+              "cost, month by month); an earlier cost_lines.csv in OUT is\n"
+              "removed" },
     { "cost-lines", 0, NULL, CLI_FLAG, RUN_FIELD(cost_lines),
-      .help = "also write cost_lines.csv: every cost line's and category's cost,\n"
-              "month by month (the run takes about 1.2 times as long); an\n"
-              "earlier cost_lines.csv in OUT is removed when not given" },
+      .help = "write cost_lines.csv: the default, kept for scripts" },
     { "quiet", 'q', NULL, CLI_FLAG, RUN_FIELD(quiet), .help = "no progress bar" },
     { "help", 'h', NULL, CLI_SHOW_HELP, 0, .help = "show this help" },
 };
@@ -110,9 +113,9 @@ const struct cli_command cmd_run_command = {
              "reports summary.csv, monthly.csv, runway.csv, costs.csv, compare.csv (each\n"
              "scenario against the baseline, path by path), ledger.csv (the plan's every\n"
              "revenue and cost line, month by month), sensitivity.csv (what drives each key\n"
-             "output, from the first 10000 paths), cost_lines.csv with --cost-lines (every\n"
-             "cost line and category, month by month) and run.csv into OUT, then print a\n"
-             "short summary per scenario.\n",
+             "output, from the first 10000 paths), cost_lines.csv (every cost line and\n"
+             "category, month by month) and run.csv into OUT, then print a short summary\n"
+             "per scenario.\n",
     .notes = "Runway and breakeven: their mean and sd (runway_months and breakeven_month in\n"
              "summary.csv) count a path that never gets there within the horizon of H months\n"
              "as H+1, a restricted mean. So on a 24-month horizon a mean runway of 25 is not\n"
@@ -358,7 +361,7 @@ static int run_main(int argc, char **argv)
         .sampling = a.sampling,
         .baseline = baseline,
         .sensitivity = !a.no_sensitivity,
-        .cost_lines = a.cost_lines,
+        .cost_lines = !a.no_cost_lines,
     };
     struct results *r = NULL;
     char reached[256] = "";
@@ -368,7 +371,7 @@ static int run_main(int argc, char **argv)
         st = engine_run(m, &o, &r);
     if (st == ST_OK) {
         struct run_info info = { CPCSIM_VERSION, cmdline, started, a.seed, a.precision, sampling_names[a.sampling] };
-        const struct ledger_ask ask = { &o, a.sampling, a.ledger_path, a.cost_lines };
+        const struct ledger_ask ask = { &o, a.sampling, a.ledger_path, o.cost_lines };
         st = write_reports(a.output, m, r, &info, &ask, d);
         if (st == ST_OK) {
             report_terminal(stdout, m, r);
@@ -386,7 +389,7 @@ static int run_main(int argc, char **argv)
             term_put(stdout, shown ? shown : a.output);
             mem_free(shown);
             printf("/: summary.csv monthly.csv runway.csv costs.csv compare.csv%s ledger.csv%s%s run.csv\n",
-                   a.cost_lines ? " cost_lines.csv" : "", a.ledger_path ? " ledger_path.csv" : "",
+                   o.cost_lines ? " cost_lines.csv" : "", a.ledger_path ? " ledger_path.csv" : "",
                    r->sensitivity ? " sensitivity.csv" : "");
             if (fflush(stdout) != 0)
                 st = ST_IOERR;

@@ -16,6 +16,7 @@
 
 #include "models/category.h"
 #include "sim/correl.h"
+#include "sim/costlines.h"
 #include "sim/design.h"
 #include "sim/mem.h"
 #include "sim/path.h"
@@ -69,8 +70,8 @@ struct worker {
     struct correl_block *correl; /* the lanes' scratch for correlated blocks; NULL: none */
     double *cl_cost;             /* [L]: some cost lines of one month of one path */
     double *cl_sum;              /* [ncl]: this chunk's sums of cost_lines.csv's figures */
-    double *cl_path;             /* [ncl / S]: a sampled path's figures of one scenario */
-    double *cl_sample;           /* [ncl_hist * CL_SAMPLE]: the chunk's sampled paths' figures, by figure */
+    double *cl_path;             /* [ncl]: a sampled path's figures, every scenario's */
+    double *cl_sample;           /* [ncl_hist * CL_SAMPLE]: the chunk's sampled paths' categories, by figure */
     uint64_t first;              /* the path in lane 0 */
 };
 
@@ -109,16 +110,21 @@ struct engine {
     pthread_mutex_t lock;
     pthread_cond_t merged;
     struct sensitivity_sample *sample; /* the subsample sensitivity.csv is worked out from; NULL: none */
-    /* cost_lines.csv (run_options.cost_lines): per scenario and month, each
-     * line's cost and each category's, NCL figures of width CLW; their sums
-     * over the paths merged so far (chunk by chunk, in chunk order, as the
-     * moments), and the histograms of the sampled paths, shared by the
-     * threads (counts: the order of adding does not matter) */
-    size_t ncl, clw, ncl_hist;         /* ncl_hist: the figures with histograms */
+    /* cost_lines.csv (run_options.cost_lines): per scenario, line or
+     * category and month, NCL figures (cl_figure); their sums over the
+     * paths merged so far (chunk by chunk, in chunk order, as the moments),
+     * the histograms of the categories of the sampled paths, shared by the
+     * threads (counts: the order of adding does not matter), and the
+     * lines' exact sample (costlines.h) in columns cl_col */
+    size_t ncl, clw, ncl_hist;         /* ncl_hist: the figures with histograms, the categories' */
     unsigned char *cl_cat;             /* [L]: each line's category */
     size_t *cl_steady, ncl_steady;     /* the lines that do not depend on customers (month_line_fixed) */
     unsigned char *cl_steady_of;       /* [L]: 1 for the lines in cl_steady */
-    unsigned char *cl_changes;         /* [H + 1]: month_changes */
+    unsigned char *cl_changes;         /* [L * (H + 1)]: month_line_changes of each steady line */
+    size_t *cl_due, *cl_due_at;        /* the steady lines that change in month m: cl_due[cl_due_at[m] ..] */
+    uint32_t *cl_col;                  /* [S * L * H]: each line figure's column of the sample; UINT32_MAX: none */
+    size_t ncl_cols;
+    struct costlines_sample *cl_keep;  /* NULL: the lines have no percentiles */
     double *cl_total;                  /* [ncl] */
     double *parked_cl;                 /* [nparked * ncl] */
     struct histset *cl_hist;           /* [ncl_hist figures] */
@@ -223,14 +229,14 @@ static enum status flush(struct worker *w)
 }
 
 /* The figure of cost_lines.csv of line or category L in month MO of
- * scenario S. */
+ * scenario S: a line's months side by side (path_sum_lines). */
 static size_t cl_figure(const struct engine *e, size_t s, int mo, size_t l)
 {
-    return (s * (size_t)e->H + (size_t)(mo - 1)) * e->clw + l;
+    return (s * e->clw + l) * (size_t)e->H + (size_t)(mo - 1);
 }
 
-/* The histogram of category C in month MO of scenario S, when only the
- * categories have histograms. */
+/* The histogram of category C in month MO of scenario S (only the
+ * categories have histograms). */
 static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t c)
 {
     return (s * (size_t)e->H + (size_t)(mo - 1)) * CAT_COUNT + c;
@@ -238,57 +244,74 @@ static size_t hist_of_category(const struct engine *e, size_t s, int mo, size_t 
 
 /* Adds the cost lines that do not depend on customers (month_line_fixed)
  * of the path in lane J to the chunk's sums, and, for a sampled path, its
- * cost lines and categories of scenario S to the chunk's sample (for
- * add_cost_line_sample).  The lines that depend on customers were summed
- * month by month as the lanes ran (path_sum_lines).  The sums skip what
- * the means do not need: a line that does not depend on customers costs
- * the same in every scenario and in every month up to the next change
- * (test_path checks it), so only scenario 0's months of change are summed
+ * cost lines and categories of scenario S to the chunk's sample of the
+ * categories (for add_cost_line_sample) and to the lines' sample.  The
+ * lines that depend on customers were summed as the lanes ran
+ * (path_sum_lines).  The sums skip what the means do not need: a line that
+ * does not depend on customers costs the same in every scenario and in
+ * every month up to its next change (month_line_changes; test_path checks
+ * it), so only scenario 0's months of its changes are priced and summed
  * (collect_cost_lines reads the rest from them), and a category's mean is
  * the sum of its lines'.  Allocates nothing; ST_OK. */
 static enum status accumulate_cost_lines(struct worker *w, size_t s, size_t j)
 {
     struct engine *e = w->e;
     struct path *p = w->lane[j];
-    const size_t L = e->L, W = e->clw;
+    const size_t L = e->L, H = (size_t)e->H;
+    const uint64_t path = w->first + j;
     double *cost = w->cl_cost;
     /* a sampled path's every line and month, in cl_path: the lanes wrote
      * the lines that depend on customers, scenario by scenario; the others
      * are scenario 0's, the same in every scenario */
-    double *record = (w->first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL;
+    double *record = path % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL;
     for (int mo = 1; mo <= e->H && s == 0; mo++) {
-        double *sum = w->cl_sum + cl_figure(e, s, mo, 0);
-        if (e->cl_changes[mo]) { /* always month 1 */
-            path_line_costs_of(p, mo, e->cl_steady, e->ncl_steady, cost);
-            for (size_t k = 0; k < e->ncl_steady; k++)
-                sum[e->cl_steady[k]] += cost[k];
-        }
-        if (!record)
+        const size_t *due = e->cl_due + e->cl_due_at[mo], n = e->cl_due_at[mo + 1] - e->cl_due_at[mo];
+        if (!n)
             continue;
-        double *at = record + (size_t)(mo - 1) * W;
-        for (size_t k = 0; k < e->ncl_steady; k++) /* unchanged: the month before's */
-            at[e->cl_steady[k]] = e->cl_changes[mo] ? cost[k] : (at - W)[e->cl_steady[k]];
+        path_line_costs_of(p, mo, due, n, cost);
+        for (size_t k = 0; k < n; k++)
+            w->cl_sum[cl_figure(e, 0, mo, due[k])] += cost[k];
+        for (size_t k = 0; record && k < n; k++)
+            record[cl_figure(e, 0, mo, due[k])] = cost[k];
     }
     if (!record)
         return ST_OK;
-    for (int mo = 1; mo <= e->H; mo++) {
-        double *at = record + (size_t)(mo - 1) * W;
-        for (size_t c = 0; c < CAT_COUNT; c++)
-            at[L + c] = 0;
-        for (size_t l = 0; l < L; l++)
-            at[L + e->cl_cat[l]] += at[l];
+    double *at = record + cl_figure(e, s, 1, 0);
+    for (size_t k = 0; k < e->ncl_steady; k++) {
+        const size_t l = e->cl_steady[k];
+        const unsigned char *changes = e->cl_changes + l * (H + 1);
+        double *row = at + l * H;
+        if (s > 0)
+            memcpy(row, record + cl_figure(e, 0, 1, l), H * sizeof *row);
+        else
+            for (size_t mo = 2; mo <= H; mo++) /* unchanged: the month before's */
+                if (!changes[mo])
+                    row[mo - 1] = row[mo - 2];
     }
-    /* into the chunk's sample, at the path's place in it: the lines'
-     * figures only when their histograms fit (the categories are the last
-     * CAT_COUNT of each month's) */
-    const int lines = e->ncl_hist == e->ncl;
-    const size_t slot = (size_t)((w->first + j) % ENGINE_CHUNK) / ENGINE_LINE_EVERY;
-    for (int mo = 1; mo <= e->H; mo++) {
-        const double *at = record + (size_t)(mo - 1) * W;
-        for (size_t l = lines ? 0 : L; l < W; l++) {
-            const size_t i = lines ? cl_figure(e, s, mo, l) : hist_of_category(e, s, mo, l - L);
-            w->cl_sample[i * CL_SAMPLE + slot] = at[l];
-        }
+    memset(at + L * H, 0, CAT_COUNT * H * sizeof *at);
+    for (size_t l = 0; l < L; l++) {
+        double *cat = at + (L + e->cl_cat[l]) * H;
+        const double *row = at + l * H;
+        for (size_t mo = 0; mo < H; mo++)
+            cat[mo] += row[mo];
+    }
+    /* into the chunk's sample of the categories, at the path's place in
+     * it, and the lines' into their sample */
+    const size_t slot = (size_t)(path % ENGINE_CHUNK) / ENGINE_LINE_EVERY;
+    for (int mo = 1; mo <= e->H; mo++)
+        for (size_t c = 0; c < CAT_COUNT; c++)
+            w->cl_sample[hist_of_category(e, s, mo, c) * CL_SAMPLE + slot] = at[(L + c) * H + (size_t)(mo - 1)];
+    double *keep = costlines_sample_row(e->cl_keep, path);
+    for (size_t l = 0; keep && l < L; l++) {
+        const uint32_t *col = e->cl_col + (s * L + l) * H;
+        const unsigned char *changes = e->cl_changes + l * (H + 1) + 1;
+        if (!e->cl_steady_of[l] && col[0] != UINT32_MAX)
+            for (size_t mo = 0; mo < H; mo++)
+                keep[col[mo]] = at[l * H + mo];
+        else if (e->cl_steady_of[l] && s == 0) /* its columns are its stretches' */
+            for (size_t mo = 0; mo < H; mo++)
+                if (changes[mo])
+                    keep[col[mo]] = at[l * H + mo];
     }
     return ST_OK;
 }
@@ -395,9 +418,10 @@ static enum status run_lanes(struct worker *w, uint64_t first, size_t n)
             path_set_variant(w->lane[j], o->variants ? o->variants[s] : NULL);
             path_draw_scenario(w->lane[j], o->scenarios[s]);
             path_begin(w->lane[j], mode);
-            if (e->ncl && mode != PATH_DRAWS_ONLY) /* lanes add to the sums in path order, month by month */
+            if (e->ncl && mode != PATH_DRAWS_ONLY) /* lanes add to the sums in path order */
                 path_sum_lines(w->lane[j], w->cl_sum + cl_figure(e, s, 1, 0),
-                               (first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path : NULL, e->clw);
+                               (first + j) % ENGINE_LINE_EVERY == 0 ? w->cl_path + cl_figure(e, s, 1, 0) : NULL,
+                               (size_t)e->H);
         }
         for (int mo = 1; mo <= e->H; mo++) {
             size_t at = (s * (size_t)e->H + (size_t)(mo - 1)) * MM_COUNT;
@@ -641,7 +665,7 @@ static int worker_init(struct worker *w, struct engine *e, int id)
     if (e->ncl) {
         w->cl_cost = mem_calloc(e->L + 1, sizeof *w->cl_cost);
         w->cl_sum = mem_calloc(e->ncl, sizeof *w->cl_sum);
-        w->cl_path = mem_calloc(e->ncl / e->S, sizeof *w->cl_path);
+        w->cl_path = mem_calloc(e->ncl, sizeof *w->cl_path);
         w->cl_sample = mem_calloc(e->ncl_hist * CL_SAMPLE, sizeof *w->cl_sample);
         if (!w->cl_cost || !w->cl_sum || !w->cl_path || !w->cl_sample)
             return -1;
@@ -732,45 +756,55 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
 /* cost_lines.csv's figures into R (which has room for them): a line that
  * does not depend on customers has scenario 0's sum of the month its
  * stretch without change starts in; a category's mean is the sum of its
- * lines' means, in line order. */
-static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *scratch)
+ * lines' means, in line order.  SCRATCH holds COSTLINES_BLOCK *
+ * COSTLINES_MOST doubles. */
+static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *counts, double *scratch)
 {
     static const double q[3] = { 0.10, 0.50, 0.90 };
     const struct histset *set[2] = { e->cl_hist, NULL };
     size_t nset = 1;
-    const size_t L = e->L;
+    const size_t L = e->L, H = (size_t)e->H;
     r->cl_sampled = e->cl_sampled;
 #ifdef CPC_MPI
-    if (e->ranks) { /* the other ranks' sampled paths */
+    if (e->ranks) { /* the other ranks' sampled paths (their rows of the lines' sample came at collect) */
         set[nset++] = e->ranks->cl_extra;
         r->cl_sampled += e->ranks->cl_sampled_extra;
     }
 #endif
-    r->cl_line_quantiles = e->ncl_hist == e->ncl;
+    r->cl_line_sampled = costlines_sample_rows(e->cl_keep, e->paths);
+    r->cl_line_quantiles = e->cl_keep != NULL;
+    double *col_q = mem_calloc(3 * e->ncl_cols + 1, sizeof *col_q);
+    for (size_t c = 0; c < e->ncl_cols && col_q && e->cl_keep; c += COSTLINES_BLOCK)
+        costlines_sample_quantiles(e->cl_keep, e->paths, c,
+                                   e->ncl_cols - c < COSTLINES_BLOCK ? e->ncl_cols - c : COSTLINES_BLOCK, q, 3,
+                                   scratch, col_q + 3 * c);
     for (size_t s = 0; s < e->S; s++) {
-        int start = 1; /* of the stretch without change */
         for (int mo = 1; mo <= e->H; mo++) {
-            if (e->cl_changes[mo])
-                start = mo;
-            double *mean = r->cl_mean + cl_figure(e, s, mo, 0);
+            const size_t row = (s * H + (size_t)(mo - 1)) * e->clw; /* the results' */
+            double *mean = r->cl_mean + row;
             for (size_t c = 0; c < CAT_COUNT; c++)
                 mean[L + c] = 0;
             for (size_t l = 0; l < L; l++) {
-                const double *total = e->cl_total + (e->cl_steady_of[l] ? cl_figure(e, 0, start, l) : cl_figure(e, s, mo, l));
-                mean[l] = *total / (double)e->paths;
+                int start = mo; /* of the steady line's stretch without change */
+                while (e->cl_steady_of[l] && !e->cl_changes[l * (H + 1) + (size_t)start])
+                    start--;
+                mean[l] = e->cl_total[e->cl_steady_of[l] ? cl_figure(e, 0, start, l) : cl_figure(e, s, mo, l)] /
+                          (double)e->paths;
                 mean[L + e->cl_cat[l]] += mean[l];
             }
             for (size_t l = 0; l < e->clw; l++) {
-                const size_t i = cl_figure(e, s, mo, l);
-                double lo, hi, *out = r->cl_q + 3 * i;
-                if (r->cl_line_quantiles || l >= L)
-                    histset_quantiles(set, nset, r->cl_line_quantiles ? i : hist_of_category(e, s, mo, l - L),
-                                      r->cl_sampled, q, 3, 0, scratch, out, &lo, &hi);
-                else
-                    out[0] = out[1] = out[2] = NAN;
+                double lo, hi, *out = r->cl_q + 3 * (row + l);
+                const uint32_t col = l < L ? e->cl_col[(s * L + l) * H + (size_t)(mo - 1)] : UINT32_MAX;
+                out[0] = out[1] = out[2] = NAN;
+                if (l >= L)
+                    histset_quantiles(set, nset, hist_of_category(e, s, mo, l - L), r->cl_sampled, q, 3, 0, counts,
+                                      out, &lo, &hi);
+                else if (col != UINT32_MAX && col_q)
+                    memcpy(out, col_q + 3 * (size_t)col, 3 * sizeof *out);
             }
         }
     }
+    mem_free(col_q);
 }
 
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
@@ -863,11 +897,63 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             r->line_mean[s * e->L * LF_COUNT + l] = mo->n > 0 ? mo->mean : NAN;
         }
     }
-    if (e->ncl)
-        collect_cost_lines(e, r, scratch);
+    if (e->ncl) {
+        double *sample = mem_calloc(COSTLINES_BLOCK * COSTLINES_MOST, sizeof *sample);
+        if (!sample) {
+            mem_free(scratch);
+            mem_free(between);
+            return ST_NOMEM;
+        }
+        collect_cost_lines(e, r, scratch, sample);
+        mem_free(sample);
+    }
     mem_free(scratch);
     mem_free(between);
     return ST_OK;
+}
+
+/* Which lines depend on customers, as the paths run the model, and for
+ * the others their own months of change and the months each is priced in;
+ * the lines' sample and its columns: a line that depends on customers has
+ * one per scenario and month, any other one per stretch without change
+ * (the same in every scenario).  ST_NOMEM. */
+static enum status cost_lines_plan(struct engine *e)
+{
+    const struct path *p = e->w[0].lane[0];
+    const size_t L = e->L, H = (size_t)e->H;
+    for (size_t l = 0; l < L; l++) {
+        const char *kind, *name;
+        int category, exists;
+        path_line_info(e->m, l, &kind, &name, &category, &exists);
+        e->cl_cat[l] = (unsigned char)category;
+        e->cl_steady_of[l] = (unsigned char)path_line_fixed(p, l);
+        if (e->cl_steady_of[l])
+            e->cl_steady[e->ncl_steady++] = l;
+        path_line_changes(p, l, e->cl_changes + l * (H + 1));
+    }
+    size_t n = 0;
+    for (size_t mo = 1; mo <= H; mo++) {
+        e->cl_due_at[mo] = n;
+        for (size_t k = 0; k < e->ncl_steady; k++)
+            if (e->cl_changes[e->cl_steady[k] * (H + 1) + mo])
+                e->cl_due[n++] = e->cl_steady[k];
+    }
+    e->cl_due_at[H + 1] = n;
+    size_t cols = 0;
+    for (size_t s = 0; s < e->S; s++)
+        for (size_t l = 0; l < L; l++)
+            for (size_t mo = 1; mo <= H; mo++) {
+                uint32_t *col = &e->cl_col[(s * L + l) * H + mo - 1];
+                if (e->cl_steady_of[l])
+                    *col = s > 0 ? e->cl_col[l * H + mo - 1] : e->cl_changes[l * (H + 1) + mo] ? (uint32_t)cols++ : col[-1];
+                else
+                    *col = path_line_varies(p, l) ? (uint32_t)cols++ : UINT32_MAX;
+            }
+    e->ncl_cols = cols;
+    int nomem = 0;
+    e->cl_keep = cols < UINT32_MAX ? costlines_sample_new(cols, ENGINE_LINE_EVERY, ENGINE_LINE_SAMPLE_BYTES, &nomem)
+                                   : NULL;
+    return e->cl_keep || !nomem ? ST_OK : ST_NOMEM;
 }
 
 /* engine_new on this process. */
@@ -896,10 +982,7 @@ static struct engine *engine_open(const struct model *m, const struct run_option
     if (o->cost_lines && !o->draws_only && !o->variants) {
         e->clw = e->L + CAT_COUNT;
         e->ncl = e->S * (size_t)e->H * e->clw;
-        /* what a figure's histogram holds at least: its windows and their
-         * carries (stats.c); the lines' only within the budget */
-        const size_t per_figure = 2 * HISTSET_WINDOW * (sizeof(uint8_t) + sizeof(uint16_t));
-        e->ncl_hist = e->ncl <= ENGINE_LINE_HIST_BYTES / per_figure ? e->ncl : e->S * (size_t)e->H * CAT_COUNT;
+        e->ncl_hist = e->S * (size_t)e->H * CAT_COUNT;
     }
     uint64_t most = (o->paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
     e->nthreads = o->threads < 1 ? 1 : o->threads > 256 ? 256 : o->threads;
@@ -931,8 +1014,12 @@ static struct engine *engine_open(const struct model *m, const struct run_option
         e->cl_hist = histset_new(e->ncl_hist);
         e->cl_steady = mem_calloc(e->L + 1, sizeof *e->cl_steady);
         e->cl_steady_of = mem_calloc(e->L + 1, sizeof *e->cl_steady_of);
-        e->cl_changes = mem_calloc((size_t)e->H + 1, sizeof *e->cl_changes);
-        if (!e->cl_cat || !e->cl_total || !e->parked_cl || !e->cl_hist || !e->cl_steady || !e->cl_steady_of || !e->cl_changes) {
+        e->cl_changes = mem_calloc(e->L * ((size_t)e->H + 1) + 1, sizeof *e->cl_changes);
+        e->cl_due = mem_calloc(e->L * (size_t)e->H + 1, sizeof *e->cl_due);
+        e->cl_due_at = mem_calloc((size_t)e->H + 2, sizeof *e->cl_due_at);
+        e->cl_col = mem_calloc(e->S * e->L * (size_t)e->H + 1, sizeof *e->cl_col);
+        if (!e->cl_cat || !e->cl_total || !e->parked_cl || !e->cl_hist || !e->cl_steady || !e->cl_steady_of ||
+            !e->cl_changes || !e->cl_due || !e->cl_due_at || !e->cl_col) {
             engine_free(e);
             return NULL;
         }
@@ -953,18 +1040,9 @@ static struct engine *engine_open(const struct model *m, const struct run_option
             return NULL;
         }
     }
-    if (e->ncl) { /* which lines depend on customers, as the paths run the model */
-        const struct path *p = e->w[0].lane[0];
-        memcpy(e->cl_changes, path_changes(p), (size_t)e->H + 1);
-        for (size_t l = 0; l < e->L; l++) {
-            const char *kind, *name;
-            int category, exists;
-            path_line_info(m, l, &kind, &name, &category, &exists);
-            e->cl_cat[l] = (unsigned char)category;
-            e->cl_steady_of[l] = (unsigned char)path_line_fixed(p, l);
-            if (e->cl_steady_of[l])
-                e->cl_steady[e->ncl_steady++] = l;
-        }
+    if (e->ncl && cost_lines_plan(e) != ST_OK) {
+        engine_free(e);
+        return NULL;
     }
     int err = pthread_mutex_init(&e->lock, NULL);
     if (!err && (err = pthread_cond_init(&e->merged, NULL)) != 0)
@@ -1042,6 +1120,10 @@ void engine_free(struct engine *e)
     mem_free(e->cl_steady);
     mem_free(e->cl_steady_of);
     mem_free(e->cl_changes);
+    mem_free(e->cl_due);
+    mem_free(e->cl_due_at);
+    mem_free(e->cl_col);
+    costlines_sample_free(e->cl_keep);
     mem_free(e->cl_total);
     mem_free(e->parked_cl);
     histset_free(e->cl_hist);
@@ -1067,6 +1149,7 @@ enum status engine_extend(struct engine *e, uint64_t paths)
         return ST_OK;
     e->paths = paths;
     e->nchunks = (paths + ENGINE_CHUNK - 1) / ENGINE_CHUNK;
+    costlines_sample_reach(e->cl_keep, paths);
     pthread_t tid[256];
     int started = 1;
     enum status st = ST_OK;

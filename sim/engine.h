@@ -96,24 +96,25 @@ struct results {
     struct sensitivity *sensitivity; /* what drives the key outputs (engine_sensitivity); NULL: not asked */
     /* with run_options.cost_lines, each cost line's (l < nlines) and each
      * category's (nlines + enum category) cost in each month: its mean over
-     * every path, and its 10th, 50th and 90th percentiles over the paths
-     * whose index is a multiple of ENGINE_LINE_EVERY (cl_sampled of them),
-     * NAN when none was, and for the lines (not the categories) when their
-     * histograms would take more than ENGINE_LINE_HIST_BYTES; NULL when not
-     * asked */
+     * every path, and its 10th, 50th and 90th percentiles: a category's
+     * from the histograms of the paths whose index is a multiple of
+     * ENGINE_LINE_EVERY (cl_sampled of them), a line's the exact order
+     * statistics of a sample of those paths (cl_line_sampled of them,
+     * within ENGINE_LINE_SAMPLE_BYTES; costlines.h); NAN when none was
+     * (and for every line when too few fit); NULL when not asked */
     size_t cl_width;            /* nlines + CAT_COUNT */
     double *cl_mean;            /* [(s * months + m - 1) * cl_width + l] */
     double *cl_q;               /* [((s * months + m - 1) * cl_width + l) * 3 + k]: p10, p50, p90 */
-    uint64_t cl_sampled;
-    int cl_line_quantiles;      /* the lines have percentiles (their histograms fitted) */
+    uint64_t cl_sampled, cl_line_sampled;
+    int cl_line_quantiles;      /* the lines have percentiles (their sample fitted) */
 };
 
-/* cost_lines.csv's percentiles come from every ENGINE_LINE_EVERY-th path,
- * held in one set of histograms for all threads, which for the lines may
- * take at most ENGINE_LINE_HIST_BYTES (6 KiB a figure: a line's figures are
- * scenarios x months; tests/bench/README.md has what they cost). */
+/* cost_lines.csv's percentiles come from every ENGINE_LINE_EVERY-th path:
+ * the categories' held in one set of histograms for all threads, the
+ * lines' in an exact sample of at most ENGINE_LINE_SAMPLE_BYTES (8 bytes a
+ * figure and sampled path; tests/bench/README.md has what they cost). */
 #define ENGINE_LINE_EVERY 16
-#define ENGINE_LINE_HIST_BYTES (16u << 20)
+#define ENGINE_LINE_SAMPLE_BYTES (4u << 20)
 
 /* The probabilities of the reported quantiles, by enum stat_quantile. */
 extern const double engine_quantiles[Q_COUNT];

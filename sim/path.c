@@ -107,7 +107,7 @@ struct path {
     int at_contract[CONTRACT_NVALUES];
     /* cost_lines.csv's (path_sum_lines), last: the run's own fields are
      * where they were before it */
-    double *line_customers;      /* [P]: path_line_costs' customers of the month */
+    double *line_customers;      /* [(P + 1) * (H + 1)]: path_line_costs' customers of the month; path_end's scratch */
     double *line_sums, *line_record; /* path_sum_lines' sums and record; NULL: none */
     size_t line_stride;
     size_t *varying, nvarying;   /* [L]: the lines that depend on customers (month_line_fixed false) */
@@ -273,7 +273,7 @@ static void lay_out(struct layout *l, const struct model *m, struct path *p)
     TAKE(l, p->at_happen, m->nrounds);
     TAKE(l, p->at_deal, 2 * m->ndeals);
     /* cost_lines.csv's, last: the run's own are where they were before it */
-    TAKE(l, p->line_customers, P);
+    TAKE(l, p->line_customers, (P + 1) * H1);
     TAKE(l, p->varying, L);
 }
 
@@ -795,17 +795,10 @@ void path_month_lanes(struct path *const *lane, size_t n, uint64_t seed, uint64_
                         in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines);
             continue;
         }
+        /* a sampled path's lines go to its record, added to the sums at its end */
         month_close_lines(&p->mm, &v, mo, &p->fixed[mo], p->unit_plan + (size_t)mo * p->P, p->customers,
                           &p->hist, in[j], gone[j], p->funding[mo], &p->tally, out + j, stride, p->out_lines,
-                          p->ledger_cost);
-        double *sum = p->line_sums + (size_t)(mo - 1) * p->line_stride;
-        for (size_t k = 0; k < p->nvarying; k++)
-            sum[p->varying[k]] += p->ledger_cost[p->varying[k]];
-        if (p->line_record) {
-            double *at = p->line_record + (size_t)(mo - 1) * p->line_stride;
-            for (size_t k = 0; k < p->nvarying; k++)
-                at[p->varying[k]] = p->ledger_cost[p->varying[k]];
-        }
+                          (p->line_record ? p->line_record : p->line_sums) + (mo - 1), p->line_stride);
     }
 }
 
@@ -815,6 +808,16 @@ void path_end(struct path *p)
         return;
     const struct month_years years = years_of(p);
     month_summary(&p->mm, &years, &p->hist, p->customers, &p->tally, 1, p->out_lines, p->out_summary);
+    if (!p->line_sums)
+        return;
+    month_customer_lines(&p->mm, &years, &p->hist, p->line_record ? p->line_record : p->line_sums, p->line_stride,
+                         p->line_customers);
+    for (size_t k = 0; p->line_record && k < p->nvarying; k++) {
+        double *sum = p->line_sums + p->varying[k] * p->line_stride;
+        const double *at = p->line_record + p->varying[k] * p->line_stride;
+        for (int mo = 0; mo < p->H; mo++)
+            sum[mo] += at[mo];
+    }
 }
 
 /* Month MO's customers of each plan into line_customers, from their
@@ -853,6 +856,21 @@ void path_sum_lines(struct path *p, double *sums, double *record, size_t stride)
     p->line_sums = sums;
     p->line_record = record;
     p->line_stride = stride;
+    for (size_t k = 0; record && k < p->nvarying; k++)
+        memset(record + p->varying[k] * stride, 0, (size_t)p->H * sizeof *record);
+}
+
+int path_line_varies(const struct path *p, size_t l)
+{
+    for (size_t k = 0; k < p->nvarying; k++)
+        if (p->varying[k] == l)
+            return 1;
+    return 0;
+}
+
+void path_line_changes(const struct path *p, size_t l, unsigned char *changed)
+{
+    month_line_changes(&p->mm, l, changed);
 }
 
 int path_line_fixed(const struct path *p, size_t l)

@@ -113,16 +113,23 @@ void path_end(struct path *p);
 void path_line_costs(struct path *p, int mo, double *line_cost);
 /* The same for the N lines LINES only, into LINE_COST[N]. */
 void path_line_costs_of(struct path *p, int mo, const size_t *lines, size_t n, double *line_cost);
-/* While SUMS is not NULL, path_month_lanes adds the cost in each month MO
- * of every line of the model (a contract's aside) that depends on
- * customers (month_line_fixed false), as
- * month_close prices it, to SUMS[(MO - 1) * STRIDE + l], and, while RECORD
- * is not NULL, writes it to RECORD[(MO - 1) * STRIDE + l] (both
- * borrowed). */
+/* While SUMS is not NULL, the engine's way through the months adds the
+ * cost in each month MO of every line of the model (a contract's aside)
+ * that depends on customers (month_line_fixed false), as month_line_cost
+ * prices it, to SUMS[l * STRIDE + MO - 1] (STRIDE at least H): the step
+ * lines and growing roles as month_close prices them, the others at
+ * path_end, from the customers' sums.  While RECORD is not NULL, those
+ * lines' rows of RECORD (same layout) are set to the path's costs, and
+ * added to SUMS at path_end.  Both borrowed; call after path_begin. */
 void path_sum_lines(struct path *p, double *sums, double *record, size_t stride);
 /* month_line_fixed of line L in the variant P runs, and month_changes of
  * it: CHANGES[m], m = 1..H. */
 int path_line_fixed(const struct path *p, size_t l);
+/* Non-zero when path_sum_lines sums line L: one that depends on customers
+ * (a contract's aside). */
+int path_line_varies(const struct path *p, size_t l);
+/* month_line_changes of line L in the variant P runs. */
+void path_line_changes(const struct path *p, size_t l, unsigned char *changed);
 const unsigned char *path_changes(const struct path *p);
 
 /* Results of the last run: monthly figures [(m - 1) * MM_COUNT + k]

@@ -6,6 +6,7 @@
 
 #include <csv.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "models/category.h"
@@ -157,8 +158,43 @@ int report_costs(FILE *f, const struct model *m, const struct results *r)
     return ferror(f) ? -1 : 0;
 }
 
+/* report_number through a cache of the text of the numbers printed last
+ * (by their bits): cost_lines.csv repeats most of its numbers (a line that
+ * does not depend on customers has the same figures in every scenario and
+ * month of a stretch without change), and printf's exact decimal
+ * conversion is the slowest part of writing it.  The same text as
+ * report_number, which it calls for what is not cached. */
+#define NUMBER_CACHE 1024 /* 32 KiB, on the stack: writing allocates nothing */
+struct number_cache {
+    uint64_t bits[NUMBER_CACHE];
+    char text[NUMBER_CACHE][24];
+};
+
+static void report_number_cached(FILE *f, double x, struct number_cache *c)
+{
+    if (isnan(x) || isinf(x)) {
+        report_number(f, x);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    const size_t k = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 54) % NUMBER_CACHE;
+    if (c->bits[k] != bits || !c->text[k][0]) {
+        int n = snprintf(c->text[k], sizeof c->text[k], "%.12g", x == 0 ? 0 : x);
+        if (n < 0 || (size_t)n >= sizeof c->text[k]) {
+            c->text[k][0] = '\0';
+            report_number(f, x);
+            return;
+        }
+        c->bits[k] = bits;
+    }
+    fputs(c->text[k], f);
+}
+
 int report_cost_lines(FILE *f, const struct model *m, const struct results *r)
 {
+    struct number_cache cache_mem, *cache = &cache_mem;
+    memset(cache, 0, sizeof *cache); /* an empty text: nothing cached */
     fputs("scenario,month,date,line,kind,category,mean,p10,p50,p90\n", f);
     for (size_t s = 0; s < r->nscenarios && r->cl_mean; s++) {
         for (int mo = 1; mo <= r->months; mo++) {
@@ -178,10 +214,10 @@ int report_cost_lines(FILE *f, const struct model *m, const struct results *r)
                 fprintf(f, ",%d,%s,", mo, date);
                 report_text(f, name);
                 fprintf(f, ",%s,%s,", kind, category_names[category]);
-                report_number(f, r->cl_mean[i]);
+                report_number_cached(f, r->cl_mean[i], cache);
                 for (int k = 0; k < 3; k++) {
                     fputc(',', f);
-                    report_number(f, r->cl_q[3 * i + (size_t)k]);
+                    report_number_cached(f, r->cl_q[3 * i + (size_t)k], cache);
                 }
                 fputc('\n', f);
             }

@@ -14,9 +14,10 @@
  * size, with the vector bodies the machine runs (AVX2 where it has it) and
  * with the baseline ones (SSE2).  And cost_lines.csv's two shortcuts: the
  * customer-dependent lines as month_close prices them while the lanes run
- * (path_sum_lines) are month_line_cost's bits, and every other line
+ * and after them from the customers' sums (path_sum_lines, summed and
+ * recorded) are month_line_cost's bits, and every other line
  * (month_line_fixed) costs the same in every month up to the next month
- * that month_changes marks.
+ * that its month_line_changes marks, which month_changes marks too.
  */
 #include "testutil.h"
 
@@ -44,6 +45,8 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
     /* each lane's cost lines by month, summed from 0 and recorded */
     double *sums = calloc(H * L * PATH_LANES + 1, sizeof *sums), *record = calloc(H * L * PATH_LANES + 1, sizeof *record);
     double *plain = calloc(H * L + 1, sizeof *plain);
+    unsigned char *changes = calloc(H + 1, 1);
+    assert_non_null(changes);
     assert_non_null(sums);
     assert_non_null(record);
     assert_non_null(plain);
@@ -59,7 +62,7 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
                 path_draw_scenario(lane[j], s);
                 path_begin(lane[j], PATH_RANDOM);
                 memset(sums + j * H * L, 0, H * L * sizeof *sums);
-                path_sum_lines(lane[j], sums + j * H * L, record + j * H * L, L);
+                path_sum_lines(lane[j], sums + j * H * L, (first + j) % 2 ? record + j * H * L : NULL, H);
             }
             for (int mo = 1; mo <= (int)H; mo++)
                 path_month_lanes(lane, n, seed, first, mo, rows + (size_t)(mo - 1) * MM_COUNT * n, n);
@@ -90,14 +93,24 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
                 }
                 for (size_t mo = 1; mo <= H; mo++)
                     path_line_costs(alone, (int)mo, plain + (mo - 1) * L);
-                const unsigned char *changes = path_changes(alone);
-                for (size_t mo = 1, start = 1; mo <= H; mo++) {
-                    start = changes[mo] ? mo : start;
+                const unsigned char *every = path_changes(alone);
+                for (size_t l = 0; l < m->ninfra + m->nroles + 2 * m->nfeatures; l++) { /* no contract's */
+                    path_line_changes(alone, l, changes);
+                    for (size_t mo = 1; mo <= H; mo++)
+                        if (changes[mo] && !every[mo])
+                            fail_msg("%s: line %zu changes in month %zu, which month_changes does not mark", what, l,
+                                     mo);
+                }
+                for (size_t mo = 1; mo <= H; mo++) {
                     for (size_t l = 0; l < m->ninfra + m->nroles + 2 * m->nfeatures; l++) { /* no contract's */
-                        const size_t at = (mo - 1) * L + l;
-                        double a = plain[at], b = record[j * H * L + at], c = sums[j * H * L + at];
+                        const size_t at = (mo - 1) * L + l, by_line = j * H * L + l * H + mo - 1;
+                        double a = plain[at], b = (first + j) % 2 ? record[by_line] : a, c = sums[by_line];
+                        size_t start = mo;
+                        path_line_changes(alone, l, changes);
+                        while (!changes[start])
+                            start--;
                         if (path_line_fixed(alone, l))
-                            b = c = plain[(start - 1) * L + l]; /* the month its stretch starts */
+                            b = c = plain[(start - 1) * L + l]; /* the month its own stretch starts */
                         if (memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &c, sizeof a) != 0)
                             fail_msg("%s: scenario %zu, path %llu, month %zu, line %zu (%s): plain %.17g, "
                                      "engine %.17g recorded, %.17g summed", what, s, (unsigned long long)(first + j),
@@ -113,6 +126,7 @@ static void assert_engine_equals_plain(const struct model *m, const char *what, 
     free(sums);
     free(record);
     free(plain);
+    free(changes);
     for (size_t j = 0; j < PATH_LANES; j++)
         path_free(lane[j]);
     path_free(alone);
