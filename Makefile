@@ -145,7 +145,8 @@ faults:
 	@sh tests/faults/run.sh build-fault/cpcsim
 
 # The report of a run (notebooks/): the notebook executed headless into one
-# self-contained report.html; unless OUT is given, the example's run with its
+# self-contained report.html; unless OUT is given, the example's run (with
+# --cost-lines, for the notebook's cost lines by month) with its
 # example contract quoted and its team plan scoped in the same folder.
 notebook-deps:
 	@sh tests/deps.sh notebook
@@ -153,7 +154,7 @@ notebook-deps:
 report: notebook-deps
 ifeq ($(OUT),)
 	@$(MAKE) --no-print-directory cpcsim
-	./cpcsim run data/saas -o out/demo -q
+	./cpcsim run data/saas -o out/demo -q --cost-lines
 	./cpcsim quote data/saas data/saas-contract.csv -o out/demo -q
 	./cpcsim scope data/saas --price 3950 --plan team -o out/demo -q
 	./cpcsim sweep data/saas --vary scenarios.csv:realistic:growth=0%..6%/7 --vary company.csv:cash=3e6..6e6/4 \

@@ -36,8 +36,8 @@ if ! "$cpcsim" run --help >"$tmp/help-run" || ! "$cpcsim" check --help >"$tmp/he
     echo "man.sh: $cpcsim --help failed"
     exit 1
 fi
-if ! "$cpcsim" run data/saas -n 50 --ledger-path 2 -o "$tmp/out" -q >/dev/null; then
-    echo "man.sh: $cpcsim run data/saas -n 50 --ledger-path 2 failed"
+if ! "$cpcsim" run data/saas -n 50 --ledger-path 2 --cost-lines -o "$tmp/out" -q >/dev/null; then
+    echo "man.sh: $cpcsim run data/saas -n 50 --ledger-path 2 --cost-lines failed"
     exit 1
 fi
 if ! "$cpcsim" quote data/saas data/saas-contract.csv -n 50 -o "$tmp/out" -q >/dev/null; then

@@ -8,8 +8,8 @@
 # produce it; report.html embeds every figure and fetches nothing. The run is
 # real, compare.csv included, and so are the quote of the example contract and
 # the scope of its team plan written into its folder (as make report does),
-# which must leave the run's reports as they were; cost_lines.csv, which
-# every run writes, is drawn. A second copy holds
+# which must leave the run's reports as they were; it runs with --cost-lines,
+# as make report does, so that cost_lines.csv is drawn. A second copy holds
 # the run alone and without cost_lines.csv, so that the sections of quote,
 # scope and cost lines say how to produce them, with a real sweep of two
 # inputs (a heat map a scenario); a third, a sweep of one input (a line a
@@ -284,8 +284,8 @@ bad=0
 
 "$py" "$work/check.py" committed notebooks/report.ipynb || bad=1
 
-if ! "$cpcsim" run data/saas -n 400 -o "$work/out" -q >/dev/null; then
-    echo "notebook.sh: $cpcsim run data/saas -n 400 failed"
+if ! "$cpcsim" run data/saas -n 400 --cost-lines -o "$work/out" -q >/dev/null; then
+    echo "notebook.sh: $cpcsim run data/saas -n 400 --cost-lines failed"
     exit 1
 fi
 if [ ! -f "$work/out/compare.csv" ]; then
@@ -310,8 +310,8 @@ for f in "$work/more"/*.csv; do
         bad=1
     fi
 done
-# The copy as a run with --no-cost-lines: the section of cost_lines.csv
-# says how to get it (--cost-lines).
+# The copy as a run without --cost-lines: the section of cost_lines.csv
+# says to run with it.
 rm -f "$work/more/cost_lines.csv"
 # A real sweep of two inputs beside the run alone (a heat map a scenario),
 # and of one input in a third copy (a line a scenario).

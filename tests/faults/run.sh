@@ -3,8 +3,8 @@
 # -DCPC_FAULT_INJECTION fails its N-th allocation (CPCSIM_FAIL_ALLOC=N).
 # For N = 1, 2, ... until a run no longer reaches the N-th allocation, every
 # `check` and `run` of a small model that touches every file (correlations.csv
-# too, so the Iman-Conover blocks allocate; the run, whose cost_lines.csv
-# allocates its sums, histograms and sample of paths, and one with `--sampling
+# too, so the Iman-Conover blocks allocate; the run with `--cost-lines`, whose
+# sums and histograms are allocated only then, and one with `--sampling
 # sobol`, whose design allocates GSL's Sobol state), and every
 # `calibrate` of a history with open deals (GSL's solvers, the posterior's
 # grid) writing its -o file, every `quote` of a contract that builds a
@@ -29,7 +29,7 @@ for cmd in check run sobol calibrate quote scope sweep goal; do
     while :; do
         rm -rf "$tmp/out"
         if [ "$cmd" = run ]; then
-            CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q \
+            CPCSIM_FAIL_ALLOC=$n "$bin" run "$model" -o "$tmp/out" -n 40 -j 2 -q --cost-lines \
                 >"$tmp/stdout" 2>"$tmp/stderr"
         elif [ "$cmd" = calibrate ]; then
             CPCSIM_FAIL_ALLOC=$n "$bin" calibrate "$history" --as-of 2026-06 -o "$tmp/out/calibration.csv" \
