@@ -757,8 +757,8 @@ static void fill_row(const struct engine *e, struct stat_row *row, const struct 
  * does not depend on customers has scenario 0's sum of the month its
  * stretch without change starts in; a category's mean is the sum of its
  * lines' means, in line order.  SCRATCH holds COSTLINES_BLOCK *
- * COSTLINES_MOST doubles. */
-static void collect_cost_lines(const struct engine *e, struct results *r, uint64_t *counts, double *scratch)
+ * COSTLINES_MOST doubles.  ST_OK, or ST_NOMEM. */
+static enum status collect_cost_lines(const struct engine *e, struct results *r, uint64_t *counts, double *scratch)
 {
     static const double q[3] = { 0.10, 0.50, 0.90 };
     const struct histset *set[2] = { e->cl_hist, NULL };
@@ -774,7 +774,9 @@ static void collect_cost_lines(const struct engine *e, struct results *r, uint64
     r->cl_line_sampled = costlines_sample_rows(e->cl_keep, e->paths);
     r->cl_line_quantiles = e->cl_keep != NULL;
     double *col_q = mem_calloc(3 * e->ncl_cols + 1, sizeof *col_q);
-    for (size_t c = 0; c < e->ncl_cols && col_q && e->cl_keep; c += COSTLINES_BLOCK)
+    if (!col_q)
+        return ST_NOMEM;
+    for (size_t c = 0; c < e->ncl_cols && e->cl_keep; c += COSTLINES_BLOCK)
         costlines_sample_quantiles(e->cl_keep, e->paths, c,
                                    e->ncl_cols - c < COSTLINES_BLOCK ? e->ncl_cols - c : COSTLINES_BLOCK, q, 3,
                                    scratch, col_q + 3 * c);
@@ -799,12 +801,13 @@ static void collect_cost_lines(const struct engine *e, struct results *r, uint64
                 if (l >= L)
                     histset_quantiles(set, nset, hist_of_category(e, s, mo, l - L), r->cl_sampled, q, 3, 0, counts,
                                       out, &lo, &hi);
-                else if (col != UINT32_MAX && col_q)
+                else if (col != UINT32_MAX)
                     memcpy(out, col_q + 3 * (size_t)col, 3 * sizeof *out);
             }
         }
     }
     mem_free(col_q);
+    return ST_OK;
 }
 
 static enum status collect(struct engine *e, struct worker *w, int nthreads, struct results *r)
@@ -904,8 +907,13 @@ static enum status collect(struct engine *e, struct worker *w, int nthreads, str
             mem_free(between);
             return ST_NOMEM;
         }
-        collect_cost_lines(e, r, scratch, sample);
+        enum status st = collect_cost_lines(e, r, scratch, sample);
         mem_free(sample);
+        if (st != ST_OK) {
+            mem_free(scratch);
+            mem_free(between);
+            return st;
+        }
     }
     mem_free(scratch);
     mem_free(between);
